@@ -1,0 +1,390 @@
+/**
+ * The DynamoDB side of the lead life cycle: one conditional write per partner action, lists as
+ * Queries only, intake atomic with its idempotency claim.
+ */
+import {
+  ConditionalCheckFailedException,
+  type AttributeValue,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { IdempotencyInProgressError, IdempotencyKeyReusedError, LeadNotFoundError } from '../../domain/errors.js';
+import { type Lead, type Sender, type Stage, stages, type Tab, tabOf, tabs } from '../../domain/lead.js';
+import { type Change, explainRefusal } from '../../domain/lifecycle.js';
+import type { IdempotencyClaim, LeadStore, Page, PartnerListQuery } from '../../domain/ports.js';
+import { effective } from '../../domain/views.js';
+import {
+  clientKey,
+  favoriteKey,
+  favoritesPk,
+  idempotencyKey,
+  idFromSortKey,
+  leadIndexKeys,
+  leadKey,
+  partnerStagePk,
+  partnerTabPrefix,
+  SENT_SHARDS,
+  senderKey,
+  sentPk,
+  timerKey,
+} from './keys.js';
+import { mergeNewestFirst, type Source } from './merge.js';
+
+type Item = Record<string, unknown>;
+
+/** How long an Idempotency-Key is remembered. */
+const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+const SENDER_CACHE_MS = 60_000;
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity'];
+
+const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+export function toItem(lead: Lead): Item {
+  const { favoritedBy, ...rest } = lead;
+  return {
+    ...leadKey(lead.id),
+    ...leadIndexKeys({ ...lead, tab: tabOf(lead.type), senderId: lead.sender.id }),
+    entity: 'lead',
+    ...rest,
+    ...(favoritedBy && favoritedBy.length > 0 ? { favoritedBy: new Set(favoritedBy) } : {}),
+  };
+}
+
+export function fromItem(item: Item): Lead {
+  const lead: Item = {};
+  for (const [key, value] of Object.entries(item)) if (!KEY_ATTRIBUTES.includes(key)) lead[key] = value;
+  if (item.favoritedBy instanceof Set) lead.favoritedBy = [...(item.favoritedBy as Set<string>)];
+  return lead as unknown as Lead;
+}
+
+/** Items on errors come back in wire format: lib-dynamodb only translates successful outputs. */
+const plain = (item: Record<string, AttributeValue> | undefined): Item | undefined =>
+  item ? unmarshall(item, { convertWithoutMapWrapper: false }) : undefined;
+
+export class LeadRepository implements LeadStore {
+  private readonly senders = new Map<string, { sender: Sender | undefined; until: number }>();
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(lead: Lead, claim?: IdempotencyClaim): Promise<{ lead: Lead; replayed: boolean }> {
+    const nowSeconds = epochSeconds(lead.receivedAt);
+    type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+    const items: TransactItem[] = [
+      { Put: { TableName: this.tableName, Item: toItem(lead), ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...timerKey(lead.id),
+            entity: 'timer',
+            leadId: lead.id,
+            partnerId: lead.partnerId,
+            respondBy: lead.respondBy,
+            expiresAt: epochSeconds(lead.respondBy),
+          },
+        },
+      },
+    ];
+    if (claim) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...idempotencyKey(claim.senderId, claim.key),
+            entity: 'idempotency',
+            fingerprint: claim.fingerprint,
+            leadId: lead.id,
+            expiresAt: nowSeconds + IDEMPOTENCY_TTL_SECONDS,
+          },
+          // An expired claim TTL has not deleted yet no longer counts.
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': nowSeconds },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      });
+    }
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return { lead, replayed: false };
+    } catch (error) {
+      if (!claim || !(error instanceof TransactionCanceledException)) throw error;
+      const reason = error.CancellationReasons?.[2];
+      let previous = reason?.Code === 'ConditionalCheckFailed' ? plain(reason.Item) : undefined;
+      if (!previous && reason?.Code === 'TransactionConflict') {
+        // Two requests with one key at once: whoever committed first owns it.
+        const read = await this.db.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: idempotencyKey(claim.senderId, claim.key),
+            ConsistentRead: true,
+          }),
+        );
+        previous = read.Item;
+        if (!previous) throw new IdempotencyInProgressError();
+      }
+      if (!previous) throw error;
+      if (previous.fingerprint !== claim.fingerprint) throw new IdempotencyKeyReusedError();
+      const original = await this.get(String(previous.leadId), true);
+      if (!original) throw new IdempotencyInProgressError();
+      return { lead: original, replayed: true };
+    }
+  }
+
+  async get(leadId: string, consistent = false): Promise<Lead | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: leadKey(leadId), ConsistentRead: consistent }),
+    );
+    return Item ? fromItem(Item) : undefined;
+  }
+
+  async apply(change: Change): Promise<Lead> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':one': 1 };
+    let n = 0;
+    const aliases = new Map<string, string>();
+    // Aliases are made on first use: DynamoDB refuses unused ones.
+    const name = (attribute: string) => {
+      let key = aliases.get(attribute);
+      if (!key) {
+        key = `#n${n++}`;
+        aliases.set(attribute, key);
+        names[key] = attribute;
+      }
+      return key;
+    };
+    const value = (v: unknown) => {
+      const key = `:v${n++}`;
+      values[key] = v;
+      return key;
+    };
+
+    const sets: string[] = [];
+    const removes: string[] = [];
+    for (const [attribute, v] of Object.entries(change.set)) sets.push(`${name(attribute)} = ${value(v)}`);
+    for (const [field, v] of Object.entries(change.dealSet)) sets.push(`${name('deal')}.${name(field)} = ${value(v)}`);
+    for (const field of change.dealRemove) removes.push(`${name('deal')}.${name(field)}`);
+    if (change.appendContacts.length > 0) {
+      sets.push(`${name('contacts')} = list_append(${name('contacts')}, ${value(change.appendContacts)})`);
+    }
+    sets.push(`${name('history')} = list_append(${name('history')}, ${value([change.history])})`);
+    sets.push(`${name('version')} = ${name('version')} + :one`);
+    const stage = change.set.stage;
+    if (stage !== undefined && stage !== change.guard.stage) {
+      sets.push(`${name('gsi1pk')} = ${value(partnerStagePk(change.guard.partnerId ?? '', stage))}`);
+      if (change.guard.stage === 'received') removes.push(name('gsi3pk'), name('gsi3sk'));
+    }
+
+    const { guard } = change;
+    const conditions = ['attribute_exists(pk)', `${name('stage')} = ${value(guard.stage)}`];
+    if (guard.partnerId !== undefined) conditions.push(`${name('partnerId')} = ${value(guard.partnerId)}`);
+    if (guard.openAt !== undefined) conditions.push(`${name('respondBy')} > ${value(guard.openAt)}`);
+    if (guard.closedAt !== undefined) conditions.push(`${name('respondBy')} <= ${value(guard.closedAt)}`);
+    if (guard.version !== undefined) conditions.push(`${name('version')} = ${value(guard.version)}`);
+    if (guard.contactsAtMost !== undefined) {
+      conditions.push(`size(${name('contacts')}) <= ${value(guard.contactsAtMost)}`);
+    }
+    conditions.push(`size(${name('history')}) < ${value(guard.historyBelow)}`);
+
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: leadKey(change.leadId),
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return fromItem(Attributes ?? {});
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const old = plain(error.Item);
+      throw explainRefusal(old ? fromItem(old) : undefined, change) ?? new LeadNotFoundError();
+    }
+  }
+
+  async setFavorite(leadId: string, partnerId: string, userSub: string, favorite: boolean): Promise<void> {
+    const mark = favoriteKey(leadId, userSub);
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: leadKey(leadId),
+                UpdateExpression: `${favorite ? 'ADD' : 'DELETE'} favoritedBy :user`,
+                ConditionExpression: 'attribute_exists(pk) AND partnerId = :partner',
+                ExpressionAttributeValues: { ':user': new Set([userSub]), ':partner': partnerId },
+              },
+            },
+            favorite
+              ? {
+                  Put: {
+                    TableName: this.tableName,
+                    Item: { ...mark, entity: 'favorite', leadId, gsi1pk: favoritesPk(partnerId, userSub), gsi1sk: leadId },
+                  },
+                }
+              : { Delete: { TableName: this.tableName, Key: mark } },
+          ],
+        }),
+      );
+    } catch (error) {
+      const refused =
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+      if (refused) throw new LeadNotFoundError();
+      throw error;
+    }
+  }
+
+  listForPartner(query: PartnerListQuery): Promise<Page<Lead>> {
+    if (query.tab === 'favorites') return this.listFavorites(query);
+    const now = query.now.toISOString();
+    const wanted = query.tab ? [query.tab] : [...tabs];
+    const sources: Source<Lead>[] = [];
+    for (const tab of wanted) {
+      for (const stage of query.stage ? [query.stage] : stages) {
+        const pk = partnerStagePk(query.partnerId, stage);
+        // Overdue received leads read as archived until the archiver moves them (SPEC §3).
+        if (stage === 'received') sources.push(this.stageSource(pk, tab, { respondBy: '>', now }));
+        else sources.push(this.stageSource(pk, tab));
+        if (stage === 'archived') {
+          sources.push(this.stageSource(partnerStagePk(query.partnerId, 'received'), tab, { respondBy: '<=', now }));
+        }
+      }
+    }
+    return this.merge(sources, query.before, query.limit);
+  }
+
+  listForSender(query: { senderId: string; before?: string; limit: number }): Promise<Page<Lead>> {
+    const sources = Array.from({ length: SENT_SHARDS }, (_, shard) =>
+      this.querySource('gsi2', 'gsi2pk', sentPk(query.senderId, shard), 'gsi2sk', '', fromItem),
+    );
+    return this.merge(sources, query.before, query.limit);
+  }
+
+  async senderForClient(clientId: string): Promise<Sender | undefined> {
+    const cached = this.senders.get(clientId);
+    if (cached && cached.until > Date.now()) return cached.sender;
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: clientKey(clientId) }));
+    const sender = Item
+      ? { id: Item.id, kind: Item.kind, name: Item.name, notificationEmail: Item.notificationEmail }
+      : undefined;
+    this.senders.set(clientId, { sender: sender as Sender | undefined, until: Date.now() + SENDER_CACHE_MS });
+    return sender as Sender | undefined;
+  }
+
+  /** Registers a sender and links its OAuth client id to it. */
+  async registerSender(sender: Sender, clientId: string): Promise<void> {
+    const record = { entity: 'sender', ...sender, clientId };
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: this.tableName, Item: { ...senderKey(sender.id), ...record } } },
+          { Put: { TableName: this.tableName, Item: { ...clientKey(clientId), ...record } } },
+        ],
+      }),
+    );
+  }
+
+  private async merge(sources: Source<Lead>[], before: string | undefined, limit: number): Promise<Page<Lead>> {
+    const page = await mergeNewestFirst(sources, before, limit);
+    return { items: page.items, ...(page.next ? { next: page.next } : {}) };
+  }
+
+  private stageSource(pk: string, tab: Tab, due?: { respondBy: '>' | '<='; now: string }): Source<Lead> {
+    return this.querySource('gsi1', 'gsi1pk', pk, 'gsi1sk', partnerTabPrefix(tab), fromItem, due);
+  }
+
+  private querySource<T>(
+    index: string,
+    pkName: string,
+    pk: string,
+    skName: string,
+    prefix: string,
+    map: (item: Item) => T,
+    due?: { respondBy: '>' | '<='; now: string },
+  ): Source<T> {
+    return async (before, next, pageSize) => {
+      const values: Record<string, unknown> = { ':pk': pk };
+      let range = '';
+      if (before !== undefined) {
+        // Inclusive BETWEEN; the merge drops the cursor's own lead.
+        range = ` AND #sk BETWEEN :lo AND :hi`;
+        values[':lo'] = prefix;
+        values[':hi'] = `${prefix}${before}`;
+      } else if (prefix) {
+        range = ' AND begins_with(#sk, :lo)';
+        values[':lo'] = prefix;
+      }
+      if (due) values[':now'] = due.now;
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index,
+          KeyConditionExpression: `#pk = :pk${range}`,
+          ...(due ? { FilterExpression: `respondBy ${due.respondBy} :now` } : {}),
+          ExpressionAttributeNames: { '#pk': pkName, ...(range ? { '#sk': skName } : {}) },
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          Limit: pageSize,
+          ...(next ? { ExclusiveStartKey: next } : {}),
+        }),
+      );
+      const last = result.LastEvaluatedKey;
+      return {
+        items: (result.Items ?? []).map((item) => ({ id: idFromSortKey(String(item[skName])), value: map(item) })),
+        ...(last ? { next: last, frontier: idFromSortKey(String(last[skName])) } : {}),
+      };
+    };
+  }
+
+  private async listFavorites(query: PartnerListQuery): Promise<Page<Lead>> {
+    const pk = favoritesPk(query.partnerId, query.userSub);
+    const marks = this.querySource('gsi1', 'gsi1pk', pk, 'gsi1sk', '', (item) => String(item.leadId));
+    const source: Source<Lead> = async (before, next, pageSize) => {
+      const page = await marks(before, next, pageSize);
+      const leads = await this.getMany(page.items.map((i) => i.value));
+      const items = leads
+        .filter((lead) => lead.partnerId === query.partnerId)
+        .filter((lead) => !query.stage || effective(lead, query.now).stage === query.stage)
+        .map((lead) => ({ id: lead.id, value: lead }))
+        .sort((a, b) => (a.id < b.id ? 1 : -1));
+      return { ...page, items };
+    };
+    return this.merge([source], query.before, query.limit);
+  }
+
+  private async getMany(ids: string[]): Promise<Lead[]> {
+    if (ids.length === 0) return [];
+    let keys: Array<Record<string, unknown>> = ids.map((id) => leadKey(id));
+    const found: Lead[] = [];
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      const result = await this.db.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
+      );
+      found.push(...(result.Responses?.[this.tableName] ?? []).map(fromItem));
+      keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      if (attempt >= 5 && keys.length > 0) throw new Error('BatchGet kept leaving keys unprocessed');
+    }
+    return found;
+  }
+}
+

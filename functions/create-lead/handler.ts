@@ -1,0 +1,17 @@
+import { senderView } from '../domain/views.js';
+import { routeHandler } from '../http/route-handler.js';
+import { routes } from '../http/routes.js';
+import { leads, senderForClient } from '../shared/runtime.js';
+
+export const handler = routeHandler(
+  routes.createLead,
+  async ({ principal, body, headers }) => {
+    const { lead, replayed } = await leads.receive(principal.sender, body, headers['idempotency-key']);
+    return {
+      status: 201,
+      body: senderView(lead, leads.now()),
+      headers: { location: `/v1/sent-leads/${lead.id}`, ...(replayed ? { 'idempotent-replayed': 'true' } : {}) },
+    };
+  },
+  { senderForClient },
+);

@@ -1,0 +1,14 @@
+import { ifMatchVersion, partnerLeadReply } from '../http/lead-replies.js';
+import { routeHandler } from '../http/route-handler.js';
+import { routes } from '../http/routes.js';
+import { leads } from '../shared/runtime.js';
+
+export const handler = routeHandler(routes.declineLead, async ({ principal, params, headers, body }) => {
+  const lead = await leads.act(
+    principal,
+    params.id,
+    { action: 'decline', decline: body },
+    ifMatchVersion(headers['if-match']),
+  );
+  return partnerLeadReply(lead, principal);
+});

@@ -1,0 +1,68 @@
+/**
+ * Domain errors carry a stable `code` (part of the public API) and the HTTP status the API maps
+ * them to. The error middleware turns them into RFC 9457 problem+json.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    detail?: string,
+  ) {
+    super(detail ?? title);
+    this.name = new.target.name;
+  }
+}
+
+export class LeadNotFoundError extends DomainError {
+  constructor() {
+    super(404, 'lead-not-found', 'Lead not found');
+  }
+}
+
+export class LeadArchivedError extends DomainError {
+  constructor() {
+    super(409, 'lead-archived', 'Lead is archived', 'An archived lead is read-only.');
+  }
+}
+
+export class LeadExpiredError extends DomainError {
+  constructor() {
+    super(409, 'lead-expired', 'Lead has expired', 'The response window for this lead has passed.');
+  }
+}
+
+export class InvalidTransitionError extends DomainError {
+  constructor(action: string, stage: string) {
+    super(409, 'invalid-transition', 'Invalid transition', `Cannot ${action} a lead in stage ${stage}.`);
+  }
+}
+
+export class VersionMismatchError extends DomainError {
+  constructor() {
+    super(412, 'precondition-failed', 'Precondition failed', 'The lead changed since the given ETag.');
+  }
+}
+
+export class LimitReachedError extends DomainError {
+  constructor(what: string, max: number) {
+    super(409, `${what}-limit-reached`, 'Limit reached', `A lead holds at most ${max} ${what} entries.`);
+  }
+}
+
+export class IdempotencyKeyReusedError extends DomainError {
+  constructor() {
+    super(
+      409,
+      'idempotency-key-reused',
+      'Idempotency key reused',
+      'This Idempotency-Key was already used with a different request body.',
+    );
+  }
+}
+
+export class IdempotencyInProgressError extends DomainError {
+  constructor() {
+    super(409, 'idempotency-key-in-progress', 'Request in progress', 'Retry shortly.');
+  }
+}

@@ -1,0 +1,38 @@
+/** What the domain needs from storage; the DynamoDB repository implements it. */
+import type { Lead, Sender, Stage, Tab } from './lead.js';
+import type { Change } from './lifecycle.js';
+
+export interface IdempotencyClaim {
+  senderId: string;
+  key: string;
+  /** A digest of the request body: the same key with another body is refused. */
+  fingerprint: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** The id to read on from, when there is more. */
+  next?: string;
+}
+
+export interface PartnerListQuery {
+  partnerId: string;
+  userSub: string;
+  tab?: Tab | 'favorites';
+  stage?: Stage;
+  before?: string;
+  limit: number;
+  now: Date;
+}
+
+export interface LeadStore {
+  /** Stores a new lead with its expiry timer, atomically with the idempotency claim if any. */
+  create(lead: Lead, claim?: IdempotencyClaim): Promise<{ lead: Lead; replayed: boolean }>;
+  get(leadId: string): Promise<Lead | undefined>;
+  /** Applies a planned change in one conditional write; throws the domain error that explains a refusal. */
+  apply(change: Change): Promise<Lead>;
+  setFavorite(leadId: string, partnerId: string, userSub: string, favorite: boolean): Promise<void>;
+  listForPartner(query: PartnerListQuery): Promise<Page<Lead>>;
+  listForSender(query: { senderId: string; before?: string; limit: number }): Promise<Page<Lead>>;
+  senderForClient(clientId: string): Promise<Sender | undefined>;
+}

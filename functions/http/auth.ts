@@ -1,0 +1,69 @@
+/**
+ * Who is calling, from the verified JWT only. On AWS the HTTP API's JWT authorizer has verified
+ * the token and hands over its claims; locally the local server verifies it with the same rules
+ * and hands them over in the same shape. Nothing here trusts a path or a body.
+ */
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { type Sender, slugSchema } from '../domain/lead.js';
+import { problems } from './problem.js';
+
+export const PARTNER_ROLES = ['mpn-partner-admin', 'referrals-admin'] as const;
+export const SENDER_SCOPE = 'referrals/leads.write';
+
+export interface PartnerPrincipal {
+  kind: 'partner';
+  partnerId: string;
+  userSub: string;
+}
+export interface SenderPrincipal {
+  kind: 'sender';
+  clientId: string;
+  sender: Sender;
+}
+export type Principal = PartnerPrincipal | SenderPrincipal | { kind: 'anonymous' };
+
+type Claims = Record<string, string | number | boolean | string[]>;
+
+/** API Gateway flattens array claims to "[a b]"; tokens verified locally may carry real arrays. */
+export function listClaim(value: Claims[string] | undefined): string[] {
+  if (value === undefined) return [];
+  if (Array.isArray(value)) return value.map(String);
+  const text = String(value).trim();
+  const inner = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
+  return inner.split(/[\s,]+/).filter(Boolean);
+}
+
+function claimsOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): { claims: Claims; scopes: string[] } {
+  const jwt = event.requestContext?.authorizer?.jwt;
+  if (!jwt?.claims) throw problems.unauthorized();
+  const claims = jwt.claims as Claims;
+  const scopes = jwt.scopes && jwt.scopes.length > 0 ? jwt.scopes : listClaim(claims.scope);
+  return { claims, scopes };
+}
+
+export function partnerPrincipal(event: APIGatewayProxyEventV2WithJWTAuthorizer): PartnerPrincipal {
+  const { claims } = claimsOf(event);
+  const groups = listClaim(claims['cognito:groups']);
+  if (!groups.some((g) => (PARTNER_ROLES as readonly string[]).includes(g))) {
+    throw problems.forbidden(`Requires one of the roles ${PARTNER_ROLES.join(', ')}.`);
+  }
+  const partnerId = slugSchema.safeParse(claims.partner_id);
+  const sub = claims.sub;
+  if (!partnerId.success || typeof sub !== 'string' || sub.length === 0) {
+    throw problems.forbidden('The token names no partner.');
+  }
+  return { kind: 'partner', partnerId: partnerId.data, userSub: sub };
+}
+
+export async function senderPrincipal(
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  lookup: (clientId: string) => Promise<Sender | undefined>,
+): Promise<SenderPrincipal> {
+  const { claims, scopes } = claimsOf(event);
+  if (!scopes.includes(SENDER_SCOPE)) throw problems.forbidden(`Requires the scope ${SENDER_SCOPE}.`);
+  const clientId = claims.client_id;
+  if (typeof clientId !== 'string' || clientId.length === 0) throw problems.forbidden('The token names no client.');
+  const sender = await lookup(clientId);
+  if (!sender) throw problems.senderNotRegistered();
+  return { kind: 'sender', clientId, sender };
+}

@@ -1,0 +1,48 @@
+/**
+ * Opaque list cursors: the position (a lead id) sealed with AES-256-GCM, bound to the caller and
+ * the query it was issued for. A cursor that was edited, forged or issued to someone else fails
+ * to open (400), and even a valid one only moves within the caller's own partition.
+ */
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { leadIdSchema } from '../domain/lead.js';
+import { problems } from './problem.js';
+
+let key: Promise<Buffer> | undefined;
+
+/** The key comes from CURSOR_SECRET (local) or the Secrets Manager secret CURSOR_SECRET_ARN (AWS), once per process. */
+function cursorKey(): Promise<Buffer> {
+  key ??= (async () => {
+    const arn = process.env.CURSOR_SECRET_ARN;
+    let secret = process.env.CURSOR_SECRET;
+    if (!secret && arn) {
+      const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+      const result = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
+      secret = result.SecretString;
+    }
+    if (!secret) throw new Error('CURSOR_SECRET or CURSOR_SECRET_ARN must be set');
+    return createHash('sha256').update(secret).digest();
+  })();
+  return key;
+}
+
+export async function sealCursor(position: string, scope: string): Promise<string> {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', await cursorKey(), iv);
+  cipher.setAAD(Buffer.from(scope));
+  const sealed = Buffer.concat([cipher.update(position, 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64url');
+}
+
+export async function openCursor(token: string, scope: string): Promise<string> {
+  const raw = Buffer.from(token, 'base64url');
+  if (raw.length < 12 + 16 + 1 || raw.toString('base64url') !== token) throw problems.invalidCursor();
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', await cursorKey(), raw.subarray(0, 12));
+    decipher.setAAD(Buffer.from(scope));
+    decipher.setAuthTag(raw.subarray(raw.length - 16));
+    const position = Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString();
+    return leadIdSchema.parse(position);
+  } catch {
+    throw problems.invalidCursor();
+  }
+}

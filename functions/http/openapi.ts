@@ -1,0 +1,90 @@
+/** The OpenAPI 3.1 document, generated from the route table and its zod schemas. */
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { problemSchema } from './problem.js';
+import { type Route, routeList } from './routes.js';
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: problemSchema } },
+});
+
+function errorsOf(route: Route) {
+  const errors: Record<string, ReturnType<typeof problem>> = {};
+  if (route.access !== 'public') {
+    errors['401'] = problem('Missing or invalid bearer token.');
+    errors['403'] = problem('The token lacks the role or scope this route needs.');
+  }
+  if (route.body || route.query || route.headers) errors['400'] = problem('Malformed JSON or a failed validation.');
+  if (route.params) errors['404'] = problem('No such lead, or not one of the caller\'s.');
+  if (route.body) {
+    errors['413'] = problem('The body exceeds 64 KiB.');
+    errors['415'] = problem('The body is not JSON.');
+  }
+  if (route.data === 'write' && route.params) errors['409'] = problem('The lead is archived, expired or in the wrong stage.');
+  if (route.name === 'create-lead') errors['409'] = problem('The Idempotency-Key was used with another body.');
+  if (route.headers?.shape['if-match']) errors['412'] = problem('If-Match does not match the lead\'s ETag.');
+  errors['429'] = problem('Throttled; retry later.');
+  return errors;
+}
+
+function operation(route: Route): ZodOpenApiOperationObject {
+  const { success } = route;
+  return {
+    operationId: route.name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()),
+    summary: route.summary,
+    tags: [route.tag],
+    ...(route.access === 'public' ? { security: [] } : {}),
+    requestParams: {
+      ...(route.params ? { path: route.params } : {}),
+      ...(route.query ? { query: route.query } : {}),
+      ...(route.headers ? { header: route.headers } : {}),
+    },
+    ...(route.body
+      ? { requestBody: { required: !route.bodyOptional, content: { 'application/json': { schema: route.body } } } }
+      : {}),
+    responses: {
+      [String(success.status)]: {
+        description: success.description,
+        ...(success.etag ? { headers: { ETag: { description: 'The lead version, for If-Match.', schema: { type: 'string' as const } } } } : {}),
+        ...(success.schema ? { content: { 'application/json': { schema: success.schema } } } : {}),
+        ...(route.name === 'openapi' ? { content: { 'application/json': { schema: { type: 'object' as const } } } } : {}),
+      },
+      ...errorsOf(route),
+    },
+  };
+}
+
+export function openApiDocument() {
+  const paths: ZodOpenApiPathsObject = {};
+  for (const route of routeList) {
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(route) };
+  }
+  return createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Partner Referrals API',
+      version: '1.0.0',
+      description: 'Sender systems post leads to partners; partners accept, decline, edit and close them.',
+      license: { name: 'UNLICENSED', identifier: 'LicenseRef-Proprietary' },
+    },
+    servers: [{ url: '/', description: 'The host serving this document.' }],
+    security: [{ bearer: [] }],
+    tags: [
+      { name: 'Leads', description: 'A partner works its leads.' },
+      { name: 'Sent leads', description: 'A sender system posts leads and follows them.' },
+      { name: 'Platform', description: 'Health and this document.' },
+    ],
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'Cognito JWT. Partner users: groups mpn-partner-admin or referrals-admin and a partner_id claim. Senders: client credentials with scope referrals/leads.write.',
+        },
+      },
+    },
+    paths,
+  });
+}

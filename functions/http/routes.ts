@@ -1,0 +1,244 @@
+/**
+ * The route table: the one list of HTTP routes. The CDK stack makes one function and one API
+ * route from each entry, the local server routes with it, and the OpenAPI document is built from it.
+ */
+import type * as z from 'zod';
+import {
+  acceptBody,
+  closeBody,
+  contactsBody,
+  declineBody,
+  editBody,
+  healthResponse,
+  historyResponse,
+  idempotencyHeaders,
+  ifMatchHeaders,
+  leadIdParams,
+  newLeadBody,
+  partnerLeadPage,
+  partnerLeadSchema,
+  partnerListQuery,
+  senderLeadPage,
+  senderLeadSchema,
+  sentListQuery,
+} from './schemas.js';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Route {
+  /** The function's folder under functions/ and the operation id. */
+  name: string;
+  method: Method;
+  path: string;
+  /** Who may call: anyone, a partner's referral admins, or a registered sender system. */
+  access: 'public' | 'partner' | 'sender';
+  /** What the function may do to the table, for its IAM grant. */
+  data: 'none' | 'read' | 'write';
+  summary: string;
+  tag: 'Leads' | 'Sent leads' | 'Platform';
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  headers?: z.ZodObject;
+  body?: z.ZodType;
+  /** A body that may be left out entirely (treated as `{}`). */
+  bodyOptional?: boolean;
+  success: { status: 200 | 201 | 204; description: string; schema?: z.ZodType; etag?: boolean };
+}
+
+const route = <R extends Route>(r: R): R => r;
+const lead = { status: 200, description: 'The lead after the change.', schema: partnerLeadSchema, etag: true } as const;
+
+export const routes = {
+  health: route({
+    name: 'health',
+    method: 'GET',
+    path: '/v1/health',
+    access: 'public',
+    data: 'none',
+    tag: 'Platform',
+    summary: 'Liveness check',
+    success: { status: 200, description: 'The API is up.', schema: healthResponse },
+  }),
+  openapi: route({
+    name: 'openapi',
+    method: 'GET',
+    path: '/openapi.json',
+    access: 'public',
+    data: 'none',
+    tag: 'Platform',
+    summary: 'This OpenAPI document',
+    success: { status: 200, description: 'The OpenAPI 3.1 document.' },
+  }),
+  createLead: route({
+    name: 'create-lead',
+    method: 'POST',
+    path: '/v1/leads',
+    access: 'sender',
+    data: 'write',
+    tag: 'Sent leads',
+    summary: 'Send a lead to a partner',
+    headers: idempotencyHeaders,
+    body: newLeadBody,
+    success: { status: 201, description: 'The lead, as its sender sees it.', schema: senderLeadSchema },
+  }),
+  listSentLeads: route({
+    name: 'list-sent-leads',
+    method: 'GET',
+    path: '/v1/sent-leads',
+    access: 'sender',
+    data: 'read',
+    tag: 'Sent leads',
+    summary: 'List the leads this sender sent, newest first',
+    query: sentListQuery,
+    success: { status: 200, description: 'A page of sent leads.', schema: senderLeadPage },
+  }),
+  getSentLead: route({
+    name: 'get-sent-lead',
+    method: 'GET',
+    path: '/v1/sent-leads/{id}',
+    access: 'sender',
+    data: 'read',
+    tag: 'Sent leads',
+    summary: 'Read a sent lead and its outcome',
+    params: leadIdParams,
+    success: { status: 200, description: 'The lead, as its sender sees it.', schema: senderLeadSchema },
+  }),
+  listLeads: route({
+    name: 'list-leads',
+    method: 'GET',
+    path: '/v1/leads',
+    access: 'partner',
+    data: 'read',
+    tag: 'Leads',
+    summary: "List the partner's leads by tab and stage, newest first",
+    query: partnerListQuery,
+    success: { status: 200, description: 'A page of leads.', schema: partnerLeadPage },
+  }),
+  getLead: route({
+    name: 'get-lead',
+    method: 'GET',
+    path: '/v1/leads/{id}',
+    access: 'partner',
+    data: 'read',
+    tag: 'Leads',
+    summary: 'Read a lead',
+    params: leadIdParams,
+    success: { ...lead, description: 'The lead.' },
+  }),
+  acceptLead: route({
+    name: 'accept-lead',
+    method: 'POST',
+    path: '/v1/leads/{id}/accept',
+    access: 'partner',
+    data: 'write',
+    tag: 'Leads',
+    summary: 'Accept a received lead',
+    params: leadIdParams,
+    headers: ifMatchHeaders,
+    body: acceptBody,
+    success: lead,
+  }),
+  declineLead: route({
+    name: 'decline-lead',
+    method: 'POST',
+    path: '/v1/leads/{id}/decline',
+    access: 'partner',
+    data: 'write',
+    tag: 'Leads',
+    summary: 'Decline a received lead',
+    params: leadIdParams,
+    headers: ifMatchHeaders,
+    body: declineBody,
+    success: lead,
+  }),
+  editLead: route({
+    name: 'edit-lead',
+    method: 'PATCH',
+    path: '/v1/leads/{id}',
+    access: 'partner',
+    data: 'write',
+    tag: 'Leads',
+    summary: "Edit an accepted lead's deal",
+    params: leadIdParams,
+    headers: ifMatchHeaders,
+    body: editBody,
+    success: lead,
+  }),
+  addLeadContacts: route({
+    name: 'add-lead-contacts',
+    method: 'POST',
+    path: '/v1/leads/{id}/contacts',
+    access: 'partner',
+    data: 'write',
+    tag: 'Leads',
+    summary: 'Add partner contacts to an accepted lead',
+    params: leadIdParams,
+    headers: ifMatchHeaders,
+    body: contactsBody,
+    success: lead,
+  }),
+  winLead: route({
+    name: 'win-lead',
+    method: 'POST',
+    path: '/v1/leads/{id}/won',
+    access: 'partner',
+    data: 'write',
+    tag: 'Leads',
+    summary: 'Close an accepted lead as won',
+    params: leadIdParams,
+    headers: ifMatchHeaders,
+    body: closeBody,
+    bodyOptional: true,
+    success: lead,
+  }),
+  loseLead: route({
+    name: 'lose-lead',
+    method: 'POST',
+    path: '/v1/leads/{id}/lost',
+    access: 'partner',
+    data: 'write',
+    tag: 'Leads',
+    summary: 'Close an accepted lead as lost',
+    params: leadIdParams,
+    headers: ifMatchHeaders,
+    body: closeBody,
+    bodyOptional: true,
+    success: lead,
+  }),
+  favoriteLead: route({
+    name: 'favorite-lead',
+    method: 'PUT',
+    path: '/v1/leads/{id}/favorite',
+    access: 'partner',
+    data: 'write',
+    tag: 'Leads',
+    summary: "Put a lead in the caller's favorites",
+    params: leadIdParams,
+    success: { status: 204, description: 'The lead is a favorite of the caller.' },
+  }),
+  unfavoriteLead: route({
+    name: 'unfavorite-lead',
+    method: 'DELETE',
+    path: '/v1/leads/{id}/favorite',
+    access: 'partner',
+    data: 'write',
+    tag: 'Leads',
+    summary: "Take a lead out of the caller's favorites",
+    params: leadIdParams,
+    success: { status: 204, description: 'The lead is not a favorite of the caller.' },
+  }),
+  getLeadHistory: route({
+    name: 'get-lead-history',
+    method: 'GET',
+    path: '/v1/leads/{id}/history',
+    access: 'partner',
+    data: 'read',
+    tag: 'Leads',
+    summary: "Read a lead's history, oldest first",
+    params: leadIdParams,
+    success: { status: 200, description: 'Every transition of the lead.', schema: historyResponse },
+  }),
+} satisfies Record<string, Route>;
+
+export type RouteName = keyof typeof routes;
+export const routeList: Route[] = Object.values(routes);

@@ -1,0 +1,19 @@
+import { partnerView } from '../domain/views.js';
+import { openCursor } from '../http/cursor.js';
+import { pageReply } from '../http/lead-replies.js';
+import { routeHandler } from '../http/route-handler.js';
+import { routes } from '../http/routes.js';
+import { config, leads } from '../shared/runtime.js';
+
+export const handler = routeHandler(routes.listLeads, async ({ principal, query }) => {
+  // A cursor only opens for the same user, tab and stage it was issued for.
+  const scope = `leads:${principal.partnerId}:${principal.userSub}:${query.tab ?? '*'}:${query.stage ?? '*'}`;
+  const before = query.cursor ? await openCursor(query.cursor, scope) : undefined;
+  const page = await leads.listForPartner(principal, {
+    limit: query.limit,
+    ...(query.tab ? { tab: query.tab } : {}),
+    ...(query.stage ? { stage: query.stage } : {}),
+    ...(before ? { before } : {}),
+  });
+  return pageReply(page, (lead, now) => partnerView(lead, now, config.windows, principal.userSub), scope);
+});

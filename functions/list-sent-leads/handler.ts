@@ -1,0 +1,17 @@
+import { senderView } from '../domain/views.js';
+import { openCursor } from '../http/cursor.js';
+import { pageReply } from '../http/lead-replies.js';
+import { routeHandler } from '../http/route-handler.js';
+import { routes } from '../http/routes.js';
+import { leads, senderForClient } from '../shared/runtime.js';
+
+export const handler = routeHandler(
+  routes.listSentLeads,
+  async ({ principal, query }) => {
+    const scope = `sent-leads:${principal.sender.id}`;
+    const before = query.cursor ? await openCursor(query.cursor, scope) : undefined;
+    const page = await leads.listForSender(principal.sender, { limit: query.limit, ...(before ? { before } : {}) });
+    return pageReply(page, senderView, scope);
+  },
+  { senderForClient },
+);

@@ -1,0 +1,73 @@
+/**
+ * DynamoDB Local 1.25.1, the build shipped in amplify-dynamodb-simulator: the one that emits the
+ * TTL REMOVE stream records the expiry path consumes (the newer 3.x deletes silently).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Socket } from 'node:net';
+
+const emulatorDir = join(dirname(createRequire(import.meta.url).resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+const canConnect = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = new Socket();
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.connect(port, '127.0.0.1');
+  });
+
+export async function startDynamoDbLocal(options: { port: number; dataDir?: string }): Promise<DynamoDbLocal> {
+  const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const child: ChildProcess = spawn(
+    'java',
+    [
+      `-Djava.library.path=${join(emulatorDir, 'DynamoDBLocal_lib')}`,
+      '-Xmx512m',
+      '-jar',
+      join(emulatorDir, 'DynamoDBLocal.jar'),
+      ...storage,
+      '-sharedDb',
+      '-port',
+      String(options.port),
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let exited = false;
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  child.once('exit', () => {
+    exited = true;
+  });
+  const deadline = Date.now() + 30_000;
+  while (!(await canConnect(options.port))) {
+    if (exited) throw new Error(`DynamoDB Local exited on start: ${stderr.trim().split('\n').at(-1) ?? ''}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('DynamoDB Local did not open its port within 30 s');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    endpoint: `http://127.0.0.1:${options.port}`,
+    stop: () =>
+      new Promise((resolve) => {
+        if (exited) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      }),
+  };
+}

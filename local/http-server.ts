@@ -1,0 +1,188 @@
+/**
+ * The local API: the route table served by a Node HTTP server, each route calling the same Lambda
+ * handler the stack deploys with an API Gateway v2 event, after the same JWT checks the HTTP API's
+ * authorizer makes.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { problemResponse, toProblem, problems } from '../functions/http/problem.js';
+import { type Route, routeList } from '../functions/http/routes.js';
+import { asGatewayClaims, type LocalSigner } from './jwt.js';
+
+type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** API Gateway's own payload limit; the handlers enforce the API's 64 KiB. */
+const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  names: string[];
+}
+
+function compile(route: Route): CompiledRoute {
+  const names: string[] = [];
+  const source = route.path.replace(/[.]/g, '\\.').replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { route, pattern: new RegExp(`^${source}$`), names };
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > GATEWAY_MAX_BODY) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV2) {
+  response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+  response.end(result.body ?? '');
+}
+
+function lambdaContext(name: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export interface LocalApiOptions {
+  port: number;
+  signer: LocalSigner;
+  /** Client ids whose tokens the authorizer accepts (API Gateway's audience list). */
+  audiences: () => string[];
+  loadHandler: (route: Route) => Promise<Handler>;
+  log?: (line: string) => void;
+}
+
+export async function startLocalApi(options: LocalApiOptions): Promise<{ server: Server; close(): Promise<void> }> {
+  const compiled = routeList.map(compile);
+  const handlers = new Map<string, Promise<Handler>>();
+
+  const server = createServer(async (request, response) => {
+    const started = performance.now();
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const method = (request.method ?? 'GET').toUpperCase();
+    const matches = compiled.filter((c) => c.pattern.test(url.pathname));
+    const match = matches.find((c) => c.route.method === method);
+    let result: APIGatewayProxyStructuredResultV2;
+    try {
+      if (!match) {
+        result =
+          matches.length > 0
+            ? {
+                ...problemResponse({ ...toProblem(problems.notFound()), status: 405, title: 'Method not allowed', code: 'method-not-allowed' }),
+                headers: { 'content-type': 'application/problem+json', allow: matches.map((m) => m.route.method).join(', ') },
+              }
+            : problemResponse(toProblem(problems.notFound()));
+      } else {
+        result = await invoke(match, method, url, request);
+      }
+    } catch (error) {
+      console.error('local server error', error);
+      result = problemResponse({ type: 'about:blank', title: 'Internal server error', status: 500, code: 'internal-error' });
+    }
+    send(response, result);
+    options.log?.(`${method} ${url.pathname} ${result.statusCode} ${(performance.now() - started).toFixed(0)}ms`);
+  });
+
+  async function invoke(match: CompiledRoute, method: string, url: URL, request: IncomingMessage) {
+    const { route } = match;
+    let authorizer: APIGatewayProxyEventV2WithJWTAuthorizer['requestContext']['authorizer'] | undefined;
+    if (route.access !== 'public') {
+      const header = request.headers.authorization ?? '';
+      const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+      if (!token) return problemResponse(toProblem(problems.unauthorized()));
+      try {
+        const payload = await options.signer.verify(token, options.audiences());
+        const scope = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
+        authorizer = { principalId: '', integrationLatency: 0, jwt: { claims: asGatewayClaims(payload), scopes: scope } };
+      } catch {
+        return problemResponse(toProblem(problems.unauthorized()));
+      }
+    }
+    const body = await readBody(request);
+    if (body === 'too-large') return problemResponse(toProblem(problems.tooLarge(GATEWAY_MAX_BODY)));
+    const values = match.pattern.exec(url.pathname)!.slice(1);
+    const pathParameters = Object.fromEntries(match.names.map((n, i) => [n, decodeURIComponent(values[i] ?? '')]));
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(',') : value;
+    }
+    const query: Record<string, string> = {};
+    for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
+    const contentType = headers['content-type'] ?? '';
+    const textual = /json|text|xml|form/.test(contentType) || contentType === '';
+    const now = new Date();
+    const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
+      version: '2.0',
+      routeKey: `${route.method} ${route.path}`,
+      rawPath: url.pathname,
+      rawQueryString: url.search.slice(1),
+      headers,
+      ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+      ...(match.names.length > 0 ? { pathParameters } : {}),
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        domainName: headers.host ?? 'localhost',
+        domainPrefix: 'localhost',
+        http: {
+          method,
+          path: url.pathname,
+          protocol: `HTTP/${request.httpVersion}`,
+          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
+        requestId: randomUUID(),
+        routeKey: `${route.method} ${route.path}`,
+        stage: '$default',
+        time: now.toUTCString(),
+        timeEpoch: now.getTime(),
+        authorizer: authorizer as APIGatewayProxyEventV2WithJWTAuthorizer['requestContext']['authorizer'],
+      },
+      ...(body.length > 0 ? { body: textual ? body.toString('utf8') : body.toString('base64') } : {}),
+      isBase64Encoded: body.length > 0 && !textual,
+    };
+    let handler = handlers.get(route.name);
+    if (!handler) {
+      handler = options.loadHandler(route);
+      handlers.set(route.name, handler);
+    }
+    return (await handler)(event, lambdaContext(route.name));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  return {
+    server,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
