@@ -5,10 +5,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { Socket } from 'node:net';
+import { dirname, join } from 'node:path';
 
-const emulatorDir = join(dirname(createRequire(import.meta.url).resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
+const emulatorDir = join(
+  dirname(createRequire(import.meta.url).resolve('amplify-dynamodb-simulator/package.json')),
+  'emulator',
+);
 
 export interface DynamoDbLocal {
   endpoint: string;
@@ -26,7 +29,10 @@ const canConnect = (port: number) =>
     socket.connect(port, '127.0.0.1');
   });
 
-export async function startDynamoDbLocal(options: { port: number; dataDir?: string }): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal(options: {
+  port: number;
+  dataDir?: string;
+}): Promise<DynamoDbLocal> {
   const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const child: ChildProcess = spawn(

@@ -10,11 +10,14 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { problemResponse, toProblem, problems } from '../functions/http/problem.js';
+import { problemResponse, problems, toProblem } from '../functions/http/problem.js';
 import { type Route, routeList } from '../functions/http/routes.js';
 import { asGatewayClaims, type LocalSigner } from './jwt.js';
 
-type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+type Handler = (
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** API Gateway's own payload limit; the handlers enforce the API's 64 KiB. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
@@ -76,7 +79,9 @@ export interface LocalApiOptions {
   log?: (line: string) => void;
 }
 
-export async function startLocalApi(options: LocalApiOptions): Promise<{ server: Server; close(): Promise<void> }> {
+export async function startLocalApi(
+  options: LocalApiOptions,
+): Promise<{ server: Server; close(): Promise<void> }> {
   const compiled = routeList.map(compile);
   const handlers = new Map<string, Promise<Handler>>();
 
@@ -92,8 +97,16 @@ export async function startLocalApi(options: LocalApiOptions): Promise<{ server:
         result =
           matches.length > 0
             ? {
-                ...problemResponse({ ...toProblem(problems.notFound()), status: 405, title: 'Method not allowed', code: 'method-not-allowed' }),
-                headers: { 'content-type': 'application/problem+json', allow: matches.map((m) => m.route.method).join(', ') },
+                ...problemResponse({
+                  ...toProblem(problems.notFound()),
+                  status: 405,
+                  title: 'Method not allowed',
+                  code: 'method-not-allowed',
+                }),
+                headers: {
+                  'content-type': 'application/problem+json',
+                  allow: matches.map((m) => m.route.method).join(', '),
+                },
               }
             : problemResponse(toProblem(problems.notFound()));
       } else {
@@ -101,10 +114,17 @@ export async function startLocalApi(options: LocalApiOptions): Promise<{ server:
       }
     } catch (error) {
       console.error('local server error', error);
-      result = problemResponse({ type: 'about:blank', title: 'Internal server error', status: 500, code: 'internal-error' });
+      result = problemResponse({
+        type: 'about:blank',
+        title: 'Internal server error',
+        status: 500,
+        code: 'internal-error',
+      });
     }
     send(response, result);
-    options.log?.(`${method} ${url.pathname} ${result.statusCode} ${(performance.now() - started).toFixed(0)}ms`);
+    options.log?.(
+      `${method} ${url.pathname} ${result.statusCode} ${(performance.now() - started).toFixed(0)}ms`,
+    );
   });
 
   async function invoke(match: CompiledRoute, method: string, url: URL, request: IncomingMessage) {
@@ -117,7 +137,11 @@ export async function startLocalApi(options: LocalApiOptions): Promise<{ server:
       try {
         const payload = await options.signer.verify(token, options.audiences());
         const scope = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
-        authorizer = { principalId: '', integrationLatency: 0, jwt: { claims: asGatewayClaims(payload), scopes: scope } };
+        authorizer = {
+          principalId: '',
+          integrationLatency: 0,
+          jwt: { claims: asGatewayClaims(payload), scopes: scope },
+        };
       } catch {
         return problemResponse(toProblem(problems.unauthorized()));
       }
@@ -125,7 +149,9 @@ export async function startLocalApi(options: LocalApiOptions): Promise<{ server:
     const body = await readBody(request);
     if (body === 'too-large') return problemResponse(toProblem(problems.tooLarge(GATEWAY_MAX_BODY)));
     const values = match.pattern.exec(url.pathname)!.slice(1);
-    const pathParameters = Object.fromEntries(match.names.map((n, i) => [n, decodeURIComponent(values[i] ?? '')]));
+    const pathParameters = Object.fromEntries(
+      match.names.map((n, i) => [n, decodeURIComponent(values[i] ?? '')]),
+    );
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(',') : value;

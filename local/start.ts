@@ -21,8 +21,7 @@ import { ensureTable } from './table.js';
 
 const started = performance.now();
 // aws-ses-v2-local is CommonJS with an ES-module-style default export.
-const sesLocal =
-  (sesLocalModule as unknown as { default?: typeof sesLocalModule }).default ?? sesLocalModule;
+const sesLocal = (sesLocalModule as unknown as { default?: typeof sesLocalModule }).default ?? sesLocalModule;
 const env = process.env;
 const root = process.cwd();
 const stateDir = join(root, '.local');
@@ -35,7 +34,8 @@ function fail(message: string): never {
 function portOf(variable: string, fallback: number): number {
   const raw = env[variable];
   const port = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`${variable} must be a port number, not "${raw}"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    fail(`${variable} must be a port number, not "${raw}"`);
   return port;
 }
 
@@ -56,7 +56,9 @@ for (const variable of ['LEAD_RESPONSE_WINDOW', 'CONTACT_NOW_WINDOW']) {
 
 const java = spawnSync('java', ['-version']);
 if (java.error || java.status !== 0) {
-  fail('Java 17+ is required for DynamoDB Local: install a JRE (e.g. apt-get install openjdk-17-jre-headless) and retry');
+  fail(
+    'Java 17+ is required for DynamoDB Local: install a JRE (e.g. apt-get install openjdk-17-jre-headless) and retry',
+  );
 }
 await Promise.all([
   assertPortFree(port, 'PORT'),

@@ -1,7 +1,7 @@
 /** Creates the table locally from the same definition the CDK stack deploys. */
 import {
-  type CreateTableCommandInput,
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,

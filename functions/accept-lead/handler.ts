@@ -4,7 +4,11 @@ import { routes } from '../http/routes.js';
 import { leads } from '../shared/runtime.js';
 
 export const handler = routeHandler(routes.acceptLead, async ({ principal, params, headers, body }) => {
-  const command = { action: 'accept' as const, deal: body.deal, ...(body.contacts ? { contacts: body.contacts } : {}) };
+  const command = {
+    action: 'accept' as const,
+    deal: body.deal,
+    ...(body.contacts ? { contacts: body.contacts } : {}),
+  };
   const lead = await leads.act(principal, params.id, command, ifMatchVersion(headers['if-match']));
   return partnerLeadReply(lead, principal);
 });

@@ -10,7 +10,10 @@ export const handler = routeHandler(
     return {
       status: 201,
       body: senderView(lead, leads.now()),
-      headers: { location: `/v1/sent-leads/${lead.id}`, ...(replayed ? { 'idempotent-replayed': 'true' } : {}) },
+      headers: {
+        location: `/v1/sent-leads/${lead.id}`,
+        ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
+      },
     };
   },
   { senderForClient },

@@ -23,7 +23,10 @@ const freeText = (max: number) =>
   z
     .string()
     .max(max)
-    .regex(/^(?:[^\p{Cc}]|[\t\n\r])*$/u, 'must not contain control characters other than line breaks and tabs');
+    .regex(
+      /^(?:[^\p{Cc}]|[\t\n\r])*$/u,
+      'must not contain control characters other than line breaks and tabs',
+    );
 
 const currencies = new Set(Intl.supportedValuesOf('currency'));
 
@@ -107,7 +110,10 @@ export const declineSchema = z
   });
 export type Decline = z.infer<typeof declineSchema>;
 
-export const closeSchema = z.strictObject({ notes: freeText(4000).optional(), finalValue: moneySchema.optional() });
+export const closeSchema = z.strictObject({
+  notes: freeText(4000).optional(),
+  finalValue: moneySchema.optional(),
+});
 export type Close = z.infer<typeof closeSchema>;
 
 export const senderKinds = ['microsoft', 'partner'] as const;
@@ -123,7 +129,16 @@ export type Sender = z.infer<typeof senderSchema>;
 export const actorSchema = z.object({ type: z.enum(['partner-user', 'sender', 'system']), id: z.string() });
 export type Actor = z.infer<typeof actorSchema>;
 
-export const actions = ['receive', 'accept', 'decline', 'edit', 'add-contacts', 'won', 'lost', 'expire'] as const;
+export const actions = [
+  'receive',
+  'accept',
+  'decline',
+  'edit',
+  'add-contacts',
+  'won',
+  'lost',
+  'expire',
+] as const;
 export type Action = (typeof actions)[number];
 
 export const historyEntrySchema = z.object({

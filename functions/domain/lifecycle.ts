@@ -6,20 +6,7 @@
  * conditional write; when that write is refused, `explainRefusal` reads the old item the write
  * returned and says why, with the same rules `applyChange` checks in memory.
  */
-import {
-  type Action,
-  type Actor,
-  type Close,
-  type Contact,
-  type Deal,
-  type Decline,
-  type HistoryEntry,
-  type Lead,
-  type NewLead,
-  type Outcome,
-  type Sender,
-  type Stage,
-} from './lead.js';
+
 import {
   type DomainError,
   InvalidTransitionError,
@@ -29,6 +16,20 @@ import {
   LimitReachedError,
   VersionMismatchError,
 } from './errors.js';
+import type {
+  Action,
+  Actor,
+  Close,
+  Contact,
+  Deal,
+  Decline,
+  HistoryEntry,
+  Lead,
+  NewLead,
+  Outcome,
+  Sender,
+  Stage,
+} from './lead.js';
 
 /** Hard caps that keep a lead item far below DynamoDB's 400 KB item limit. */
 export const limits = { contacts: 50, history: 500 } as const;
@@ -135,7 +136,9 @@ export function receive(
     archivedAt: null,
     version: 1,
     updatedAt: at,
-    history: [{ at, by: { type: 'sender', id: ctx.sender.id }, action: 'receive', from: null, to: 'received' }],
+    history: [
+      { at, by: { type: 'sender', id: ctx.sender.id }, action: 'receive', from: null, to: 'received' },
+    ],
   };
 }
 

@@ -2,8 +2,9 @@
  * What readers see: the read-time rules of SPEC §3 (an overdue lead is expired however late the
  * archiver runs; the contact-now alert) and the partner and sender views.
  */
-import { isOverdue, type Windows } from './lifecycle.js';
+
 import { type HistoryEntry, type Lead, tabOf } from './lead.js';
+import { isOverdue, type Windows } from './lifecycle.js';
 
 /** The lead as it stands at `now`: an overdue received lead reads as archived/expired. */
 export function effective(lead: Lead, now: Date): Lead {

@@ -62,7 +62,8 @@ export async function senderPrincipal(
   const { claims, scopes } = claimsOf(event);
   if (!scopes.includes(SENDER_SCOPE)) throw problems.forbidden(`Requires the scope ${SENDER_SCOPE}.`);
   const clientId = claims.client_id;
-  if (typeof clientId !== 'string' || clientId.length === 0) throw problems.forbidden('The token names no client.');
+  if (typeof clientId !== 'string' || clientId.length === 0)
+    throw problems.forbidden('The token names no client.');
   const sender = await lookup(clientId);
   if (!sender) throw problems.senderNotRegistered();
   return { kind: 'sender', clientId, sender };

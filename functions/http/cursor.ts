@@ -40,7 +40,10 @@ export async function openCursor(token: string, scope: string): Promise<string> 
     const decipher = createDecipheriv('aes-256-gcm', await cursorKey(), raw.subarray(0, 12));
     decipher.setAAD(Buffer.from(scope));
     decipher.setAuthTag(raw.subarray(raw.length - 16));
-    const position = Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString();
+    const position = Buffer.concat([
+      decipher.update(raw.subarray(12, raw.length - 16)),
+      decipher.final(),
+    ]).toString();
     return leadIdSchema.parse(position);
   } catch {
     throw problems.invalidCursor();

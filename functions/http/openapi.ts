@@ -14,15 +14,18 @@ function errorsOf(route: Route) {
     errors['401'] = problem('Missing or invalid bearer token.');
     errors['403'] = problem('The token lacks the role or scope this route needs.');
   }
-  if (route.body || route.query || route.headers) errors['400'] = problem('Malformed JSON or a failed validation.');
-  if (route.params) errors['404'] = problem('No such lead, or not one of the caller\'s.');
+  if (route.body || route.query || route.headers)
+    errors['400'] = problem('Malformed JSON or a failed validation.');
+  if (route.params) errors['404'] = problem("No such lead, or not one of the caller's.");
   if (route.body) {
     errors['413'] = problem('The body exceeds 64 KiB.');
     errors['415'] = problem('The body is not JSON.');
   }
-  if (route.data === 'write' && route.params) errors['409'] = problem('The lead is archived, expired or in the wrong stage.');
-  if (route.name === 'create-lead') errors['409'] = problem('The Idempotency-Key was used with another body.');
-  if (route.headers?.shape['if-match']) errors['412'] = problem('If-Match does not match the lead\'s ETag.');
+  if (route.data === 'write' && route.params)
+    errors['409'] = problem('The lead is archived, expired or in the wrong stage.');
+  if (route.name === 'create-lead')
+    errors['409'] = problem('The Idempotency-Key was used with another body.');
+  if (route.headers?.shape['if-match']) errors['412'] = problem("If-Match does not match the lead's ETag.");
   errors['429'] = problem('Throttled; retry later.');
   return errors;
 }
@@ -40,14 +43,27 @@ function operation(route: Route): ZodOpenApiOperationObject {
       ...(route.headers ? { header: route.headers } : {}),
     },
     ...(route.body
-      ? { requestBody: { required: !route.bodyOptional, content: { 'application/json': { schema: route.body } } } }
+      ? {
+          requestBody: {
+            required: !route.bodyOptional,
+            content: { 'application/json': { schema: route.body } },
+          },
+        }
       : {}),
     responses: {
       [String(success.status)]: {
         description: success.description,
-        ...(success.etag ? { headers: { ETag: { description: 'The lead version, for If-Match.', schema: { type: 'string' as const } } } } : {}),
+        ...(success.etag
+          ? {
+              headers: {
+                ETag: { description: 'The lead version, for If-Match.', schema: { type: 'string' as const } },
+              },
+            }
+          : {}),
         ...(success.schema ? { content: { 'application/json': { schema: success.schema } } } : {}),
-        ...(route.name === 'openapi' ? { content: { 'application/json': { schema: { type: 'object' as const } } } } : {}),
+        ...(route.name === 'openapi'
+          ? { content: { 'application/json': { schema: { type: 'object' as const } } } }
+          : {}),
       },
       ...errorsOf(route),
     },

@@ -36,19 +36,38 @@ export class HttpProblem extends DomainError {
 }
 
 export const problems = {
-  unauthorized: () => new HttpProblem(401, 'unauthorized', 'Unauthorized', 'A valid bearer token is required.'),
+  unauthorized: () =>
+    new HttpProblem(401, 'unauthorized', 'Unauthorized', 'A valid bearer token is required.'),
   forbidden: (detail: string) => new HttpProblem(403, 'forbidden', 'Forbidden', detail),
   senderNotRegistered: () =>
     new HttpProblem(403, 'sender-not-registered', 'Forbidden', 'This client is not a registered sender.'),
   notFound: () => new HttpProblem(404, 'not-found', 'Not found'),
-  malformedJson: () => new HttpProblem(400, 'malformed-json', 'Malformed JSON', 'The body is not valid JSON.'),
+  malformedJson: () =>
+    new HttpProblem(400, 'malformed-json', 'Malformed JSON', 'The body is not valid JSON.'),
   validation: (errors: Array<{ path: string; message: string }>) =>
-    new HttpProblem(400, 'validation-failed', 'Validation failed', 'The request does not match the schema.', errors),
-  invalidCursor: () => new HttpProblem(400, 'invalid-cursor', 'Invalid cursor', 'The cursor is not one this API issued for this list.'),
+    new HttpProblem(
+      400,
+      'validation-failed',
+      'Validation failed',
+      'The request does not match the schema.',
+      errors,
+    ),
+  invalidCursor: () =>
+    new HttpProblem(
+      400,
+      'invalid-cursor',
+      'Invalid cursor',
+      'The cursor is not one this API issued for this list.',
+    ),
   tooLarge: (max: number) =>
     new HttpProblem(413, 'payload-too-large', 'Payload too large', `The body must not exceed ${max} bytes.`),
   unsupportedMediaType: () =>
-    new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as application/json.'),
+    new HttpProblem(
+      415,
+      'unsupported-media-type',
+      'Unsupported media type',
+      'Send the body as application/json.',
+    ),
 };
 
 export function problemResponse(problem: Problem, headers: Record<string, string> = {}) {

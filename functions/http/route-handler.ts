@@ -152,18 +152,23 @@ function toResult(reply: Reply): Result {
   };
 }
 
+/** What every HTTP function exports: an API Gateway v2 (HTTP API) Lambda handler. */
+export type HttpHandler = (event: Event, context: Context) => Promise<Result>;
+
 /** A Lambda handler for one route of the route table. */
 export function routeHandler<R extends Route>(
   route: R,
   handle: (request: RouteRequest<R>) => Promise<Reply>,
   deps: RouteDeps = {},
-) {
-  return middy<Event, Result, Error, ParsingContext>()
+): HttpHandler {
+  const stack = middy<Event, Result, Error, ParsingContext>()
     .use(httpHeaderNormalizer() as MiddlewareObj<Event, Result, Error, ParsingContext>)
     .use(authenticate(route, deps))
     .use(jsonBody(route))
     .use(validate(route))
-    .use(injectLambdaContext(logger, { resetKeys: true }) as MiddlewareObj<Event, Result, Error, ParsingContext>)
+    .use(
+      injectLambdaContext(logger, { resetKeys: true }) as MiddlewareObj<Event, Result, Error, ParsingContext>,
+    )
     .use(problemErrors() as MiddlewareObj<Event, Result, Error, ParsingContext>)
     .handler(async (event, context) => {
       const { input, principal } = context.parsed;
@@ -174,4 +179,5 @@ export function routeHandler<R extends Route>(
       } as RouteRequest<R>;
       return toResult(await handle(request));
     });
+  return (event, context) => stack(event, context as ParsingContext);
 }

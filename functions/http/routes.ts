@@ -46,7 +46,12 @@ export interface Route {
 }
 
 const route = <R extends Route>(r: R): R => r;
-const lead = { status: 200, description: 'The lead after the change.', schema: partnerLeadSchema, etag: true } as const;
+const lead = {
+  status: 200,
+  description: 'The lead after the change.',
+  schema: partnerLeadSchema,
+  etag: true,
+} as const;
 
 export const routes = {
   health: route({

@@ -31,7 +31,12 @@ const limit = z.coerce
   .max(100)
   .default(25)
   .meta({ description: 'Page size, 1-100.', type: 'integer' });
-const cursor = z.string().min(1).max(1024).optional().meta({ description: 'Opaque cursor from `nextCursor`.' });
+const cursor = z
+  .string()
+  .min(1)
+  .max(1024)
+  .optional()
+  .meta({ description: 'Opaque cursor from `nextCursor`.' });
 
 export const partnerListQuery = z.object({
   tab: z.enum(['marketplace', 'qualified', 'favorites']).optional(),
@@ -73,7 +78,10 @@ export const editBody = z
         crmId: oneLineText(128).nullable().optional(),
         campaignId: oneLineText(128).nullable().optional(),
       })
-      .refine((deal) => Object.values(deal).some((v) => v !== undefined), 'name at least one field to change'),
+      .refine(
+        (deal) => Object.values(deal).some((v) => v !== undefined),
+        'name at least one field to change',
+      ),
   })
   .meta({ id: 'EditLead' });
 export const contactsBody = z

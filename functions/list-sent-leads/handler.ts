@@ -10,7 +10,10 @@ export const handler = routeHandler(
   async ({ principal, query }) => {
     const scope = `sent-leads:${principal.sender.id}`;
     const before = query.cursor ? await openCursor(query.cursor, scope) : undefined;
-    const page = await leads.listForSender(principal.sender, { limit: query.limit, ...(before ? { before } : {}) });
+    const page = await leads.listForSender(principal.sender, {
+      limit: query.limit,
+      ...(before ? { before } : {}),
+    });
     return pageReply(page, senderView, scope);
   },
   { senderForClient },

@@ -4,6 +4,11 @@ import { routes } from '../http/routes.js';
 import { leads } from '../shared/runtime.js';
 
 export const handler = routeHandler(routes.loseLead, async ({ principal, params, headers, body }) => {
-  const lead = await leads.act(principal, params.id, { action: 'lost', close: body }, ifMatchVersion(headers['if-match']));
+  const lead = await leads.act(
+    principal,
+    params.id,
+    { action: 'lost', close: body },
+    ifMatchVersion(headers['if-match']),
+  );
   return partnerLeadReply(lead, principal);
 });

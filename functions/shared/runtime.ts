@@ -3,9 +3,9 @@
  * the lead service, built once per process at cold start.
  */
 import { monotonicFactory } from 'ulidx';
-import { LeadService } from '../domain/lead-service.js';
 import { documentClient } from '../adapters/dynamodb/client.js';
 import { LeadRepository } from '../adapters/dynamodb/lead-repository.js';
+import { LeadService } from '../domain/lead-service.js';
 import { loadConfig } from './config.js';
 
 export const config = loadConfig();

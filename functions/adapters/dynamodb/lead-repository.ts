@@ -3,8 +3,8 @@
  * Queries only, intake atomic with its idempotency claim.
  */
 import {
-  ConditionalCheckFailedException,
   type AttributeValue,
+  ConditionalCheckFailedException,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -17,8 +17,12 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { IdempotencyInProgressError, IdempotencyKeyReusedError, LeadNotFoundError } from '../../domain/errors.js';
-import { type Lead, type Sender, type Stage, stages, type Tab, tabOf, tabs } from '../../domain/lead.js';
+import {
+  IdempotencyInProgressError,
+  IdempotencyKeyReusedError,
+  LeadNotFoundError,
+} from '../../domain/errors.js';
+import { type Lead, type Sender, stages, type Tab, tabOf, tabs } from '../../domain/lead.js';
 import { type Change, explainRefusal } from '../../domain/lifecycle.js';
 import type { IdempotencyClaim, LeadStore, Page, PartnerListQuery } from '../../domain/ports.js';
 import { effective } from '../../domain/views.js';
@@ -82,7 +86,13 @@ export class LeadRepository implements LeadStore {
     const nowSeconds = epochSeconds(lead.receivedAt);
     type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
     const items: TransactItem[] = [
-      { Put: { TableName: this.tableName, Item: toItem(lead), ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: toItem(lead),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
       {
         Put: {
           TableName: this.tableName,
@@ -173,7 +183,8 @@ export class LeadRepository implements LeadStore {
     const sets: string[] = [];
     const removes: string[] = [];
     for (const [attribute, v] of Object.entries(change.set)) sets.push(`${name(attribute)} = ${value(v)}`);
-    for (const [field, v] of Object.entries(change.dealSet)) sets.push(`${name('deal')}.${name(field)} = ${value(v)}`);
+    for (const [field, v] of Object.entries(change.dealSet))
+      sets.push(`${name('deal')}.${name(field)} = ${value(v)}`);
     for (const field of change.dealRemove) removes.push(`${name('deal')}.${name(field)}`);
     if (change.appendContacts.length > 0) {
       sets.push(`${name('contacts')} = list_append(${name('contacts')}, ${value(change.appendContacts)})`);
@@ -237,7 +248,13 @@ export class LeadRepository implements LeadStore {
               ? {
                   Put: {
                     TableName: this.tableName,
-                    Item: { ...mark, entity: 'favorite', leadId, gsi1pk: favoritesPk(partnerId, userSub), gsi1sk: leadId },
+                    Item: {
+                      ...mark,
+                      entity: 'favorite',
+                      leadId,
+                      gsi1pk: favoritesPk(partnerId, userSub),
+                      gsi1sk: leadId,
+                    },
                   },
                 }
               : { Delete: { TableName: this.tableName, Key: mark } },
@@ -265,7 +282,9 @@ export class LeadRepository implements LeadStore {
         if (stage === 'received') sources.push(this.stageSource(pk, tab, { respondBy: '>', now }));
         else sources.push(this.stageSource(pk, tab));
         if (stage === 'archived') {
-          sources.push(this.stageSource(partnerStagePk(query.partnerId, 'received'), tab, { respondBy: '<=', now }));
+          sources.push(
+            this.stageSource(partnerStagePk(query.partnerId, 'received'), tab, { respondBy: '<=', now }),
+          );
         }
       }
     }
@@ -282,7 +301,9 @@ export class LeadRepository implements LeadStore {
   async senderForClient(clientId: string): Promise<Sender | undefined> {
     const cached = this.senders.get(clientId);
     if (cached && cached.until > Date.now()) return cached.sender;
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: clientKey(clientId) }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: clientKey(clientId) }),
+    );
     const sender = Item
       ? { id: Item.id, kind: Item.kind, name: Item.name, notificationEmail: Item.notificationEmail }
       : undefined;
@@ -303,7 +324,11 @@ export class LeadRepository implements LeadStore {
     );
   }
 
-  private async merge(sources: Source<Lead>[], before: string | undefined, limit: number): Promise<Page<Lead>> {
+  private async merge(
+    sources: Source<Lead>[],
+    before: string | undefined,
+    limit: number,
+  ): Promise<Page<Lead>> {
     const page = await mergeNewestFirst(sources, before, limit);
     return { items: page.items, ...(page.next ? { next: page.next } : {}) };
   }
@@ -349,7 +374,10 @@ export class LeadRepository implements LeadStore {
       );
       const last = result.LastEvaluatedKey;
       return {
-        items: (result.Items ?? []).map((item) => ({ id: idFromSortKey(String(item[skName])), value: map(item) })),
+        items: (result.Items ?? []).map((item) => ({
+          id: idFromSortKey(String(item[skName])),
+          value: map(item),
+        })),
         ...(last ? { next: last, frontier: idFromSortKey(String(last[skName])) } : {}),
       };
     };
@@ -387,4 +415,3 @@ export class LeadRepository implements LeadStore {
     return found;
   }
 }
-

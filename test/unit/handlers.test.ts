@@ -1,0 +1,229 @@
+/**
+ * Handlers against a mocked DynamoDB: what they send (one conditional write per action) and how
+ * they answer each failure, without a database.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { createHash } from 'node:crypto';
+import { toItem } from '../../functions/adapters/dynamodb/lead-repository.js';
+import { newLeadSchema } from '../../functions/domain/lead.js';
+import { apiEvent, call, partnerClaims, senderClaims } from '../support/events.js';
+import { commands, newLead, received, run } from '../support/leads.js';
+
+Object.assign(process.env, {
+  TABLE_NAME: 'leads',
+  AWS_REGION: 'eu-west-1',
+  CURSOR_SECRET: 'test',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+});
+const ddb = mockClient(DynamoDBDocumentClient);
+const { handler: accept } = await import('../../functions/accept-lead/handler.js');
+const { handler: createLead } = await import('../../functions/create-lead/handler.js');
+const { handler: favorite } = await import('../../functions/favorite-lead/handler.js');
+const { handler: getLead } = await import('../../functions/get-lead/handler.js');
+
+const id = '01JD0000000000000000000000';
+const acceptEvent = (extra: Parameters<typeof apiEvent>[0] = {}) =>
+  apiEvent({
+    method: 'POST',
+    path: `/v1/leads/${id}/accept`,
+    pathParameters: { id },
+    body: { deal: { name: 'ERP', value: { amount: 1, currency: 'EUR' }, estimatedCloseDate: '2027-01-31' } },
+    ...extra,
+  });
+const registered = {
+  Item: { id: 'microsoft-marketing', kind: 'microsoft', name: 'MS', notificationEmail: 'r@ms.example' },
+};
+
+beforeEach(() => ddb.reset());
+
+describe('accept-lead', () => {
+  it('sends exactly one conditional UpdateItem and answers the new lead with its ETag', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: toItem(run(received(), commands.accept)) });
+    const response = await call(accept, acceptEvent());
+    expect(response.status).toBe(200);
+    expect(response.headers.etag).toBe('"2"');
+    expect(response.body).toMatchObject({ id, stage: 'accepted', version: 2 });
+    expect(ddb.calls()).toHaveLength(1);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: 'leads',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+    const input = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
+    const values = Object.values(input.ExpressionAttributeValues ?? {});
+    expect(values).toContain('contoso');
+    expect(values).toContain('received');
+    expect(input.ConditionExpression).toMatch(/attribute_exists\(pk\)/);
+  });
+
+  it.each([
+    ['an archived lead', toItem(run(received(), commands.decline)), 409, 'lead-archived'],
+    ["another partner's lead", toItem(received({ partnerId: 'other' })), 404, 'lead-not-found'],
+    ['no lead at all', undefined, 404, 'lead-not-found'],
+    ['an accepted lead', toItem(run(received(), commands.accept)), 409, 'invalid-transition'],
+  ])('explains a refused write on %s from the returned old item', async (_, item, status, code) => {
+    ddb.on(UpdateCommand).rejects(
+      new ConditionalCheckFailedException({
+        message: 'The conditional request failed',
+        $metadata: {},
+        ...(item ? { Item: marshall(item, { removeUndefinedValues: true }) } : {}),
+      }),
+    );
+    const response = await call(accept, acceptEvent());
+    expect(response).toMatchObject({ status, body: { code, status } });
+    expect(response.headers['content-type']).toBe('application/problem+json');
+    expect(ddb.calls()).toHaveLength(1);
+  });
+
+  it.each([
+    ['no token', acceptEvent({ claims: null }), 401, 'unauthorized'],
+    ['another role', acceptEvent({ claims: partnerClaims('contoso', 'sales-viewer') }), 403, 'forbidden'],
+    ['a sender token', acceptEvent({ claims: senderClaims() }), 403, 'forbidden'],
+    [
+      'a body over 64 KiB',
+      acceptEvent({ body: `{"deal":"${'x'.repeat(65 * 1024)}"}` }),
+      413,
+      'payload-too-large',
+    ],
+    ['text/plain', acceptEvent({ headers: { 'content-type': 'text/plain' } }), 415, 'unsupported-media-type'],
+    ['malformed JSON', acceptEvent({ body: '{"deal":' }), 400, 'malformed-json'],
+    ['a missing body', acceptEvent({ body: '' }), 400, 'validation-failed'],
+    [
+      'an invalid currency',
+      acceptEvent({
+        body: {
+          deal: { name: 'x', value: { amount: 1, currency: 'XXY' }, estimatedCloseDate: '2027-01-31' },
+        },
+      }),
+      400,
+      'validation-failed',
+    ],
+    ['a malformed lead id', acceptEvent({ pathParameters: { id: 'nope' } }), 404, 'lead-not-found'],
+  ])('refuses %s before touching the table', async (_, event, status, code) => {
+    const response = await call(accept, event);
+    expect(response).toMatchObject({ status, body: { code } });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('names every invalid field of a body', async () => {
+    const response = await call(
+      accept,
+      acceptEvent({ body: { deal: { name: '', value: { amount: -1, currency: 'EUR' } }, extra: 1 } }),
+    );
+    expect(response.status).toBe(400);
+    const paths = (response.body.errors as Array<{ path: string }>).map((e) => e.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(['deal.name', 'deal.value.amount', 'deal.estimatedCloseDate', '']),
+    );
+  });
+
+  it('answers a failing database with a generic 500 that reveals nothing', async () => {
+    ddb.on(UpdateCommand).rejects(new Error('socket hang up at 10.0.0.1'));
+    const response = await call(accept, acceptEvent());
+    expect(response.status).toBe(500);
+    expect(JSON.stringify(response.body)).not.toContain('10.0.0.1');
+  });
+});
+
+describe('create-lead', () => {
+  const post = (body: unknown, key = 'key-1') =>
+    apiEvent({
+      method: 'POST',
+      path: '/v1/leads',
+      body,
+      headers: { 'idempotency-key': key },
+      claims: senderClaims(),
+    });
+
+  it('writes the lead, its expiry timer and the idempotency claim in one transaction', async () => {
+    ddb.on(GetCommand).resolves(registered);
+    ddb.on(TransactWriteCommand).resolves({});
+    const response = await call(createLead, post(newLead()));
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ partnerId: 'contoso', stage: 'received' });
+    expect(response.body).not.toHaveProperty('customer');
+    const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems ?? [];
+    expect(items.map((i) => i.Put?.Item?.sk)).toEqual(['LEAD', 'TIMER#EXPIRY', 'IDEMPOTENCY']);
+    expect(items[0]!.Put!.Item).not.toHaveProperty('expiresAt');
+    expect(items[1]!.Put!.Item!.expiresAt).toBe(Math.floor(Date.parse(response.body.respondBy) / 1000));
+  });
+
+  const claimedBy = (fingerprint: string) =>
+    new TransactionCanceledException({
+      message: 'cancelled',
+      $metadata: {},
+      CancellationReasons: [
+        { Code: 'None' },
+        { Code: 'None' },
+        { Code: 'ConditionalCheckFailed', Item: marshall({ fingerprint, leadId: id }) },
+      ],
+    });
+
+  it('a replay with the same body returns the original lead', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'CLIENT#microsoft-marketing', sk: 'SENDER' } }).resolves(registered);
+    ddb.on(GetCommand, { Key: { pk: `LEAD#${id}`, sk: 'LEAD' } }).resolves({ Item: toItem(received()) });
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify(newLeadSchema.parse(newLead())))
+      .digest('base64url');
+    ddb.on(TransactWriteCommand).rejects(claimedBy(fingerprint));
+    const replay = await call(createLead, post(newLead()));
+    expect(replay).toMatchObject({ status: 201, body: { id } });
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('a replay with another body is refused', async () => {
+    ddb.on(GetCommand).resolves(registered);
+    ddb.on(TransactWriteCommand).rejects(claimedBy('not-this-body'));
+    const refused = await call(createLead, post(newLead()));
+    expect(refused).toMatchObject({ status: 409, body: { code: 'idempotency-key-reused' } });
+  });
+
+  it('an unregistered client is 403', async () => {
+    ddb.on(GetCommand).resolves({});
+    const event = apiEvent({
+      method: 'POST',
+      path: '/v1/leads',
+      body: newLead(),
+      claims: senderClaims('nobody'),
+    });
+    expect(await call(createLead, event)).toMatchObject({
+      status: 403,
+      body: { code: 'sender-not-registered' },
+    });
+    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
+  });
+});
+
+describe('favorite-lead', () => {
+  it('is one transactional request, and a lead of another partner is 404', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    const event = apiEvent({ method: 'PUT', path: `/v1/leads/${id}/favorite`, pathParameters: { id } });
+    expect((await call(favorite, event)).status).toBe(204);
+    expect(ddb.calls()).toHaveLength(1);
+    ddb.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'x',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+      }),
+    );
+    expect((await call(favorite, event)).status).toBe(404);
+  });
+});
+
+describe('get-lead', () => {
+  it("is one GetItem, and another partner's lead is 404", async () => {
+    ddb.on(GetCommand).resolves({ Item: toItem(received({ partnerId: 'other' })) });
+    const response = await call(getLead, apiEvent({ path: `/v1/leads/${id}`, pathParameters: { id } }));
+    expect(response).toMatchObject({ status: 404, body: { code: 'lead-not-found' } });
+    expect(ddb.calls()).toHaveLength(1);
+  });
+});
