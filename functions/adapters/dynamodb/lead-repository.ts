@@ -273,20 +273,21 @@ export class LeadRepository implements LeadStore {
   listForPartner(query: PartnerListQuery): Promise<Page<Lead>> {
     if (query.tab === 'favorites') return this.listFavorites(query);
     const now = query.now.toISOString();
-    const wanted = query.tab ? [query.tab] : [...tabs];
+    const received = partnerStagePk(query.partnerId, 'received');
+    // Which stored stages answer a stage filter. Overdue received leads read as archived until the
+    // archiver moves them (SPEC §3), so they are filtered out of `received` and into `archived`.
+    const partitions: Array<{ pk: string; due?: { respondBy: '>' | '<='; now: string } }> = {
+      received: [{ pk: received, due: { respondBy: '>' as const, now } }],
+      accepted: [{ pk: partnerStagePk(query.partnerId, 'accepted') }],
+      archived: [
+        { pk: partnerStagePk(query.partnerId, 'archived') },
+        { pk: received, due: { respondBy: '<=' as const, now } },
+      ],
+      all: stages.map((stage) => ({ pk: partnerStagePk(query.partnerId, stage) })),
+    }[query.stage ?? 'all'];
     const sources: Source<Lead>[] = [];
-    for (const tab of wanted) {
-      for (const stage of query.stage ? [query.stage] : stages) {
-        const pk = partnerStagePk(query.partnerId, stage);
-        // Overdue received leads read as archived until the archiver moves them (SPEC §3).
-        if (stage === 'received') sources.push(this.stageSource(pk, tab, { respondBy: '>', now }));
-        else sources.push(this.stageSource(pk, tab));
-        if (stage === 'archived') {
-          sources.push(
-            this.stageSource(partnerStagePk(query.partnerId, 'received'), tab, { respondBy: '<=', now }),
-          );
-        }
-      }
+    for (const tab of query.tab ? [query.tab] : tabs) {
+      for (const { pk, due } of partitions) sources.push(this.stageSource(pk, tab, due));
     }
     return this.merge(sources, query.before, query.limit);
   }
@@ -349,11 +350,14 @@ export class LeadRepository implements LeadStore {
     return async (before, next, pageSize) => {
       const values: Record<string, unknown> = { ':pk': pk };
       let range = '';
-      if (before !== undefined) {
-        // Inclusive BETWEEN; the merge drops the cursor's own lead.
-        range = ` AND #sk BETWEEN :lo AND :hi`;
+      if (before !== undefined && prefix) {
+        // Inclusive BETWEEN keeps the range inside the tab; the merge drops the cursor's own lead.
+        range = ' AND #sk BETWEEN :lo AND :hi';
         values[':lo'] = prefix;
         values[':hi'] = `${prefix}${before}`;
+      } else if (before !== undefined) {
+        range = ' AND #sk < :hi';
+        values[':hi'] = before;
       } else if (prefix) {
         range = ' AND begins_with(#sk, :lo)';
         values[':lo'] = prefix;
