@@ -5,19 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type {
-  APIGatewayProxyEventV2WithJWTAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { problemResponse, problems, toProblem } from '../functions/http/problem.js';
+import type { HttpHandler } from '../functions/http/route-handler.js';
 import { type Route, routeList } from '../functions/http/routes.js';
 import { asGatewayClaims, type LocalSigner } from './jwt.js';
+import { lambdaContext } from './lambda-context.js';
 
-type Handler = (
-  event: APIGatewayProxyEventV2WithJWTAuthorizer,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2>;
+type Handler = HttpHandler;
 
 /** API Gateway's own payload limit; the handlers enforce the API's 64 KiB. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
@@ -51,23 +46,6 @@ async function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'>
 function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV2) {
   response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
   response.end(result.body ?? '');
-}
-
-function lambdaContext(name: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 export interface LocalApiOptions {

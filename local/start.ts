@@ -12,11 +12,13 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import sesLocalModule from 'aws-ses-v2-local';
 import { LeadRepository } from '../functions/adapters/dynamodb/lead-repository.js';
 import { durationMs } from '../functions/domain/duration.js';
+import { consumerFilters } from '../functions/stream/filters.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startLocalApi } from './http-server.js';
 import { LOCAL_PARTNER_CLIENT, localSigner } from './jwt.js';
 import { assertPortFree } from './ports.js';
 import { localSenders } from './senders.js';
+import { startStreamPoller } from './stream-poller.js';
 import { ensureTable } from './table.js';
 
 const started = performance.now();
@@ -43,7 +45,12 @@ const port = portOf('PORT', 3000);
 const dynamoPort = portOf('DYNAMODB_PORT', 8000);
 const sesPort = portOf('SES_PORT', 8005);
 const inMemory = env.LOCAL_IN_MEMORY === '1' || env.LOCAL_IN_MEMORY === 'true';
-for (const variable of ['LEAD_RESPONSE_WINDOW', 'CONTACT_NOW_WINDOW']) {
+for (const variable of [
+  'LEAD_RESPONSE_WINDOW',
+  'CONTACT_NOW_WINDOW',
+  'REMINDER_BEFORE',
+  'RECONCILE_INTERVAL',
+]) {
   const value = env[variable];
   if (value) {
     try {
@@ -128,12 +135,43 @@ try {
   });
   stops.push(() => api.close());
 
+  // The stream consumers, fed from DynamoDB Local's stream with the stack's own filters.
+  const poller = await startStreamPoller({
+    endpoint: dynamo.endpoint,
+    tableName,
+    failedRecordsFile: join(stateDir, 'failed-stream-records.jsonl'),
+    consumers: (['archiver', 'notifier'] as const).map((name) => ({
+      name,
+      filters: consumerFilters[name],
+      load: async () => (await import(`../functions/${name}/handler.ts`)).handler,
+    })),
+    log: (line) => console.error(line),
+  });
+  stops.push(() => poller.stop());
+
+  // The scheduled reconciler, on a short interval.
+  const reconcileMs = durationMs(env.RECONCILE_INTERVAL || 'PT5S');
+  const reconciler = (await import('../functions/reconciler/handler.js')).handler;
+  let reconciling = Promise.resolve();
+  const timer = setInterval(() => {
+    reconciling = reconciling
+      .then(async () => {
+        await reconciler();
+      })
+      .catch((error: Error) => console.error(`reconciler: ${error.message}`));
+  }, reconcileMs);
+  stops.push(async () => {
+    clearInterval(timer);
+    await reconciling;
+  });
+
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`Partner Referrals is running (ready in ${seconds} s)
   API            http://localhost:${port}   (health: /v1/health, OpenAPI: /openapi.json)
   DynamoDB Local ${dynamo.endpoint}   table ${tableName}${inMemory ? ' (in memory)' : ' (data in .local/dynamodb)'}
   SES inbox      http://localhost:${sesPort}/   (JSON: /store)
-  Windows        respond within ${env.LEAD_RESPONSE_WINDOW || 'P14D'}, contact-now for ${env.CONTACT_NOW_WINDOW || 'PT72H'}
+  Windows        respond within ${env.LEAD_RESPONSE_WINDOW || 'P14D'}, contact-now for ${env.CONTACT_NOW_WINDOW || 'PT72H'}, reminder ${env.REMINDER_BEFORE || 'PT48H'} before
+  Expiry         TTL stream -> archiver; reconciler every ${env.RECONCILE_INTERVAL || 'PT5S'}
   Tokens         npm run --silent token -- --partner contoso --role referrals-admin
                  npm run --silent token -- --sender microsoft-marketing
 Press Ctrl-C to stop.`);

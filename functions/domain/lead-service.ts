@@ -3,12 +3,16 @@
  * storage port, a clock and an id source, never on AWS.
  */
 import { createHash } from 'node:crypto';
-import { LeadNotFoundError } from './errors.js';
+import { DomainError, LeadNotFoundError } from './errors.js';
 import type { Lead, NewLead, Sender, Stage, Tab } from './lead.js';
 import { type Command, plan, receive, type Windows } from './lifecycle.js';
 import type { LeadStore, Page } from './ports.js';
 
 export type Clock = () => Date;
+
+function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
 
 export interface PartnerCaller {
   partnerId: string;
@@ -64,6 +68,54 @@ export class LeadService {
       ...(ifMatch === undefined ? {} : { ifMatch }),
     });
     return this.store.apply(change);
+  }
+
+  /**
+   * Archives an unanswered lead whose window has closed. The same conditional transition serves
+   * the TTL archiver and the reconciler, so a lead is archived once whichever comes first; a lead
+   * that was answered, or is already archived, is left alone (`undefined`).
+   */
+  async expire(
+    due: { leadId: string; partnerId: string; respondBy: string },
+    by: 'archiver' | 'reconciler',
+  ): Promise<Lead | undefined> {
+    const change = plan(
+      due.leadId,
+      { action: 'expire', deadline: due.respondBy },
+      {
+        now: this.clock(),
+        actor: { type: 'system', id: `expiry-${by}` },
+        partnerId: due.partnerId,
+      },
+    );
+    try {
+      return await this.store.apply(change);
+    } catch (error) {
+      if (error instanceof DomainError) return undefined;
+      throw error;
+    }
+  }
+
+  /** One reconciler pass: archive overdue leads and mark due reminders, at most `limit` of each. */
+  async reconcile(limit: number): Promise<{ expired: number; reminded: number }> {
+    const now = this.clock();
+    const [overdue, reminders] = await Promise.all([
+      this.store.due('expiry', now, limit),
+      this.store.due('reminder', now, limit),
+    ]);
+    let expired = 0;
+    let reminded = 0;
+    for (const batch of chunks(overdue, 10)) {
+      const results = await Promise.all(batch.map((d) => this.expire(d, 'reconciler')));
+      expired += results.filter(Boolean).length;
+    }
+    for (const batch of chunks(reminders, 10)) {
+      const results = await Promise.all(
+        batch.map((d) => this.store.markReminded(d.leadId, d.partnerId, now)),
+      );
+      reminded += results.filter(Boolean).length;
+    }
+    return { expired, reminded };
   }
 
   favorite(caller: PartnerCaller, leadId: string, favorite: boolean): Promise<void> {

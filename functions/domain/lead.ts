@@ -185,5 +185,9 @@ export const leadSchema = z.object({
   updatedAt: z.iso.datetime(),
   history: z.array(historyEntrySchema),
   favoritedBy: z.array(z.string()).optional(),
+  /** When the unanswered-lead reminder is due (null when the window is shorter than the reminder lead time). */
+  remindAt: z.iso.datetime().nullable().optional(),
+  /** When the reminder went out: set once, by the reconciler. */
+  remindedAt: z.iso.datetime().optional(),
 });
 export type Lead = z.infer<typeof leadSchema>;

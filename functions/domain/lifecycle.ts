@@ -63,7 +63,7 @@ export type Command =
   | { action: 'edit'; deal: DealPatch }
   | { action: 'add-contacts'; contacts: Contact[] }
   | { action: 'won' | 'lost'; close: Close }
-  | { action: 'expire' };
+  | { action: 'expire'; deadline: string };
 
 export interface ChangeContext {
   now: Date;
@@ -107,6 +107,8 @@ export interface Windows {
   responseMs: number;
   /** How long a contact request counts as `contact-now` (CONTACT_NOW_WINDOW). */
   contactNowMs: number;
+  /** How long before `respondBy` the unanswered-lead reminder goes out (REMINDER_BEFORE). */
+  reminderMs: number;
 }
 
 /** A new lead as a sender posts it, received now. */
@@ -116,6 +118,8 @@ export function receive(
 ): Lead {
   const at = ctx.now.toISOString();
   const { partnerId, type, customer, need, contactRequested, externalId } = input;
+  const respondBy = ctx.now.getTime() + ctx.windows.responseMs;
+  const remindAt = respondBy - ctx.windows.reminderMs;
   return {
     id: ctx.id,
     partnerId,
@@ -126,7 +130,8 @@ export function receive(
     ...(externalId === undefined ? {} : { externalId }),
     contactRequested,
     receivedAt: at,
-    respondBy: new Date(ctx.now.getTime() + ctx.windows.responseMs).toISOString(),
+    respondBy: new Date(respondBy).toISOString(),
+    remindAt: remindAt > ctx.now.getTime() ? new Date(remindAt).toISOString() : null,
     stage: 'received',
     outcome: null,
     deal: null,
@@ -195,6 +200,10 @@ export function plan(leadId: string, command: Command, ctx: ChangeContext): Chan
       change.set.closed = { ...command.close, at };
       break;
     case 'expire':
+      // The lead expired at its deadline, whenever the platform gets to record it: reads before
+      // and after archiving agree (SPEC §3).
+      change.history.at = command.deadline;
+      change.set.archivedAt = command.deadline;
       break;
   }
   if (change.appendContacts.length > 0) guard.contactsAtMost = limits.contacts - change.appendContacts.length;

@@ -9,6 +9,13 @@ export interface IdempotencyClaim {
   fingerprint: string;
 }
 
+/** A received lead that has come due, as the sparse indexes tell it. */
+export interface Due {
+  leadId: string;
+  partnerId: string;
+  respondBy: string;
+}
+
 export interface Page<T> {
   items: T[];
   /** The id to read on from, when there is more. */
@@ -35,4 +42,8 @@ export interface LeadStore {
   listForPartner(query: PartnerListQuery): Promise<Page<Lead>>;
   listForSender(query: { senderId: string; before?: string; limit: number }): Promise<Page<Lead>>;
   senderForClient(clientId: string): Promise<Sender | undefined>;
+  /** Received leads whose deadline or reminder time has passed. */
+  due(kind: 'expiry' | 'reminder', now: Date, limit: number): Promise<Due[]>;
+  /** Records that a lead's reminder is due, once; false if it no longer applies. */
+  markReminded(leadId: string, partnerId: string, now: Date): Promise<boolean>;
 }

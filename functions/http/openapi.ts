@@ -88,6 +88,7 @@ export function openApiDocument() {
     tags: [
       { name: 'Leads', description: 'A partner works its leads.' },
       { name: 'Sent leads', description: 'A sender system posts leads and follows them.' },
+      { name: 'Profile', description: "The partner's business profile and alert contacts." },
       { name: 'Platform', description: 'Health and this document.' },
     ],
     components: {

@@ -3,6 +3,7 @@
  * route from each entry, the local server routes with it, and the OpenAPI document is built from it.
  */
 import type * as z from 'zod';
+import { profileInputSchema, profileSchema } from '../domain/profile.js';
 import {
   acceptBody,
   closeBody,
@@ -35,7 +36,7 @@ export interface Route {
   /** What the function may do to the table, for its IAM grant. */
   data: 'none' | 'read' | 'write';
   summary: string;
-  tag: 'Leads' | 'Sent leads' | 'Platform';
+  tag: 'Leads' | 'Sent leads' | 'Profile' | 'Platform';
   params?: z.ZodObject;
   query?: z.ZodObject;
   headers?: z.ZodObject;
@@ -242,6 +243,33 @@ export const routes = {
     summary: "Read a lead's history, oldest first",
     params: leadIdParams,
     success: { status: 200, description: 'Every transition of the lead.', schema: historyResponse },
+  }),
+  getProfile: route({
+    name: 'get-profile',
+    method: 'GET',
+    path: '/v1/profile',
+    access: 'partner',
+    data: 'read',
+    tag: 'Profile',
+    summary: "Read the partner's business profile",
+    success: {
+      status: 200,
+      description: 'The profile (empty, version 0, until first saved).',
+      schema: profileSchema,
+      etag: true,
+    },
+  }),
+  putProfile: route({
+    name: 'put-profile',
+    method: 'PUT',
+    path: '/v1/profile',
+    access: 'partner',
+    data: 'write',
+    tag: 'Profile',
+    summary: "Replace the partner's business profile",
+    headers: ifMatchHeaders,
+    body: profileInputSchema,
+    success: { status: 200, description: 'The saved profile.', schema: profileSchema, etag: true },
   }),
 } satisfies Record<string, Route>;
 

@@ -17,6 +17,7 @@ export function loadConfig(): Config {
     windows: {
       responseMs: durationMs(getStringFromEnv({ key: 'LEAD_RESPONSE_WINDOW', defaultValue: 'P14D' })),
       contactNowMs: durationMs(getStringFromEnv({ key: 'CONTACT_NOW_WINDOW', defaultValue: 'PT72H' })),
+      reminderMs: durationMs(getStringFromEnv({ key: 'REMINDER_BEFORE', defaultValue: 'PT48H' })),
     },
   };
 }

@@ -2,7 +2,11 @@
 import type { Lead, NewLead } from '../../functions/domain/lead.js';
 import { applyChange, type Command, plan, receive, type Windows } from '../../functions/domain/lifecycle.js';
 
-export const windows: Windows = { responseMs: 14 * 86_400_000, contactNowMs: 72 * 3_600_000 };
+export const windows: Windows = {
+  responseMs: 14 * 86_400_000,
+  contactNowMs: 72 * 3_600_000,
+  reminderMs: 48 * 3_600_000,
+};
 export const t0 = new Date('2026-11-25T10:00:00.000Z');
 export const at = (ms: number) => new Date(t0.getTime() + ms);
 export const partner = { type: 'partner-user' as const, id: 'user-1' };
@@ -42,7 +46,7 @@ export const commands: Record<Command['action'], Command> = {
   'add-contacts': { action: 'add-contacts', contacts: [{ name: 'Luca', email: 'luca@contoso.example' }] },
   won: { action: 'won', close: { notes: 'signed' } },
   lost: { action: 'lost', close: {} },
-  expire: { action: 'expire' },
+  expire: { action: 'expire', deadline: '2026-12-09T10:00:00.000Z' },
 };
 
 /** Runs a command against a lead in memory, as the partner `contoso` (or the platform, for expire). */

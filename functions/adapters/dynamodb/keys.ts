@@ -7,11 +7,15 @@
  * |             |                             |                     | gsi2 SENT#<senderId>#<shard> / <leadId>          |
  * |             |                             |                     | gsi3 DEADLINE#<shard> / <respondBy>#<leadId>     |
  * |             |                             |                     |   (only while stage = received: sparse)          |
+ * |             |                             |                     | gsi4 REMIND#<shard> / <remindAt>#<leadId>        |
+ * |             |                             |                     |   (received and not yet reminded: sparse)        |
  * | timer       | LEAD#<leadId>               | TIMER#EXPIRY        | TTL expiresAt = respondBy                        |
  * | favorite    | LEAD#<leadId>               | FAVORITE#<userSub>  | gsi1 FAVORITES#<p>#<userSub> / <leadId>          |
  * | idempotency | IDEMPOTENCY#<senderId>#<h>  | IDEMPOTENCY         | TTL expiresAt = created + 24 h                   |
  * | sender      | SENDER#<senderId>           | SENDER              |                                                  |
  * | sender link | CLIENT#<oauthClientId>      | SENDER              |                                                  |
+ * | profile     | PARTNER#<partnerId>         | PROFILE             |                                                  |
+ * | email sent  | LEAD#<leadId>               | NOTIFIED#<kind>     | (exactly-once marker per lead and event)         |
  *
  * Access patterns:
  * - get a lead (partner, sender, any action): GetItem / conditional UpdateItem on LEAD#<id>, LEAD.
@@ -23,6 +27,7 @@
  * - a sender's sent leads, newest first: Query gsi2 SENT#<s>#0..7, merged. Eight shards keep a
  *   sender that sends millions of leads a year off a single partition.
  * - overdue received leads (reconciler): Query gsi3 DEADLINE#0..3 with sk < <now>.
+ * - reminders due (reconciler): Query gsi4 REMIND#0..3 with sk < <now>.
  * - sender by OAuth client id (every sender call): GetItem CLIENT#<clientId>, SENDER.
  */
 import { createHash } from 'node:crypto';
@@ -36,6 +41,10 @@ const shardOf = (id: string, shards: number): number =>
 
 export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
 export const timerKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'TIMER#EXPIRY' });
+export const notifiedKey = (leadId: string, kind: string) => ({
+  pk: `LEAD#${leadId}`,
+  sk: `NOTIFIED#${kind}`,
+});
 export const favoriteKey = (leadId: string, userSub: string) => ({
   pk: `LEAD#${leadId}`,
   sk: `FAVORITE#${userSub}`,
@@ -52,6 +61,8 @@ export const partnerTabPrefix = (tab: Tab) => `${tab}#`;
 export const favoritesPk = (partnerId: string, userSub: string) => `FAVORITES#${partnerId}#${userSub}`;
 export const sentPk = (senderId: string, shard: number) => `SENT#${senderId}#${shard}`;
 export const deadlinePk = (shard: number) => `DEADLINE#${shard}`;
+export const reminderPk = (shard: number) => `REMIND#${shard}`;
+export const profileKey = (partnerId: string) => ({ pk: `PARTNER#${partnerId}`, sk: 'PROFILE' });
 
 /** The index attributes a lead item carries for its current stage. */
 export function leadIndexKeys(lead: {
@@ -61,14 +72,19 @@ export function leadIndexKeys(lead: {
   tab: Tab;
   senderId: string;
   respondBy: string;
+  remindAt?: string | null;
+  remindedAt?: string;
 }) {
+  const received = lead.stage === 'received';
+  const deadlineShard = shardOf(lead.id, DEADLINE_SHARDS);
   return {
     gsi1pk: partnerStagePk(lead.partnerId, lead.stage),
     gsi1sk: `${partnerTabPrefix(lead.tab)}${lead.id}`,
     gsi2pk: sentPk(lead.senderId, shardOf(lead.id, SENT_SHARDS)),
     gsi2sk: lead.id,
-    ...(lead.stage === 'received'
-      ? { gsi3pk: deadlinePk(shardOf(lead.id, DEADLINE_SHARDS)), gsi3sk: `${lead.respondBy}#${lead.id}` }
+    ...(received ? { gsi3pk: deadlinePk(deadlineShard), gsi3sk: `${lead.respondBy}#${lead.id}` } : {}),
+    ...(received && lead.remindAt && !lead.remindedAt
+      ? { gsi4pk: reminderPk(deadlineShard), gsi4sk: `${lead.remindAt}#${lead.id}` }
       : {}),
   };
 }

@@ -24,10 +24,12 @@ import {
 } from '../../domain/errors.js';
 import { type Lead, type Sender, stages, type Tab, tabOf, tabs } from '../../domain/lead.js';
 import { type Change, explainRefusal } from '../../domain/lifecycle.js';
-import type { IdempotencyClaim, LeadStore, Page, PartnerListQuery } from '../../domain/ports.js';
+import type { Due, IdempotencyClaim, LeadStore, Page, PartnerListQuery } from '../../domain/ports.js';
 import { effective } from '../../domain/views.js';
 import {
   clientKey,
+  DEADLINE_SHARDS,
+  deadlinePk,
   favoriteKey,
   favoritesPk,
   idempotencyKey,
@@ -36,6 +38,7 @@ import {
   leadKey,
   partnerStagePk,
   partnerTabPrefix,
+  reminderPk,
   SENT_SHARDS,
   senderKey,
   sentPk,
@@ -48,7 +51,19 @@ type Item = Record<string, unknown>;
 /** How long an Idempotency-Key is remembered. */
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 const SENDER_CACHE_MS = 60_000;
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity'];
+const KEY_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+  'gsi4pk',
+  'gsi4sk',
+  'entity',
+];
 
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
@@ -194,7 +209,9 @@ export class LeadRepository implements LeadStore {
     const stage = change.set.stage;
     if (stage !== undefined && stage !== change.guard.stage) {
       sets.push(`${name('gsi1pk')} = ${value(partnerStagePk(change.guard.partnerId ?? '', stage))}`);
-      if (change.guard.stage === 'received') removes.push(name('gsi3pk'), name('gsi3sk'));
+      if (change.guard.stage === 'received') {
+        removes.push(name('gsi3pk'), name('gsi3sk'), name('gsi4pk'), name('gsi4sk'));
+      }
     }
 
     const { guard } = change;
@@ -226,6 +243,69 @@ export class LeadRepository implements LeadStore {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const old = plain(error.Item);
       throw explainRefusal(old ? fromItem(old) : undefined, change) ?? new LeadNotFoundError();
+    }
+  }
+
+  /** Received leads whose deadline (gsi3) or reminder (gsi4) time is before `now`, oldest first, at most `limit`. */
+  async due(kind: 'expiry' | 'reminder', now: Date, limit: number): Promise<Due[]> {
+    const [index, pkName, skName, pkOf] =
+      kind === 'expiry'
+        ? (['gsi3', 'gsi3pk', 'gsi3sk', deadlinePk] as const)
+        : (['gsi4', 'gsi4pk', 'gsi4sk', reminderPk] as const);
+    const found: Due[] = [];
+    await Promise.all(
+      Array.from({ length: DEADLINE_SHARDS }, async (_, shard) => {
+        let next: Record<string, unknown> | undefined;
+        do {
+          const page = await this.db.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: index,
+              KeyConditionExpression: '#pk = :pk AND #sk < :now',
+              ExpressionAttributeNames: { '#pk': pkName, '#sk': skName },
+              ExpressionAttributeValues: { ':pk': pkOf(shard), ':now': now.toISOString() },
+              Limit: limit,
+              ...(next ? { ExclusiveStartKey: next } : {}),
+            }),
+          );
+          for (const item of page.Items ?? []) {
+            found.push({
+              leadId: idFromSortKey(String(item[skName])),
+              partnerId: String(item.partnerId),
+              respondBy: String(item.respondBy),
+            });
+          }
+          next = page.LastEvaluatedKey;
+        } while (next && found.length < limit);
+      }),
+    );
+    return found.slice(0, limit);
+  }
+
+  /**
+   * Marks a received lead's reminder as due, once: the change itself is the event the notifier
+   * emails from. False when the lead was answered, has expired, or was already reminded.
+   */
+  async markReminded(leadId: string, partnerId: string, now: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: leadKey(leadId),
+          UpdateExpression: 'SET remindedAt = :now REMOVE gsi4pk, gsi4sk',
+          ConditionExpression:
+            'partnerId = :partner AND stage = :received AND respondBy > :now AND attribute_not_exists(remindedAt)',
+          ExpressionAttributeValues: {
+            ':now': now.toISOString(),
+            ':partner': partnerId,
+            ':received': 'received',
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
   }
 

@@ -20,6 +20,13 @@ export const tableDefinition = {
       sortKey: 'gsi3sk',
       projection: { type: 'INCLUDE', nonKeyAttributes: ['partnerId', 'respondBy'] },
     },
+    /** Sparse: received leads whose reminder has not gone out, by when it is due. */
+    {
+      name: 'gsi4',
+      partitionKey: 'gsi4pk',
+      sortKey: 'gsi4sk',
+      projection: { type: 'INCLUDE', nonKeyAttributes: ['partnerId', 'respondBy'] },
+    },
   ],
 } as const;
 

@@ -1,0 +1,131 @@
+/**
+ * The four emails (SPEC §6), as Mustache templates: HTML bodies escape every value, text bodies
+ * keep them as typed, subjects are one line. Every email names the lead (id, customer company,
+ * need) and says what the reader can do next.
+ */
+import Mustache from 'mustache';
+import type { Lead } from '../../domain/lead.js';
+import type { NotificationKind } from '../../domain/notifications.js';
+
+export interface EmailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface TemplateLinks {
+  /** Where a declined customer picks another partner (CHOOSE_PARTNER_URL). */
+  choosePartnerUrl: string;
+  /** The partner console; a lead's page is `<url>/<leadId>` (PARTNER_CONSOLE_URL). */
+  partnerConsoleUrl: string;
+}
+
+interface Template {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const leadFacts = {
+  text: `Lead: {{id}}
+Customer: {{company}}
+Need: {{need}}`,
+  html: `<table role="presentation">
+<tr><th align="left">Lead</th><td>{{id}}</td></tr>
+<tr><th align="left">Customer</th><td>{{company}}</td></tr>
+<tr><th align="left">Need</th><td>{{need}}</td></tr>
+</table>`,
+};
+
+const templates: Record<NotificationKind, Template> = {
+  'lead-received': {
+    subject: '{{#urgent}}Urgent: contact requested - {{/urgent}}New lead from {{company}}: {{need}}',
+    text: `A new lead has arrived for {{partnerId}}.
+{{#urgent}}
+The customer asked to be contacted directly: reach out now.
+{{/urgent}}
+
+${leadFacts.text}
+Received: {{receivedAt}}
+
+Accept or decline it before {{respondBy}}, or it expires:
+{{leadUrl}}
+`,
+    html: `<p>A new lead has arrived for <strong>{{partnerId}}</strong>.</p>
+{{#urgent}}<p><strong>The customer asked to be contacted directly: reach out now.</strong></p>{{/urgent}}
+${leadFacts.html}
+<p>Accept or decline it before <strong>{{respondBy}}</strong>, or it expires.</p>
+<p><a href="{{leadUrl}}">Open the lead</a></p>`,
+  },
+  'lead-reminder': {
+    subject: 'Reminder: the lead from {{company}} expires {{respondBy}}',
+    text: `This lead for {{partnerId}} is still unanswered.
+
+${leadFacts.text}
+
+Accept or decline it before {{respondBy}}, or it expires and the sender is told you did not answer:
+{{leadUrl}}
+`,
+    html: `<p>This lead for <strong>{{partnerId}}</strong> is still unanswered.</p>
+${leadFacts.html}
+<p>Accept or decline it before <strong>{{respondBy}}</strong>, or it expires and the sender is told you did not answer.</p>
+<p><a href="{{leadUrl}}">Open the lead</a></p>`,
+  },
+  'lead-declined': {
+    subject: 'Your request "{{need}}": please choose another partner',
+    text: `Hello {{contactName}},
+
+The partner you contacted about "{{need}}" cannot take on your request.
+You can choose another partner here:
+{{choosePartnerUrl}}
+
+Reference: {{id}} ({{company}})
+`,
+    html: `<p>Hello {{contactName}},</p>
+<p>The partner you contacted about <strong>{{need}}</strong> cannot take on your request.</p>
+<p><a href="{{choosePartnerUrl}}">Choose another partner</a></p>
+<p>Reference: {{id}} ({{company}})</p>`,
+  },
+  'lead-expired': {
+    subject: 'Lead {{id}} expired: {{partnerId}} did not answer',
+    text: `The partner {{partnerId}} did not answer this lead within its response window, so it has expired.
+
+${leadFacts.text}
+Your reference: {{externalId}}
+Sent: {{receivedAt}}
+Expired: {{respondBy}}
+
+You can send the customer's request to another partner.
+`,
+    html: `<p>The partner <strong>{{partnerId}}</strong> did not answer this lead within its response window, so it has expired.</p>
+${leadFacts.html}
+<p>Your reference: {{externalId}}<br>Sent: {{receivedAt}}<br>Expired: {{respondBy}}</p>
+<p>You can send the customer's request to another partner.</p>`,
+  },
+};
+
+/** Nothing from a lead may break a line: subjects end up in a header. */
+const oneLine = (value: string) => value.replace(/\p{Cc}+/gu, ' ').trim();
+const asIs = (value: unknown) => String(value);
+
+export function renderEmail(kind: NotificationKind, lead: Lead, links: TemplateLinks): EmailContent {
+  const view = {
+    id: lead.id,
+    partnerId: lead.partnerId,
+    company: lead.customer.companyName,
+    contactName: lead.customer.contactName,
+    need: lead.need.title,
+    externalId: lead.externalId ?? '-',
+    receivedAt: lead.receivedAt,
+    respondBy: lead.respondBy,
+    urgent: lead.contactRequested,
+    leadUrl: `${links.partnerConsoleUrl.replace(/\/$/, '')}/${encodeURIComponent(lead.id)}`,
+    choosePartnerUrl: links.choosePartnerUrl,
+  };
+  const template = templates[kind];
+  return {
+    subject: oneLine(Mustache.render(template.subject, view, {}, { escape: asIs })).slice(0, 200),
+    text: Mustache.render(template.text, view, {}, { escape: asIs }),
+    html: `<!doctype html><html><body>${Mustache.render(template.html, view)}</body></html>`,
+  };
+}

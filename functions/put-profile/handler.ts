@@ -1,0 +1,14 @@
+import { etagOf, ifMatchVersion } from '../http/lead-replies.js';
+import { routeHandler } from '../http/route-handler.js';
+import { routes } from '../http/routes.js';
+import { profiles } from '../shared/runtime.js';
+
+export const handler = routeHandler(routes.putProfile, async ({ principal, headers, body }) => {
+  const profile = await profiles.put(
+    principal.partnerId,
+    body,
+    new Date(),
+    ifMatchVersion(headers['if-match']),
+  );
+  return { status: 200, body: profile, headers: { etag: etagOf(profile.version) } };
+});

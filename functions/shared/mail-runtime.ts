@@ -1,0 +1,44 @@
+/** The composition root of the notifier: SES, templates and the exactly-once store. */
+
+import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { documentClient } from '../adapters/dynamodb/client.js';
+import { DynamoNotificationStore } from '../adapters/dynamodb/notification-store.js';
+import { ProfileRepository } from '../adapters/dynamodb/profile-repository.js';
+import { SesMailer } from '../adapters/ses/mailer.js';
+import { renderEmail } from '../adapters/ses/templates.js';
+import { NotificationService } from '../domain/notification-service.js';
+import { config } from './runtime.js';
+
+const links = {
+  choosePartnerUrl: getStringFromEnv({
+    key: 'CHOOSE_PARTNER_URL',
+    defaultValue: 'https://partner-referrals.example/find-a-partner',
+  }),
+  partnerConsoleUrl: getStringFromEnv({
+    key: 'PARTNER_CONSOLE_URL',
+    defaultValue: 'https://partner-referrals.example/leads',
+  }),
+};
+const from = getStringFromEnv({
+  key: 'MAIL_FROM',
+  defaultValue: 'Partner Referrals <no-reply@partner-referrals.example>',
+});
+const configurationSet = process.env.SES_CONFIGURATION_SET || undefined;
+
+// Throttling is retried by the SDK with backoff; what still fails goes back to the stream as a batch item failure.
+export const sesClient = new SESv2Client({
+  maxAttempts: 6,
+  ...(process.env.SES_ENDPOINT ? { endpoint: process.env.SES_ENDPOINT } : {}),
+});
+
+export const notifications = new NotificationService(
+  new DynamoNotificationStore(
+    documentClient,
+    config.tableName,
+    new ProfileRepository(documentClient, config.tableName),
+  ),
+  new SesMailer(sesClient, from, configurationSet),
+  (kind, lead) => renderEmail(kind, lead, links),
+  () => new Date(),
+);

@@ -1,0 +1,60 @@
+/**
+ * The event filters of the stream consumers: the CDK event-source mappings and the local stream
+ * poller both use these, so each consumer sees the same records everywhere. Patterns follow
+ * Lambda's filter syntax (EventBridge patterns over the stream record).
+ */
+export type FilterPattern = { [key: string]: FilterPattern | Array<string | { exists: boolean }> };
+
+const ttlDeletion = { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] };
+
+/** DynamoDB's TTL deleted an expiry timer: the lead's response window has closed. */
+export const expiryTimerDeleted: FilterPattern = {
+  eventName: ['REMOVE'],
+  userIdentity: ttlDeletion,
+  dynamodb: { Keys: { sk: { S: ['TIMER#EXPIRY'] } } },
+};
+
+/** A lead arrived. */
+export const leadInserted: FilterPattern = {
+  eventName: ['INSERT'],
+  dynamodb: { Keys: { sk: { S: ['LEAD'] } } },
+};
+
+/** A received lead was declined or expired. */
+export const leadClosedUnanswered: FilterPattern = {
+  eventName: ['MODIFY'],
+  dynamodb: {
+    Keys: { sk: { S: ['LEAD'] } },
+    OldImage: { stage: { S: ['received'] } },
+    NewImage: { outcome: { S: ['declined', 'expired'] } },
+  },
+};
+
+/** A received lead's reminder became due. */
+export const leadReminderDue: FilterPattern = {
+  eventName: ['MODIFY'],
+  dynamodb: {
+    Keys: { sk: { S: ['LEAD'] } },
+    // Later changes of a reminded lead match too; the notifier keeps only the one that set remindedAt.
+    OldImage: { stage: { S: ['received'] } },
+    NewImage: { remindedAt: { S: [{ exists: true }] } },
+  },
+};
+
+export const consumerFilters = {
+  archiver: [expiryTimerDeleted],
+  notifier: [leadInserted, leadClosedUnanswered, leadReminderDue],
+} as const;
+
+/** Whether a record matches a pattern (the subset of the syntax used above). */
+export function matches(pattern: FilterPattern, value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return Object.entries(pattern).every(([key, rule]) => {
+    const field = record[key];
+    if (!Array.isArray(rule)) return matches(rule, field);
+    return rule.some((allowed) =>
+      typeof allowed === 'string' ? field === allowed : allowed.exists === (field !== undefined),
+    );
+  });
+}

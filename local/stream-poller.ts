@@ -1,0 +1,160 @@
+/**
+ * Feeds DynamoDB Local's stream to the stream consumers as Lambda's event-source mapping would:
+ * the same filter criteria, batches, partial batch failures retried, and what keeps failing set
+ * aside (the local stand-in for the SQS on-failure destination) instead of being dropped.
+ */
+import { appendFileSync } from 'node:fs';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { type FilterPattern, matches } from '../functions/stream/filters.js';
+import { lambdaContext } from './lambda-context.js';
+
+export interface Consumer {
+  name: string;
+  filters: readonly FilterPattern[];
+  load: () => Promise<
+    (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | undefined>
+  >;
+}
+
+export interface PollerOptions {
+  endpoint: string;
+  tableName: string;
+  consumers: Consumer[];
+  /** Where records that fail every retry are written, one JSON line each. */
+  failedRecordsFile: string;
+  batchSize?: number;
+  retryAttempts?: number;
+  pollMs?: number;
+  log?: (line: string) => void;
+}
+
+/** The record as Lambda hands it over: epoch-second timestamps, camel-case user identity. */
+function asLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
+  const created = record.dynamodb?.ApproximateCreationDateTime;
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName as DynamoDBRecord['eventName'],
+    eventVersion: record.eventVersion,
+    eventSource: 'aws:dynamodb',
+    awsRegion: record.awsRegion,
+    eventSourceARN: streamArn,
+    dynamodb: {
+      ...(record.dynamodb as NonNullable<DynamoDBRecord['dynamodb']>),
+      ...(created ? { ApproximateCreationDateTime: Math.floor(new Date(created).getTime() / 1000) } : {}),
+    },
+    ...(record.userIdentity
+      ? { userIdentity: { type: record.userIdentity.Type, principalId: record.userIdentity.PrincipalId } }
+      : {}),
+  };
+}
+
+export async function startStreamPoller(
+  options: PollerOptions,
+): Promise<{ stop(): Promise<void>; idle(): Promise<void> }> {
+  const client = new DynamoDBStreamsClient({ endpoint: options.endpoint });
+  const table = await new DynamoDBClient({ endpoint: options.endpoint }).send(
+    new DescribeTableCommand({ TableName: options.tableName }),
+  );
+  const streamArn = table.Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`table ${options.tableName} has no stream`);
+  const batchSize = options.batchSize ?? 100;
+  const attempts = options.retryAttempts ?? 3;
+  const handlers = new Map<string, Awaited<ReturnType<Consumer['load']>>>();
+  const iterators = new Map<string, string>();
+  const known = new Set<string>();
+  let stopped = false;
+  let busy: Promise<void> = Promise.resolve();
+
+  async function discoverShards() {
+    const { StreamDescription } = await client.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    for (const shard of StreamDescription?.Shards ?? []) {
+      if (!shard.ShardId || known.has(shard.ShardId)) continue;
+      known.add(shard.ShardId);
+      const { ShardIterator } = await client.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      );
+      if (ShardIterator) iterators.set(shard.ShardId, ShardIterator);
+    }
+  }
+
+  async function deliver(consumer: Consumer, records: DynamoDBRecord[]) {
+    let handler = handlers.get(consumer.name);
+    if (!handler) {
+      handler = await consumer.load();
+      handlers.set(consumer.name, handler);
+    }
+    let pending = records;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      let failed: Set<string>;
+      try {
+        const response = await handler({ Records: pending }, lambdaContext(consumer.name));
+        failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      } catch (error) {
+        options.log?.(`${consumer.name}: batch failed: ${(error as Error).message}`);
+        failed = new Set(pending.map((r) => r.dynamodb?.SequenceNumber ?? ''));
+      }
+      pending = pending.filter((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''));
+      if (pending.length > 0 && attempt >= attempts) {
+        for (const record of pending) {
+          appendFileSync(
+            options.failedRecordsFile,
+            `${JSON.stringify({ consumer: consumer.name, record })}\n`,
+          );
+        }
+        options.log?.(
+          `${consumer.name}: ${pending.length} record(s) failed ${attempts} times, set aside in ${options.failedRecordsFile}`,
+        );
+        return;
+      }
+      if (pending.length > 0) await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+
+  async function pollOnce() {
+    for (const [shardId, iterator] of iterators) {
+      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      if (page.NextShardIterator) iterators.set(shardId, page.NextShardIterator);
+      else iterators.delete(shardId);
+      const records = (page.Records ?? []).map((r) => asLambdaRecord(r, streamArn!));
+      if (records.length === 0) continue;
+      for (const consumer of options.consumers) {
+        const wanted = records.filter((r) => consumer.filters.some((f) => matches(f, r)));
+        for (let i = 0; i < wanted.length; i += batchSize)
+          await deliver(consumer, wanted.slice(i, i + batchSize));
+      }
+    }
+  }
+
+  await discoverShards();
+  let rounds = 0;
+  const loop = async () => {
+    while (!stopped) {
+      busy = (async () => {
+        if (rounds++ % 20 === 0) await discoverShards();
+        await pollOnce();
+      })().catch((error: Error) => options.log?.(`stream poller: ${error.message}`));
+      await busy;
+      await new Promise((r) => setTimeout(r, options.pollMs ?? 250));
+    }
+  };
+  void loop();
+  return {
+    async stop() {
+      stopped = true;
+      await busy;
+    },
+    idle: () => busy,
+  };
+}
