@@ -14,6 +14,9 @@ new StatelessStack(app, 'PartnerReferralsStateless', {
   userPool: stateful.userPool,
   clients: [stateful.partnerClient, stateful.senderClient],
   cursorSecret: stateful.cursorSecret,
+  emailIdentity: stateful.emailIdentity,
+  configurationSet: stateful.configurationSet,
+  mailFrom: stateful.mailFrom,
 });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,6 +1,7 @@
 /**
  * Everything that holds state and must outlive redeploys of the code: the lead table, the Cognito
- * user pool that issues partner and sender tokens, and the key that seals list cursors.
+ * user pool that issues partner and sender tokens, the key that seals list cursors, and the SES
+ * identity and configuration set the notifications are sent with.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
@@ -25,6 +26,7 @@ import {
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { ConfigurationSet, EmailIdentity, Identity, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '../functions/adapters/dynamodb/table-definition.js';
 import { PARTNER_ROLES, SENDER_SCOPE } from '../functions/http/auth.js';
@@ -39,7 +41,7 @@ function stringContext(scope: Construct, key: string, fallback: string): string 
   return typeof value === 'string' && value.length > 0 ? value : fallback;
 }
 
-/** The lead table, the user pool with its app clients, and the cursor key. */
+/** The lead table, the user pool with its app clients, the cursor key, and the SES sending setup. */
 export class StatefulStack extends Stack {
   readonly table: Table;
   readonly userPool: UserPool;
@@ -48,6 +50,12 @@ export class StatefulStack extends Stack {
   /** An example sender system: OAuth client credentials with the leads.write scope. */
   readonly senderClient: UserPoolClient;
   readonly cursorSecret: Secret;
+  /** The verified domain notifications are sent from (context `mailDomain`). */
+  readonly emailIdentity: EmailIdentity;
+  /** Every notification is sent with it: suppression of bounces and complaints, reputation metrics. */
+  readonly configurationSet: ConfigurationSet;
+  /** The From header of every notification, an address on the verified domain. */
+  readonly mailFrom: string;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -180,10 +188,31 @@ export class StatefulStack extends Stack {
         'Internal cursor-sealing key, not a credential for another system; rotation would only invalidate outstanding list cursors (400 invalid-cursor), so it is rotated by hand if ever exposed.',
     });
 
+    const mailDomain = stringContext(this, 'mailDomain', 'partner-referrals.example');
+    this.mailFrom = `Partner Referrals <no-reply@${mailDomain}>`;
+    this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
+      configurationSetName: 'partner-referrals',
+      // Addresses that bounced or complained are not mailed again: that protects the sending reputation.
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      reputationMetrics: true,
+      sendingEnabled: true,
+    });
+    // Easy DKIM on the whole domain; the CNAME records below must be published in its DNS to verify it.
+    this.emailIdentity = new EmailIdentity(this, 'EmailIdentity', {
+      identity: Identity.domain(mailDomain),
+      configurationSet: this.configurationSet,
+    });
+
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'PartnerClientId', { value: this.partnerClient.userPoolClientId });
     new CfnOutput(this, 'ExampleSenderClientId', { value: this.senderClient.userPoolClientId });
     new CfnOutput(this, 'TokenEndpoint', { value: `${domain.baseUrl()}/oauth2/token` });
+    for (const [i, record] of this.emailIdentity.dkimRecords.entries()) {
+      new CfnOutput(this, `DkimRecord${i + 1}`, {
+        description: `DKIM CNAME ${i + 1} of 3 to publish for ${mailDomain}`,
+        value: `${record.name} CNAME ${record.value}`,
+      });
+    }
   }
 }

@@ -1,10 +1,12 @@
 /**
  * The code: one Lambda function per entry of the route table behind an HTTP API whose JWT
- * authorizer trusts only the stateful stack's user pool. Safe to destroy and redeploy.
+ * authorizer trusts only the stateful stack's user pool; the stream consumers (archiver, notifier)
+ * and the scheduled reconciler; and the alarms on them. Safe to destroy and redeploy.
  */
 import {
   CfnOutput,
   CrossStackReferences,
+  Duration,
   ReferenceStrength,
   Stack,
   type StackProps,
@@ -23,13 +25,22 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPoolClient, UserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IConfigurationSet, IEmailIdentity } from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct, IConstruct } from 'constructs';
 import { durationMs } from '../functions/domain/duration.js';
 import { SENDER_SCOPE } from '../functions/http/auth.js';
 import { type Route, routeList } from '../functions/http/routes.js';
+import { consumerFilters } from '../functions/stream/filters.js';
+import { errorsAlarm } from './constructs/alarms.js';
 import { AppFunction } from './constructs/app-function.js';
+import { StreamConsumer } from './constructs/stream-consumer.js';
 
 const SERVICE_NAME = 'partner-referrals';
 
@@ -43,13 +54,28 @@ export interface StatelessStackProps extends StackProps {
   /** App clients whose access tokens the API accepts (partner users and sender systems). */
   clients: IUserPoolClient[];
   cursorSecret: ISecret;
+  /** The verified SES identity the notifier sends from. */
+  emailIdentity: IEmailIdentity;
+  /** The SES configuration set every notification is sent with. */
+  configurationSet: IConfigurationSet;
+  /** The From header, an address on the identity's domain. */
+  mailFrom: string;
 }
 
-/** The HTTP API and its functions, built from the route table. */
+/** The HTTP API and its functions, built from the route table; the stream consumers, reconciler and alarms. */
 export class StatelessStack extends Stack {
   readonly api: HttpApi;
   /** The function serving each route, by route name. */
   readonly functions: ReadonlyMap<string, AppFunction>;
+  /** Archives a lead when TTL deletes its expiry timer. */
+  readonly archiver: AppFunction;
+  /** Emails what the stream's lead changes announce. */
+  readonly notifier: AppFunction;
+  /** The scheduled backstop of expiry and reminders. */
+  readonly reconciler: AppFunction;
+  readonly consumers: { archiver: StreamConsumer; notifier: StreamConsumer };
+  /** Every alarm of this stack notifies it (subscribe with context `alarmEmail`, or by hand). */
+  readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -123,7 +149,109 @@ export class StatelessStack extends Stack {
     }
     this.functions = functions;
 
+    // Alarm messages name the alarm, metric and threshold, never lead data, so the topic needs no
+    // KMS key (an AWS-managed SNS key would not even let CloudWatch publish); publishing needs TLS.
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: 'Partner referrals alarms',
+      enforceSSL: true,
+    });
+    const alarmEmail = stringContext(this, 'alarmEmail');
+    if (alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+
+    this.archiver = new AppFunction(this, 'Archiver', {
+      entry: 'functions/archiver/handler.ts',
+      description: 'Stream: archives a received lead as expired when TTL deletes its expiry timer.',
+      timeout: Duration.seconds(30),
+      environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAME, ...tableEnvironment },
+    });
+    // Conditional UpdateItem on the lead, plus the history item the transition writes.
+    this.grantTable(this.archiver, props.table, 'write');
+
+    this.notifier = new AppFunction(this, 'Notifier', {
+      entry: 'functions/notifier/handler.ts',
+      description: 'Stream: emails lead received, declined, expired and reminder notifications (SES v2).',
+      timeout: Duration.seconds(60),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        ...tableEnvironment,
+        MAIL_FROM: props.mailFrom,
+        SES_CONFIGURATION_SET: props.configurationSet.configurationSetName,
+        CHOOSE_PARTNER_URL: stringContext(
+          this,
+          'choosePartnerUrl',
+          'https://partner-referrals.example/find-a-partner',
+        ),
+        PARTNER_CONSOLE_URL: stringContext(
+          this,
+          'partnerConsoleUrl',
+          'https://partner-referrals.example/leads',
+        ),
+      },
+    });
+    // Reads profiles and senders; puts, updates and deletes the exactly-once delivery markers.
+    this.grantTable(this.notifier, props.table, 'write');
+    // SES v2 authorises SendEmail against the sending identity AND the configuration set named in
+    // the call, so both ARNs, and nothing else; Simple content needs no ses:SendRawEmail.
+    this.notifier.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          props.emailIdentity.emailIdentityArn,
+          this.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: props.configurationSet.configurationSetName,
+          }),
+        ],
+      }),
+    );
+
+    this.consumers = {
+      archiver: new StreamConsumer(this, 'ArchiverStream', {
+        table: props.table,
+        fn: this.archiver,
+        filters: consumerFilters.archiver,
+        alarmTopic: this.alarmTopic,
+      }),
+      notifier: new StreamConsumer(this, 'NotifierStream', {
+        table: props.table,
+        fn: this.notifier,
+        filters: consumerFilters.notifier,
+        // Each record may send an email; smaller batches stay well inside the timeout and SES's send rate.
+        batchSize: 25,
+        alarmTopic: this.alarmTopic,
+      }),
+    };
+    for (const consumer of [this.archiver, this.notifier]) {
+      // The event source grants dynamodb:ListStreams, which has no resource-level permissions.
+      Validations.of(consumer.role!).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Only dynamodb:ListStreams (granted by the DynamoDB event source for the Lambda stream poller) is on *: the action supports no resource-level permissions and lists stream ARNs, never items. Every other statement names its resource.',
+      });
+    }
+
+    this.reconciler = new AppFunction(this, 'Reconciler', {
+      entry: 'functions/reconciler/handler.ts',
+      description:
+        'Schedule: archives overdue leads whose TTL timer has not fired yet, and marks due reminders.',
+      timeout: Duration.minutes(2),
+      environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAME, ...tableEnvironment },
+    });
+    // Queries gsi3/gsi4, then the same conditional UpdateItem the archiver makes.
+    this.grantTable(this.reconciler, props.table, 'write');
+    // A failed run is not retried: the next scheduled run does the same work, and the alarm tells.
+    this.reconciler.configureAsyncInvoke({ retryAttempts: 0 });
+    const every = minutesContext(this, 'reconcileEveryMinutes', 15);
+    new Rule(this, 'ReconcileSchedule', {
+      description: `Runs the expiry reconciler every ${every} minutes.`,
+      schedule: Schedule.rate(Duration.minutes(every)),
+      targets: [new LambdaFunction(this.reconciler)],
+    });
+    errorsAlarm(this, 'ReconcilerErrorsAlarm', this.reconciler, this.alarmTopic);
+
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
   }
 
   private routeFunction(route: Route, props: StatelessStackProps, tableEnvironment: Record<string, string>) {
@@ -138,19 +266,22 @@ export class StatelessStack extends Stack {
       },
     });
     // Least privilege from the route table: reads never get a write action.
-    if (route.data === 'read') props.table.grantReadData(fn);
-    if (route.data === 'write') props.table.grantReadWriteData(fn);
-    if (route.data !== 'none') {
-      // The grant adds <table ARN>/index/* so the function can query the table's GSIs: the wildcard
-      // only ranges over index names of this one table.
-      Validations.of(fn.role!).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${importedName(this, props.table, props.table.tableArn)}/index/*]`,
-        reason:
-          "Queries the lead table's own GSIs; the wildcard only ranges over index names of this one table.",
-      });
-    }
+    if (route.data !== 'none') this.grantTable(fn, props.table, route.data);
     if (cursor) props.cursorSecret.grantRead(fn);
     return fn;
+  }
+
+  /** Table read or read/write access, acknowledging the one wildcard the grant brings. */
+  private grantTable(fn: AppFunction, table: ITable, access: 'read' | 'write') {
+    if (access === 'read') table.grantReadData(fn);
+    else table.grantReadWriteData(fn);
+    // The grant adds <table ARN>/index/* so the function can query the table's GSIs: the wildcard
+    // only ranges over index names of this one table.
+    Validations.of(fn.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${importedName(this, table, table.tableArn)}/index/*]`,
+      reason:
+        "Queries the lead table's own GSIs; the wildcard only ranges over index names of this one table.",
+    });
   }
 }
 
@@ -174,6 +305,24 @@ function importedName(consumer: Stack, producer: IConstruct, value: string): str
 }
 
 const pascalCase = (kebab: string) => kebab.replace(/(?:^|-)([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** A string from CDK context (`-c key=value`), or the fallback when absent or empty. */
+function stringContext(scope: Construct, key: string): string | undefined;
+function stringContext(scope: Construct, key: string, fallback: string): string;
+function stringContext(scope: Construct, key: string, fallback?: string): string | undefined {
+  const value: unknown = scope.node.tryGetContext(key);
+  return typeof value === 'string' && value.length > 0 ? value : fallback;
+}
+
+/** A whole number of minutes (at least 1) from CDK context, checked at synth time. */
+function minutesContext(scope: Construct, key: string, fallback: number): number {
+  const value: unknown = scope.node.tryGetContext(key);
+  const minutes = value === undefined || value === '' ? fallback : Number(value);
+  if (!Number.isInteger(minutes) || minutes < 1) {
+    throw new Error(`context ${key} must be a whole number of minutes, at least 1; got ${String(value)}`);
+  }
+  return minutes;
+}
 
 /** An ISO 8601 duration from CDK context (`-c key=P14D`), checked at synth time rather than at cold start. */
 function durationContext(scope: Construct, key: string, fallback: string): string {

@@ -1,7 +1,8 @@
 /**
  * The two stacks as bin/app.ts wires them, synthesised once (with real esbuild bundling) and then
- * asserted on: the table, the user pool, one function and one authorised route per route-table
- * entry, least-privilege grants, and cdk-nag's AwsSolutions pack with nothing left unacknowledged.
+ * asserted on: the table, the user pool, SES, one function and one authorised route per route-table
+ * entry, the alarmed stream consumers and the scheduled reconciler, least-privilege grants, and
+ * cdk-nag's AwsSolutions pack with nothing left unacknowledged.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,16 +10,19 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { tableDefinition } from '../../functions/adapters/dynamodb/table-definition.js';
 import { PARTNER_ROLES, SENDER_SCOPE } from '../../functions/http/auth.js';
 import { routeList } from '../../functions/http/routes.js';
+import { consumerFilters } from '../../functions/stream/filters.js';
 import { StatefulStack } from '../../lib/stateful-stack.js';
 import { StatelessStack } from '../../lib/stateless-stack.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
 let app: App;
 let stateful: StatefulStack;
@@ -37,6 +41,9 @@ beforeAll(() => {
     userPool: stateful.userPool,
     clients: [stateful.partnerClient, stateful.senderClient],
     cursorSecret: stateful.cursorSecret,
+    emailIdentity: stateful.emailIdentity,
+    configurationSet: stateful.configurationSet,
+    mailFrom: stateful.mailFrom,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   // Throws if the nag plugin reports an error; warnings only land in the report checked below.
@@ -45,10 +52,10 @@ beforeAll(() => {
   statelessTemplate = Template.fromStack(stateless);
 }, 180_000);
 
-/** The logical id of the function serving a route, and the resources of its IAM policy. */
-function routeFunction(name: string) {
-  const fn = stateless.functions.get(name);
-  if (!fn) throw new Error(`no function for route ${name}`);
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+/** A stateless function's logical id, properties, and the statements and actions of its IAM policy. */
+function functionOf(fn: IFunction) {
   const logicalId = stateless.getLogicalId(fn.node.defaultChild as CfnFunction);
   const roleId = stateless.getLogicalId(fn.role!.node.defaultChild as CfnRole);
   const policies = Object.values(
@@ -57,11 +64,18 @@ function routeFunction(name: string) {
     }),
   ) as Resource[];
   const statements = policies.flatMap(
-    (p) => (p.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement,
+    (p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
   );
-  const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+  const actions = statements.flatMap(actionsOf);
   const resource = statelessTemplate.toJSON().Resources[logicalId] as Resource;
-  return { logicalId, actions, properties: resource.Properties };
+  return { logicalId, statements, actions, properties: resource.Properties };
+}
+
+/** The function serving a route (see functionOf). */
+function routeFunction(name: string) {
+  const fn = stateless.functions.get(name);
+  if (!fn) throw new Error(`no function for route ${name}`);
+  return functionOf(fn);
 }
 
 describe('stateful stack', () => {
@@ -144,11 +158,27 @@ describe('stateful stack', () => {
       GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
     });
   });
+
+  it('verifies the mail domain in SES, with a configuration set that suppresses bounces and complaints', () => {
+    statefulTemplate.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      Name: 'partner-referrals',
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+      ReputationOptions: { ReputationMetricsEnabled: true },
+    });
+    statefulTemplate.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'partner-referrals.example',
+      ConfigurationSetAttributes: {
+        ConfigurationSetName: { Ref: Match.stringLikeRegexp('^ConfigurationSet') },
+      },
+    });
+    expect(stateful.mailFrom).toBe('Partner Referrals <no-reply@partner-referrals.example>');
+  });
 });
 
 describe('stateless stack', () => {
   it('has one function per route, on the newest Node runtime and ARM64', () => {
-    statelessTemplate.resourceCountIs('AWS::Lambda::Function', routeList.length);
+    // Plus the archiver, the notifier and the reconciler.
+    statelessTemplate.resourceCountIs('AWS::Lambda::Function', routeList.length + 3);
     for (const route of routeList) {
       const { properties } = routeFunction(route.name);
       expect(properties).toMatchObject({
@@ -266,6 +296,203 @@ describe('stateless stack', () => {
     expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
     // Minified: lines run to thousands of characters (readable output averages well under 100).
     expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1000);
+  });
+});
+
+describe('stream consumers, reconciler and alarms', () => {
+  const consumerNames = ['archiver', 'notifier'] as const;
+  const consumer = (name: (typeof consumerNames)[number]) => {
+    const queue = stateless.consumers[name].deadLetterQueue.node.defaultChild as CfnQueue;
+    return { fn: functionOf(stateless[name]), queueId: stateless.getLogicalId(queue) };
+  };
+  const topicId = () => statelessTemplate.getResourceId('AWS::SNS::Topic');
+
+  it('reads the table stream with partial batch responses, bisection, bounded retries and an SQS on-failure destination', () => {
+    statelessTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', consumerNames.length);
+    for (const name of consumerNames) {
+      const { fn, queueId } = consumer(name);
+      statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: fn.logicalId },
+        EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('Table.*StreamArn') },
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: Match.anyValue(),
+        MaximumBatchingWindowInSeconds: Match.anyValue(),
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 5,
+        MaximumRecordAgeInSeconds: 86_400,
+        ParallelizationFactor: 2,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+      });
+    }
+  });
+
+  it('filters each mapping with exactly the patterns the local stream poller uses', () => {
+    for (const name of consumerNames) {
+      const [mapping] = Object.values(
+        statelessTemplate.findResources('AWS::Lambda::EventSourceMapping', {
+          Properties: { FunctionName: { Ref: consumer(name).fn.logicalId } },
+        }),
+      ) as Resource[];
+      expect(mapping?.Properties.FilterCriteria).toEqual({
+        Filters: consumerFilters[name].map((pattern) => ({ Pattern: JSON.stringify(pattern) })),
+      });
+    }
+  });
+
+  it('keeps failed batches for 14 days in SSE-encrypted, TLS-only queues', () => {
+    statelessTemplate.resourceCountIs('AWS::SQS::Queue', consumerNames.length);
+    for (const name of consumerNames) {
+      const { queueId } = consumer(name);
+      expect(statelessTemplate.toJSON().Resources[queueId].Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 24 * 3600,
+      });
+      statelessTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queueId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('alarms on dead letters, errors and iterator age of each consumer, to a TLS-only topic', () => {
+    const alarm = (props: Record<string, unknown>) =>
+      statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: topicId() }],
+        ...props,
+      });
+    for (const name of consumerNames) {
+      const { fn, queueId } = consumer(name);
+      alarm({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Threshold: 0,
+      });
+      alarm({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn.logicalId } }],
+        Statistic: 'Sum',
+        Threshold: 0,
+      });
+      alarm({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'IteratorAge',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn.logicalId } }],
+        Statistic: 'Maximum',
+        Threshold: 15 * 60 * 1000,
+      });
+    }
+    statelessTemplate.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId() }],
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ],
+      },
+    });
+  });
+
+  it('runs the reconciler every 15 minutes, without retries, and alarms on its errors', () => {
+    const reconciler = functionOf(stateless.reconciler);
+    statelessTemplate.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [reconciler.logicalId, 'Arn'] } })],
+    });
+    statelessTemplate.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [reconciler.logicalId, 'Arn'] },
+      Principal: 'events.amazonaws.com',
+    });
+    statelessTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: reconciler.logicalId },
+      MaximumRetryAttempts: 0,
+    });
+    statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: reconciler.logicalId } }],
+      Threshold: 0,
+      AlarmActions: [{ Ref: topicId() }],
+    });
+  });
+
+  it('gives the archiver, notifier and reconciler the table and windows, and the notifier its mail settings', () => {
+    for (const fn of [stateless.archiver, stateless.notifier, stateless.reconciler]) {
+      expect(functionOf(fn).properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Environment: {
+          Variables: expect.objectContaining({
+            TABLE_NAME: { 'Fn::ImportValue': expect.stringMatching(/Table/) },
+            LEAD_RESPONSE_WINDOW: 'P14D',
+            CONTACT_NOW_WINDOW: 'PT72H',
+            REMINDER_BEFORE: 'PT48H',
+          }),
+        },
+      });
+    }
+    expect(functionOf(stateless.notifier).properties.Environment).toMatchObject({
+      Variables: {
+        MAIL_FROM: 'Partner Referrals <no-reply@partner-referrals.example>',
+        SES_CONFIGURATION_SET: { 'Fn::ImportValue': expect.stringMatching(/ConfigurationSet/) },
+        CHOOSE_PARTNER_URL: 'https://partner-referrals.example/find-a-partner',
+        PARTNER_CONSOLE_URL: 'https://partner-referrals.example/leads',
+      },
+    });
+  });
+
+  it('lets the archiver and reconciler query and conditionally update leads, and the notifier write markers', () => {
+    for (const fn of [stateless.archiver, stateless.reconciler]) {
+      expect(functionOf(fn).actions).toEqual(
+        expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem']),
+      );
+    }
+    expect(functionOf(stateless.notifier).actions).toEqual(
+      expect.arrayContaining([
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ]),
+    );
+  });
+
+  it('lets only the notifier send email, and only as the SES identity with the configuration set', () => {
+    const ses = functionOf(stateless.notifier).statements.filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('ses:')),
+    );
+    expect(ses).toHaveLength(1);
+    expect(actionsOf(ses[0]!)).toEqual(['ses:SendEmail']);
+    const resources = (ses[0]!.Resource as unknown[]).map((r) => JSON.stringify(r));
+    expect(resources).toHaveLength(2);
+    expect(resources).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/:identity\/",\{"Fn::ImportValue":"[^"]*EmailIdentity[^"]*"\}\]\]\}$/),
+        expect.stringMatching(
+          /:configuration-set\/",\{"Fn::ImportValue":"[^"]*ConfigurationSet[^"]*"\}\]\]\}$/,
+        ),
+      ]),
+    );
+    const others = [...stateless.functions.values(), stateless.archiver, stateless.reconciler];
+    for (const fn of others) expect(functionOf(fn).actions.filter((a) => a.startsWith('ses:'))).toEqual([]);
+  });
+
+  it('puts nothing on * but dynamodb:ListStreams, which has no resource-level permissions', () => {
+    const policies = Object.values(statelessTemplate.findResources('AWS::IAM::Policy')) as Resource[];
+    const onStar = policies
+      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
+      .filter((s) => s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*')));
+    expect(onStar.length).toBeGreaterThan(0);
+    expect([...new Set(onStar.flatMap(actionsOf))]).toEqual(['dynamodb:ListStreams']);
   });
 });
 
