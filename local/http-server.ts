@@ -17,6 +17,15 @@ type Handler = HttpHandler;
 /** API Gateway's own payload limit; the handlers enforce the API's 64 KiB. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 
+/** A malformed escape (`%ZZ`) stays as sent; the route's validation then refuses it as any bad id. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 interface CompiledRoute {
   route: Route;
   pattern: RegExp;
@@ -75,12 +84,7 @@ export async function startLocalApi(
         result =
           matches.length > 0
             ? {
-                ...problemResponse({
-                  ...toProblem(problems.notFound()),
-                  status: 405,
-                  title: 'Method not allowed',
-                  code: 'method-not-allowed',
-                }),
+                ...problemResponse(toProblem(problems.methodNotAllowed())),
                 headers: {
                   'content-type': 'application/problem+json',
                   allow: matches.map((m) => m.route.method).join(', '),
@@ -127,9 +131,7 @@ export async function startLocalApi(
     const body = await readBody(request);
     if (body === 'too-large') return problemResponse(toProblem(problems.tooLarge(GATEWAY_MAX_BODY)));
     const values = match.pattern.exec(url.pathname)!.slice(1);
-    const pathParameters = Object.fromEntries(
-      match.names.map((n, i) => [n, decodeURIComponent(values[i] ?? '')]),
-    );
+    const pathParameters = Object.fromEntries(match.names.map((n, i) => [n, safeDecode(values[i] ?? '')]));
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(',') : value;

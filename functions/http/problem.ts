@@ -42,6 +42,7 @@ export const problems = {
   senderNotRegistered: () =>
     new HttpProblem(403, 'sender-not-registered', 'Forbidden', 'This client is not a registered sender.'),
   notFound: () => new HttpProblem(404, 'not-found', 'Not found'),
+  methodNotAllowed: () => new HttpProblem(405, 'method-not-allowed', 'Method not allowed'),
   malformedJson: () =>
     new HttpProblem(400, 'malformed-json', 'Malformed JSON', 'The body is not valid JSON.'),
   validation: (errors: Array<{ path: string; message: string }>) =>

@@ -1,0 +1,198 @@
+/**
+ * Starts two local runtimes (`local/start.ts`) for the integration project, each on free ports
+ * with a throw-away database:
+ *   main  - the default windows (P14D / PT72H)
+ *   short - LEAD_RESPONSE_WINDOW=PT4S, CONTACT_NOW_WINDOW=PT2S, for the time rules
+ * Their base URLs reach the tests through process.env (inherited by the workers) and through
+ * `.local/integration-env.<jest pid>.json` (named by INTEGRATION_ENV_FILE). Each runtime runs in
+ * its own process group so that teardown (and a watchdog, should jest die without tearing down)
+ * can end it together with its DynamoDB Local java child.
+ *
+ * Jest loads this file as CommonJS without the project's module mapping, so it imports nothing
+ * from the application: the port probe and the key file mirror local/ports.ts and local/jwt.ts.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const root = process.cwd();
+/** Per jest process, so that two runs at once never read or end each other's runtimes. */
+const envFile = join(root, '.local', `integration-env.${process.pid}.json`);
+const STARTUP_MS = 40_000;
+
+interface Started {
+  name: string;
+  url: string;
+  sesUrl: string;
+  pid: number;
+  dog: number | undefined;
+  child: ChildProcess;
+  output: () => string;
+}
+
+export interface IntegrationEnv {
+  main: string;
+  short: string;
+  /** The local SES of each runtime (sent mail as JSON at /store). */
+  mainSes: string;
+  shortSes: string;
+  pids: number[];
+  /** The watchdog of each runtime (see `watchdog`). */
+  watchdogs: number[];
+}
+
+/** A port the OS considers free right now (as local/ports.ts `freePort`). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The local signing key (.local/jwt-signing-key.json, an ES256 private JWK as local/jwt.ts writes
+ * it), created once here so that two runtimes starting at once never race to create two keys.
+ */
+function ensureSigningKey() {
+  const file = join(root, '.local', 'jwt-signing-key.json');
+  if (existsSync(file)) return;
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = { ...privateKey.export({ format: 'jwk' }), alg: 'ES256', kid: `local-${Date.now()}` };
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(jwk), { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+/** Every runtime process group this setup started, so a failed start can end them all. */
+const spawned: number[] = [];
+
+function killGroup(pid: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function startRuntime(name: string, windows: Record<string, string>): Promise<Started> {
+  const [port, dynamoPort, sesPort] = [await freePort(), await freePort(), await freePort()];
+  const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const child = spawn(process.execPath, [tsx, 'local/start.ts'], {
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      PORT: String(port),
+      DYNAMODB_PORT: String(dynamoPort),
+      SES_PORT: String(sesPort),
+      LOCAL_IN_MEMORY: '1',
+      LOCAL_QUIET: '1',
+      TABLE_NAME: `partner-referrals-it-${name}`,
+      ...windows,
+    },
+  });
+  spawned.push(child.pid!);
+  const dog = watchdog(child.pid!);
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exit: string | undefined;
+  child.once('exit', (code, signal) => {
+    exit = `exited with ${signal ?? code}`;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + STARTUP_MS;
+  for (;;) {
+    if (exit) throw new Error(`the ${name} runtime ${exit} before it was up:\n${output}`);
+    try {
+      const response = await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(1000) });
+      if (response.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      killGroup(child.pid!, 'SIGKILL');
+      throw new Error(
+        `the ${name} runtime did not answer /v1/health within ${STARTUP_MS / 1000} s:\n${output}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    name,
+    url,
+    sesUrl: `http://127.0.0.1:${sesPort}`,
+    pid: child.pid!,
+    dog,
+    child,
+    output: () => output,
+  };
+}
+
+/** A port taken between the probe and the runtime's own check is retried once, on new ports. */
+async function startWithRetry(name: string, windows: Record<string, string>): Promise<Started> {
+  try {
+    return await startRuntime(name, windows);
+  } catch (error) {
+    if (!/port \d+ is busy/.test((error as Error).message)) throw error;
+    return startRuntime(name, windows);
+  }
+}
+
+/**
+ * Ends a runtime's process group if this jest process goes away without running the teardown
+ * (killed, crashed, or interrupted during this very setup).
+ */
+function watchdog(pid: number): number | undefined {
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -TERM -${pid} 2>/dev/null; sleep 5; kill -KILL -${pid} 2>/dev/null`;
+  const dog = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
+  dog.unref();
+  return dog.pid;
+}
+
+export default async function globalSetup() {
+  mkdirSync(join(root, '.local'), { recursive: true });
+  ensureSigningKey();
+  const results = await Promise.allSettled([
+    startWithRetry('main', {}),
+    startWithRetry('short', { LEAD_RESPONSE_WINDOW: 'PT4S', CONTACT_NOW_WINDOW: 'PT2S' }),
+  ]);
+  const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+  if (failed.length > 0) {
+    for (const pid of spawned) killGroup(pid, 'SIGKILL');
+    throw failed[0];
+  }
+  const [main, short] = started as [Started, Started];
+  for (const s of started) {
+    // The teardown ends them; the pipes stay open (and drained) so a child never blocks on a full one.
+    s.child.unref();
+  }
+  const env: IntegrationEnv = {
+    main: main.url,
+    short: short.url,
+    mainSes: main.sesUrl,
+    shortSes: short.sesUrl,
+    pids: started.map((s) => s.pid),
+    watchdogs: started.flatMap((s) => (s.dog === undefined ? [] : [s.dog])),
+  };
+  writeFileSync(envFile, JSON.stringify(env, null, 2));
+  process.env.INTEGRATION_ENV_FILE = envFile;
+  process.env.INTEGRATION_MAIN_URL = main.url;
+  process.env.INTEGRATION_SHORT_URL = short.url;
+  process.env.INTEGRATION_MAIN_SES_URL = main.sesUrl;
+  process.env.INTEGRATION_SHORT_SES_URL = short.sesUrl;
+  Object.assign(globalThis, { __integration: { env, envFile, children: started.map((s) => s.child) } });
+}
