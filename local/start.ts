@@ -11,6 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import sesLocalModule from 'aws-ses-v2-local';
 import { LeadRepository } from '../functions/adapters/dynamodb/lead-repository.js';
+import { tableDefinition } from '../functions/adapters/dynamodb/table-definition.js';
 import { durationMs } from '../functions/domain/duration.js';
 import { consumerFilters } from '../functions/stream/filters.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
@@ -20,6 +21,7 @@ import { assertPortFree } from './ports.js';
 import { localSenders } from './senders.js';
 import { startStreamPoller } from './stream-poller.js';
 import { ensureTable } from './table.js';
+import { startTtlEmulator } from './ttl-emulator.js';
 
 const started = performance.now();
 // aws-ses-v2-local is CommonJS with an ES-module-style default export.
@@ -135,8 +137,18 @@ try {
   });
   stops.push(() => api.close());
 
+  // DynamoDB Local runs no TTL on a table with GSIs: the emulator stands in for DynamoDB's TTL process.
+  const ttl = startTtlEmulator({
+    client,
+    tableName,
+    attribute: tableDefinition.timeToLiveAttribute,
+    log: (line) => console.error(line),
+  });
+  stops.push(() => ttl.stop());
+
   // The stream consumers, fed from DynamoDB Local's stream with the stack's own filters.
   const poller = await startStreamPoller({
+    isTtlDeletion: (pk, sk) => ttl.claim(pk, sk),
     endpoint: dynamo.endpoint,
     tableName,
     failedRecordsFile: join(stateDir, 'failed-stream-records.jsonl'),

@@ -30,15 +30,29 @@ export interface PollerOptions {
   consumers: Consumer[];
   /** Where records that fail every retry are written, one JSON line each. */
   failedRecordsFile: string;
+  /** Tells the REMOVE records of items the local TTL emulator deleted (see ttl-emulator.ts). */
+  isTtlDeletion?: (pk: string, sk: string) => boolean;
   batchSize?: number;
   retryAttempts?: number;
   pollMs?: number;
   log?: (line: string) => void;
 }
 
+const TTL_IDENTITY = { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' };
+
 /** The record as Lambda hands it over: epoch-second timestamps, camel-case user identity. */
-function asLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
+function asLambdaRecord(
+  record: StreamRecord,
+  streamArn: string,
+  isTtlDeletion: PollerOptions['isTtlDeletion'],
+): DynamoDBRecord {
   const created = record.dynamodb?.ApproximateCreationDateTime;
+  const keys = record.dynamodb?.Keys;
+  const identity =
+    record.userIdentity ??
+    (record.eventName === 'REMOVE' && isTtlDeletion?.(keys?.pk?.S ?? '', keys?.sk?.S ?? '')
+      ? TTL_IDENTITY
+      : undefined);
   return {
     eventID: record.eventID,
     eventName: record.eventName as DynamoDBRecord['eventName'],
@@ -50,9 +64,7 @@ function asLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord
       ...(record.dynamodb as NonNullable<DynamoDBRecord['dynamodb']>),
       ...(created ? { ApproximateCreationDateTime: Math.floor(new Date(created).getTime() / 1000) } : {}),
     },
-    ...(record.userIdentity
-      ? { userIdentity: { type: record.userIdentity.Type, principalId: record.userIdentity.PrincipalId } }
-      : {}),
+    ...(identity ? { userIdentity: { type: identity.Type, principalId: identity.PrincipalId } } : {}),
   };
 }
 
@@ -127,7 +139,7 @@ export async function startStreamPoller(
       const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
       if (page.NextShardIterator) iterators.set(shardId, page.NextShardIterator);
       else iterators.delete(shardId);
-      const records = (page.Records ?? []).map((r) => asLambdaRecord(r, streamArn!));
+      const records = (page.Records ?? []).map((r) => asLambdaRecord(r, streamArn!, options.isTtlDeletion));
       if (records.length === 0) continue;
       for (const consumer of options.consumers) {
         const wanted = records.filter((r) => consumer.filters.some((f) => matches(f, r)));

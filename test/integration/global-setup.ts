@@ -35,9 +35,11 @@ interface Started {
 export interface IntegrationEnv {
   main: string;
   short: string;
+  ttl: string;
   /** The local SES of each runtime (sent mail as JSON at /store). */
   mainSes: string;
   shortSes: string;
+  ttlSes: string;
   pids: number[];
   /** The watchdog of each runtime (see `watchdog`). */
   watchdogs: number[];
@@ -167,7 +169,15 @@ export default async function globalSetup() {
   ensureSigningKey();
   const results = await Promise.allSettled([
     startWithRetry('main', {}),
-    startWithRetry('short', { LEAD_RESPONSE_WINDOW: 'PT4S', CONTACT_NOW_WINDOW: 'PT2S' }),
+    // Reminders at 2 s, the reconciler every second: the reminder path and the reconciler's expiry.
+    startWithRetry('short', {
+      LEAD_RESPONSE_WINDOW: 'PT4S',
+      CONTACT_NOW_WINDOW: 'PT2S',
+      REMINDER_BEFORE: 'PT2S',
+      RECONCILE_INTERVAL: 'PT1S',
+    }),
+    // The reconciler (all but) off: only DynamoDB Local's TTL and the stream can archive a lead here.
+    startWithRetry('ttl', { LEAD_RESPONSE_WINDOW: 'PT3S', RECONCILE_INTERVAL: 'PT1H' }),
   ]);
   const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
@@ -175,7 +185,7 @@ export default async function globalSetup() {
     for (const pid of spawned) killGroup(pid, 'SIGKILL');
     throw failed[0];
   }
-  const [main, short] = started as [Started, Started];
+  const [main, short, ttl] = started as [Started, Started, Started];
   for (const s of started) {
     // The teardown ends them; the pipes stay open (and drained) so a child never blocks on a full one.
     s.child.unref();
@@ -183,16 +193,16 @@ export default async function globalSetup() {
   const env: IntegrationEnv = {
     main: main.url,
     short: short.url,
+    ttl: ttl.url,
     mainSes: main.sesUrl,
     shortSes: short.sesUrl,
+    ttlSes: ttl.sesUrl,
     pids: started.map((s) => s.pid),
     watchdogs: started.flatMap((s) => (s.dog === undefined ? [] : [s.dog])),
   };
   writeFileSync(envFile, JSON.stringify(env, null, 2));
   process.env.INTEGRATION_ENV_FILE = envFile;
-  process.env.INTEGRATION_MAIN_URL = main.url;
-  process.env.INTEGRATION_SHORT_URL = short.url;
-  process.env.INTEGRATION_MAIN_SES_URL = main.sesUrl;
-  process.env.INTEGRATION_SHORT_SES_URL = short.sesUrl;
+  const { pids: _pids, watchdogs: _watchdogs, ...urls } = env;
+  process.env.INTEGRATION_URLS = JSON.stringify(urls);
   Object.assign(globalThis, { __integration: { env, envFile, children: started.map((s) => s.child) } });
 }

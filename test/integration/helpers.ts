@@ -11,29 +11,18 @@ import { keyFile, LOCAL_ISSUER, LOCAL_PARTNER_CLIENT, localSigner } from '../../
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
+/** The runtimes global-setup started: `main` (default windows), `short` (seconds-long windows, reminders, reconciler every second), `ttl` (reconciler off). */
 interface Urls {
   main: string;
   short: string;
+  ttl: string;
   mainSes: string;
   shortSes: string;
+  ttlSes: string;
 }
 
 function runtimeUrls(): Urls {
-  const { INTEGRATION_MAIN_URL, INTEGRATION_SHORT_URL, INTEGRATION_MAIN_SES_URL, INTEGRATION_SHORT_SES_URL } =
-    process.env;
-  if (
-    INTEGRATION_MAIN_URL &&
-    INTEGRATION_SHORT_URL &&
-    INTEGRATION_MAIN_SES_URL &&
-    INTEGRATION_SHORT_SES_URL
-  ) {
-    return {
-      main: INTEGRATION_MAIN_URL,
-      short: INTEGRATION_SHORT_URL,
-      mainSes: INTEGRATION_MAIN_SES_URL,
-      shortSes: INTEGRATION_SHORT_SES_URL,
-    };
-  }
+  if (process.env.INTEGRATION_URLS) return JSON.parse(process.env.INTEGRATION_URLS) as Urls;
   const file = process.env.INTEGRATION_ENV_FILE ?? '';
   if (!file || !existsSync(file))
     throw new Error('no integration runtime: run through `npm run test:integration`');
