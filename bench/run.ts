@@ -1,0 +1,291 @@
+/**
+ * `npm run bench`: bundle size and cold import against a DocumentClient-only floor, warm latency
+ * against raw DynamoDB round trips, and DynamoDB requests per route, all measured in one run.
+ * Exits 0 whatever the budgets say (the tables do); non-zero only if the bench itself fails.
+ *
+ * Knobs (environment): BENCH_COLD_RUNS (15), BENCH_COLD_SECONDS (75: cold-import rounds stop
+ * starting after this, once at least 7 ran), BENCH_READS (200), BENCH_WRITES (50).
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type RouteName, routeList, routes } from '../functions/http/routes.js';
+import { type Bundle, buildBundles, bundleDir, coldImports, FLOOR, growthOverFloor } from './bundles.js';
+import { type BenchDatabase, startDatabase } from './dynamo.js';
+import { type Handler, loadHandler } from './handlers.js';
+import { type LatencyResult, loadRawClient, measure, p50, p99 } from './latency.js';
+import { countRequests, describeRequests, type RequestCount } from './requests.js';
+import { Budgets, kib, ms, ratio, table } from './stats.js';
+import { scenarios, seed } from './workload.js';
+
+const BUDGET = { size: 2.0, cold: 1.5, latency: 1.3, writes: 1 } as const;
+const number = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+  return value;
+};
+const COLD_RUNS = number('BENCH_COLD_RUNS', 15);
+const COLD_SECONDS = number('BENCH_COLD_SECONDS', 75);
+const READS = number('BENCH_READS', 200);
+const WRITES = number('BENCH_WRITES', 50);
+const READ_WARMUP = 20;
+const WRITE_WARMUP = 5;
+
+/** The routes held to "exactly one request per call". */
+const ONE_REQUEST: ReadonlySet<RouteName> = new Set([
+  'acceptLead',
+  'declineLead',
+  'editLead',
+  'winLead',
+  'loseLead',
+  'favoriteLead',
+  'unfavoriteLead',
+]);
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+/** Bundled with the functions but not one of them: the baseline client of part 2. */
+const RAW_CLIENT = 'raw-client';
+const started = performance.now();
+const budgets = new Budgets();
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+const print = (line = '') => process.stdout.write(`${line}\n`);
+const seconds = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
+
+/** What the functions read from their environment; the database endpoint is set per instance. */
+const functionEnv = {
+  TABLE_NAME: 'partner-referrals-bench',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  CURSOR_SECRET: 'bench-cursor-secret',
+  LEAD_RESPONSE_WINDOW: 'P14D',
+  CONTACT_NOW_WINDOW: 'PT72H',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+};
+
+async function build(): Promise<Bundle[]> {
+  log('bundling every function and the floor');
+  const entries: Record<string, string> = {
+    [FLOOR]: join(root, 'bench', 'floor.ts'),
+    [RAW_CLIENT]: join(root, 'bench', 'raw-client.ts'),
+  };
+  for (const route of routeList) entries[route.name] = join(root, 'functions', route.name, 'handler.ts');
+  return buildBundles(entries, bundleDir(root));
+}
+
+async function bundleSection(all: Bundle[]) {
+  const built = all.filter((b) => b.name !== RAW_CLIENT);
+  const floor = built.find((b) => b.name === FLOOR)!;
+  log(`cold-importing ${built.length} bundles, up to ${COLD_RUNS} fresh processes each (${process.version})`);
+  const {
+    runs,
+    wall: cold,
+    cpu,
+  } = await coldImports(
+    built,
+    {
+      runs: COLD_RUNS,
+      minRuns: Math.min(7, COLD_RUNS),
+      deadline: performance.now() + COLD_SECONDS * 1000,
+      env: { PATH: process.env.PATH ?? '', ...functionEnv },
+    },
+    (round) => log(`  cold-import round ${round} done (${seconds()})`),
+  );
+  const floorCold = cold.get(FLOOR)!;
+  const floorCpu = cpu.get(FLOOR)!;
+
+  const rows = built.map((bundle) => {
+    const size = bundle.bytes / floor.bytes;
+    const time = cold.get(bundle.name)! / floorCold;
+    const isFloor = bundle === floor;
+    const growth = growthOverFloor(bundle, floor)
+      .map(([name, bytes]) => `${name} +${(bytes / 1024).toFixed(0)}K`)
+      .join(', ');
+    return [
+      isFloor ? 'FLOOR (DocumentClient only)' : bundle.name,
+      kib(bundle.bytes),
+      ratio(size),
+      isFloor ? '' : budgets.check(`${bundle.name} size`, size <= BUDGET.size),
+      ms(cold.get(bundle.name)!),
+      ratio(time),
+      isFloor ? '' : budgets.check(`${bundle.name} cold import`, time <= BUDGET.cold),
+      `${ms(cpu.get(bundle.name)!)} (${ratio(cpu.get(bundle.name)! / floorCpu)})`,
+      isFloor ? '' : growth,
+    ];
+  });
+  print(`1. Bundles (esbuild options of lib/constructs/app-function.ts, source maps off)`);
+  print(
+    `   size budget <= ${BUDGET.size}x floor; cold import = median of ${runs} fresh processes per bundle,`,
+  );
+  print(
+    `   timed inside the child around await import(); budget <= ${BUDGET.cold}x floor. cpu = the child's`,
+  );
+  print(`   CPU time over the import, for reference only (steadier than wall time on a busy machine)`);
+  print();
+  print(
+    table(
+      [
+        'bundle',
+        'size',
+        'x floor',
+        'size',
+        'import ms',
+        'x floor',
+        'import',
+        'cpu ms (x floor)',
+        'largest additions over the floor',
+      ],
+      rows,
+      new Set([1, 2, 4, 5, 7]),
+    ),
+  );
+  print();
+}
+
+function latencyTable(results: LatencyResult[], notes: string[]) {
+  const rows = results.map(({ scenario, samples, baseline, error }) => {
+    const label = scenario.baseline?.label ?? '';
+    if (error) {
+      const verdict = scenario.baseline ? budgets.check(`${scenario.label} latency (error)`, false) : '';
+      return [scenario.label, '0', 'ERROR', '', label, '', '', verdict, error.slice(0, 160)];
+    }
+    const held = baseline ? p50(samples) / p50(baseline) : Number.NaN;
+    return [
+      scenario.label,
+      String(samples.length),
+      ms(p50(samples)),
+      ms(p99(samples)),
+      label,
+      baseline ? ms(p50(baseline)) : '',
+      baseline ? ratio(held) : '',
+      baseline ? budgets.check(`${scenario.label} latency`, held <= BUDGET.latency) : '',
+    ];
+  });
+  print(`2. Warm in-process latency against DynamoDB Local, ms (handlers called with API Gateway v2 events)`);
+  print(`   raw = a bare DocumentClient (same SDK build, bundled like the functions) on the same table,`);
+  print(`   interleaved call by call with the route: GetItem of the same lead; gsi1 Query, Limit 25, of the`);
+  print(`   partition the filtered list reads, or of PARTNER#contoso#received for the unfiltered list.`);
+  print(`   Budget: route p50 <= ${BUDGET.latency}x raw p50`);
+  for (const note of notes) print(`   ${note}`);
+  print();
+  print(
+    table(
+      ['route', 'n', 'p50', 'p99', 'raw round trip', 'raw p50', 'x raw', 'budget'],
+      rows,
+      new Set([1, 2, 3, 5, 6]),
+    ),
+  );
+  print();
+}
+
+function requestTable(counts: RequestCount[]) {
+  const rows = counts.map(({ scenario, cold, warm, error }) => {
+    const budgeted = ONE_REQUEST.has(scenario.name);
+    if (error) {
+      const verdict = budgeted ? budgets.check(`${scenario.label} requests (error)`, false) : '';
+      return [scenario.label, 'ERROR', error.slice(0, 160), verdict];
+    }
+    return [
+      scenario.label,
+      describeRequests(warm),
+      cold.join() === warm.join() ? 'same' : describeRequests(cold),
+      budgeted ? budgets.check(`${scenario.label} requests`, warm.length === BUDGET.writes) : '',
+    ];
+  });
+  print('3. DynamoDB requests per invocation, counted at the wire by a proxy in front of DynamoDB Local');
+  print('   warm = second call of a fresh instance; cold = its first call (sender lookup cached 60 s).');
+  print(`   Budget: accept, decline, edit, won, lost, favorite PUT/DELETE send exactly ${BUDGET.writes}`);
+  print();
+  print(table(['route', 'warm requests', 'cold (first call)', 'budget'], rows));
+  print();
+}
+
+async function databaseSections(built: Bundle[], db: BenchDatabase) {
+  const files = new Map(built.map((b) => [b.name, b.file]));
+  const load = (name: RouteName, endpoint: string, tag: string) => {
+    // Each instance builds its DocumentClient from DYNAMODB_ENDPOINT as it is at import.
+    process.env.DYNAMODB_ENDPOINT = endpoint;
+    return loadHandler(files.get(routes[name].name)!, tag);
+  };
+  const direct = new Map<RouteName, Handler>();
+  for (const name of Object.keys(routes) as RouteName[])
+    direct.set(name, await load(name, db.endpoint, 'direct'));
+
+  log(`seeding through the handlers (${seconds()})`);
+  const poolSize = WRITE_WARMUP + WRITES + 2;
+  const seeded = await seed(direct, poolSize);
+  const plan = scenarios(seeded, db.tableName);
+  const raw = await loadRawClient(files.get(RAW_CLIENT)!, db.endpoint);
+  const notes = ['Seeded through the handlers:', ...seeded.summary.map((line) => `- ${line}`)];
+  const covered = new Set(plan.map((s) => s.route.name));
+  const missing = routeList.filter((r) => !covered.has(r.name)).map((r) => r.name);
+  if (missing.length > 0) notes.push(`NOT EXERCISED (add them to bench/workload.ts): ${missing.join(', ')}`);
+
+  log(`measuring warm latency (${seconds()})`);
+  const results: LatencyResult[] = [];
+  for (const scenario of plan) {
+    const reads = scenario.kind === 'read';
+    results.push(
+      await measure(scenario, direct.get(scenario.name)!, {
+        warmup: reads ? READ_WARMUP : WRITE_WARMUP,
+        iterations: reads ? READS : WRITES,
+        client: raw,
+      }),
+    );
+  }
+  latencyTable(results, notes);
+
+  log(`counting DynamoDB requests (${seconds()})`);
+  const counts: RequestCount[] = [];
+  for (const [i, scenario] of plan.entries()) {
+    const handler = await load(scenario.name, db.proxy.endpoint, `counted-${i}`);
+    counts.push(await countRequests(scenario, handler, db.proxy));
+  }
+  requestTable(counts);
+}
+
+let db: BenchDatabase | undefined;
+async function main() {
+  print(`Partner Referrals bench (${new Date().toISOString()}, ${process.version}, ${process.platform})`);
+  print();
+  // The functions, the seeding and the raw client all read these (region, credentials, table).
+  Object.assign(process.env, functionEnv);
+  // DynamoDB Local starts while esbuild bundles; it is idle by the time the cold imports run.
+  log('starting DynamoDB Local');
+  const starting = startDatabase(functionEnv.TABLE_NAME);
+  const built = await build().catch(async (error: unknown) => {
+    await (await starting.catch(() => undefined))?.stop();
+    throw error;
+  });
+  db = await starting;
+  log(`DynamoDB Local on port ${db.port} (${seconds()})`);
+  try {
+    await bundleSection(built);
+    await databaseSections(built, db);
+  } finally {
+    const { port } = db;
+    const stopped = await db.stop();
+    db = undefined;
+    log(stopped ? `DynamoDB Local on port ${port} stopped` : `DynamoDB Local on port ${port} did NOT stop`);
+  }
+  const failed = budgets.failed.length;
+  print(
+    `Summary: ${budgets.passed} budgets passed, ${failed} failed${failed > 0 ? ` (${budgets.failed.join('; ')})` : ''}. ${seconds()} in all.`,
+  );
+}
+
+const abort = (signal: NodeJS.Signals) => {
+  log(`${signal}: stopping DynamoDB Local`);
+  void (db?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+};
+process.once('SIGINT', abort);
+process.once('SIGTERM', abort);
+
+main().then(
+  // Keep-alive sockets of the loaded handlers would hold the process open.
+  () => process.exit(0),
+  async (error: unknown) => {
+    console.error('bench failed:', error);
+    await db?.stop();
+    process.exit(1);
+  },
+);
