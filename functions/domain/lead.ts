@@ -28,14 +28,16 @@ const freeText = (max: number) =>
       'must not contain control characters other than line breaks and tabs',
     );
 
-const currencies = new Set(Intl.supportedValuesOf('currency'));
+// Built on first use: cold starts of functions that never see money skip it.
+let currencies: Set<string> | undefined;
+const isCurrency = (code: string) => (currencies ??= new Set(Intl.supportedValuesOf('currency'))).has(code);
 
 export const moneySchema = z.strictObject({
   amount: z.number().finite().min(0).max(1e12),
   currency: z
     .string()
     .regex(/^[A-Z]{3}$/)
-    .refine((c) => currencies.has(c), 'must be an ISO 4217 currency code'),
+    .refine(isCurrency, 'must be an ISO 4217 currency code'),
 });
 
 export const leadTypes = ['customer-inquiry', 'marketing-qualified', 'sales-qualified'] as const;

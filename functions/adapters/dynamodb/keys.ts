@@ -4,6 +4,7 @@
  * | item        | pk                          | sk                  | indexes                                          |
  * |-------------|-----------------------------|---------------------|--------------------------------------------------|
  * | lead        | LEAD#<leadId>               | LEAD                | gsi1 PARTNER#<p>#<stage> / <tab>#<leadId>        |
+ * |             |                             |                     | gsi5 PARTNER#<p> / <leadId>                      |
  * |             |                             |                     | gsi2 SENT#<senderId>#<shard> / <leadId>          |
  * |             |                             |                     | gsi3 DEADLINE#<shard> / <respondBy>#<leadId>     |
  * |             |                             |                     |   (only while stage = received: sparse)          |
@@ -23,6 +24,8 @@
  * - partner list by tab and stage, newest first: Query gsi1 PARTNER#<p>#<stage>, sk begins_with
  *   <tab># (descending; lead ids are ULIDs, so time-ordered). Several tabs or stages: one Query
  *   each, merged newest first.
+ * - partner list without a stage (all leads, or one tab): Query gsi5 PARTNER#<p>, descending;
+ *   one tab is a filter on the lead type (the other tab's leads are read and dropped).
  * - a user's favorites: Query gsi1 FAVORITES#<p>#<sub>, then BatchGet the leads.
  * - a sender's sent leads, newest first: Query gsi2 SENT#<s>#0..7, merged. Eight shards keep a
  *   sender that sends millions of leads a year off a single partition.
@@ -58,6 +61,7 @@ export const clientKey = (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 
 
 export const partnerStagePk = (partnerId: string, stage: Stage) => `PARTNER#${partnerId}#${stage}`;
 export const partnerTabPrefix = (tab: Tab) => `${tab}#`;
+export const partnerAllPk = (partnerId: string) => `PARTNER#${partnerId}`;
 export const favoritesPk = (partnerId: string, userSub: string) => `FAVORITES#${partnerId}#${userSub}`;
 export const sentPk = (senderId: string, shard: number) => `SENT#${senderId}#${shard}`;
 export const deadlinePk = (shard: number) => `DEADLINE#${shard}`;
@@ -80,6 +84,8 @@ export function leadIndexKeys(lead: {
   return {
     gsi1pk: partnerStagePk(lead.partnerId, lead.stage),
     gsi1sk: `${partnerTabPrefix(lead.tab)}${lead.id}`,
+    gsi5pk: partnerAllPk(lead.partnerId),
+    gsi5sk: lead.id,
     gsi2pk: sentPk(lead.senderId, shardOf(lead.id, SENT_SHARDS)),
     gsi2sk: lead.id,
     ...(received ? { gsi3pk: deadlinePk(deadlineShard), gsi3sk: `${lead.respondBy}#${lead.id}` } : {}),

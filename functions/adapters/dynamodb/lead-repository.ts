@@ -22,7 +22,7 @@ import {
   IdempotencyKeyReusedError,
   LeadNotFoundError,
 } from '../../domain/errors.js';
-import { type Lead, type Sender, stages, type Tab, tabOf, tabs } from '../../domain/lead.js';
+import { type Lead, leadTypes, type Sender, tabOf, tabs } from '../../domain/lead.js';
 import { type Change, explainRefusal } from '../../domain/lifecycle.js';
 import type { Due, IdempotencyClaim, LeadStore, Page, PartnerListQuery } from '../../domain/ports.js';
 import { effective } from '../../domain/views.js';
@@ -36,6 +36,7 @@ import {
   idFromSortKey,
   leadIndexKeys,
   leadKey,
+  partnerAllPk,
   partnerStagePk,
   partnerTabPrefix,
   reminderPk,
@@ -47,6 +48,13 @@ import {
 import { mergeNewestFirst, type Source } from './merge.js';
 
 type Item = Record<string, unknown>;
+
+/** A FilterExpression on a Query: items are read, then dropped, so use it only where few are. */
+interface QueryFilter {
+  expression: string;
+  names?: Record<string, string>;
+  values: Record<string, unknown>;
+}
 
 /** How long an Idempotency-Key is remembered. */
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -352,22 +360,43 @@ export class LeadRepository implements LeadStore {
 
   listForPartner(query: PartnerListQuery): Promise<Page<Lead>> {
     if (query.tab === 'favorites') return this.listFavorites(query);
+    if (!query.stage) {
+      // Every stage: one Query on the partner's whole collection, a type filter for one tab.
+      const types = query.tab ? leadTypes.filter((type) => tabOf(type) === query.tab) : undefined;
+      const filter = types && {
+        expression: `#type IN (${types.map((_, i) => `:type${i}`).join(', ')})`,
+        names: { '#type': 'type' },
+        values: Object.fromEntries(types.map((type, i) => [`:type${i}`, type])),
+      };
+      const source = this.querySource(
+        'gsi5',
+        'gsi5pk',
+        partnerAllPk(query.partnerId),
+        'gsi5sk',
+        '',
+        fromItem,
+        filter,
+      );
+      return this.merge([source], query.before, query.limit);
+    }
     const now = query.now.toISOString();
     const received = partnerStagePk(query.partnerId, 'received');
+    const open = { expression: 'respondBy > :now', values: { ':now': now } };
+    const overdue = { expression: 'respondBy <= :now', values: { ':now': now } };
     // Which stored stages answer a stage filter. Overdue received leads read as archived until the
     // archiver moves them (SPEC §3), so they are filtered out of `received` and into `archived`.
-    const partitions: Array<{ pk: string; due?: { respondBy: '>' | '<='; now: string } }> = {
-      received: [{ pk: received, due: { respondBy: '>' as const, now } }],
+    const partitions: Array<{ pk: string; filter?: QueryFilter }> = {
+      received: [{ pk: received, filter: open }],
       accepted: [{ pk: partnerStagePk(query.partnerId, 'accepted') }],
-      archived: [
-        { pk: partnerStagePk(query.partnerId, 'archived') },
-        { pk: received, due: { respondBy: '<=' as const, now } },
-      ],
-      all: stages.map((stage) => ({ pk: partnerStagePk(query.partnerId, stage) })),
-    }[query.stage ?? 'all'];
+      archived: [{ pk: partnerStagePk(query.partnerId, 'archived') }, { pk: received, filter: overdue }],
+    }[query.stage];
     const sources: Source<Lead>[] = [];
     for (const tab of query.tab ? [query.tab] : tabs) {
-      for (const { pk, due } of partitions) sources.push(this.stageSource(pk, tab, due));
+      for (const { pk, filter } of partitions) {
+        sources.push(
+          this.querySource('gsi1', 'gsi1pk', pk, 'gsi1sk', partnerTabPrefix(tab), fromItem, filter),
+        );
+      }
     }
     return this.merge(sources, query.before, query.limit);
   }
@@ -414,10 +443,6 @@ export class LeadRepository implements LeadStore {
     return { items: page.items, ...(page.next ? { next: page.next } : {}) };
   }
 
-  private stageSource(pk: string, tab: Tab, due?: { respondBy: '>' | '<='; now: string }): Source<Lead> {
-    return this.querySource('gsi1', 'gsi1pk', pk, 'gsi1sk', partnerTabPrefix(tab), fromItem, due);
-  }
-
   private querySource<T>(
     index: string,
     pkName: string,
@@ -425,7 +450,7 @@ export class LeadRepository implements LeadStore {
     skName: string,
     prefix: string,
     map: (item: Item) => T,
-    due?: { respondBy: '>' | '<='; now: string },
+    filter?: QueryFilter,
   ): Source<T> {
     return async (before, next, pageSize) => {
       const values: Record<string, unknown> = { ':pk': pk };
@@ -442,14 +467,14 @@ export class LeadRepository implements LeadStore {
         range = ' AND begins_with(#sk, :lo)';
         values[':lo'] = prefix;
       }
-      if (due) values[':now'] = due.now;
+      Object.assign(values, filter?.values);
       const result = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: index,
           KeyConditionExpression: `#pk = :pk${range}`,
-          ...(due ? { FilterExpression: `respondBy ${due.respondBy} :now` } : {}),
-          ExpressionAttributeNames: { '#pk': pkName, ...(range ? { '#sk': skName } : {}) },
+          ...(filter ? { FilterExpression: filter.expression } : {}),
+          ExpressionAttributeNames: { '#pk': pkName, ...(range ? { '#sk': skName } : {}), ...filter?.names },
           ExpressionAttributeValues: values,
           ScanIndexForward: false,
           Limit: pageSize,

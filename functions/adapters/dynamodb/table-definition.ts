@@ -11,6 +11,8 @@ export const tableDefinition = {
   indexes: [
     /** Partner lists by stage, and each user's favorites. */
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: { type: 'ALL' } },
+    /** All of a partner's leads, newest first: the unfiltered list in one Query. */
+    { name: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk', projection: { type: 'ALL' } },
     /** Sent leads per sender, sharded. */
     { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: { type: 'ALL' } },
     /** Sparse: received leads by deadline, for the expiry reconciler. */
