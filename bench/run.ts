@@ -4,20 +4,21 @@
  * Exits 0 whatever the budgets say (the tables do); non-zero only if the bench itself fails.
  *
  * Knobs (environment): BENCH_COLD_RUNS (15), BENCH_COLD_SECONDS (75: cold-import rounds stop
- * starting after this, once at least 7 ran), BENCH_READS (200), BENCH_WRITES (50).
+ * starting after this, once at least 7 ran), BENCH_READS (200), BENCH_WRITES (50), BENCH_EXPIRING (2000).
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RouteName, routeList, routes } from '../functions/http/routes.js';
 import { type Bundle, buildBundles, bundleDir, coldImports, FLOOR, growthOverFloor } from './bundles.js';
 import { type BenchDatabase, startDatabase } from './dynamo.js';
+import { expiryBench } from './expiry.js';
 import { type Handler, loadHandler } from './handlers.js';
 import { type LatencyResult, loadRawClient, measure, p50, p99 } from './latency.js';
 import { countRequests, describeRequests, type RequestCount } from './requests.js';
 import { Budgets, kib, ms, ratio, table } from './stats.js';
 import { scenarios, seed } from './workload.js';
 
-const BUDGET = { size: 2.0, cold: 1.5, latency: 1.3, writes: 1 } as const;
+const BUDGET = { size: 2.0, cold: 1.5, latency: 1.3, writes: 1, expiry: 3 } as const;
 const number = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
@@ -27,6 +28,7 @@ const COLD_RUNS = number('BENCH_COLD_RUNS', 15);
 const COLD_SECONDS = number('BENCH_COLD_SECONDS', 75);
 const READS = number('BENCH_READS', 200);
 const WRITES = number('BENCH_WRITES', 50);
+const EXPIRING = number('BENCH_EXPIRING', 2000);
 const READ_WARMUP = 20;
 const WRITE_WARMUP = 5;
 
@@ -243,6 +245,54 @@ async function databaseSections(built: Bundle[], db: BenchDatabase) {
   requestTable(counts);
 }
 
+async function expirySection() {
+  const leads = EXPIRING;
+  const result = await expiryBench(root, leads, log);
+  const worst = Math.max(result.archivedSeconds, result.emailedSeconds);
+  const x = worst / result.loopSeconds;
+  print(`4. ${leads} leads expiring at once, through the whole local runtime (TTL emulator -> stream ->`);
+  print('   archiver, reconciler every 2 s, notifier -> local SES), timed from the last deadline; next to');
+  print(
+    `   a plain loop of ${leads} UpdateItem calls on the same DynamoDB Local. Budget: <= ${BUDGET.expiry}x the loop`,
+  );
+  print();
+  print(
+    table(
+      ['measure', 'seconds', 'x loop', 'budget'],
+      [
+        [
+          `all ${leads} archived (stored stage)`,
+          result.archivedSeconds.toFixed(1),
+          ratio(result.archivedSeconds / result.loopSeconds),
+          '',
+        ],
+        [
+          `all ${leads} sender emails in SES`,
+          result.emailedSeconds.toFixed(1),
+          ratio(result.emailedSeconds / result.loopSeconds),
+          '',
+        ],
+        [
+          'archived and emailed',
+          worst.toFixed(1),
+          ratio(x),
+          budgets.check('expiry pipeline', x <= BUDGET.expiry),
+        ],
+        [`plain loop of ${leads} UpdateItem on the leads`, result.loopSeconds.toFixed(1), '1.00x', ''],
+        [
+          `(same loop on small unindexed items)`,
+          result.smallLoopSeconds.toFixed(1),
+          ratio(result.smallLoopSeconds / result.loopSeconds),
+          '',
+        ],
+        [`(writing the ${leads} leads beforehand)`, result.createSeconds.toFixed(1), '', ''],
+      ],
+      new Set([1, 2]),
+    ),
+  );
+  print();
+}
+
 let db: BenchDatabase | undefined;
 async function main() {
   print(`Partner Referrals bench (${new Date().toISOString()}, ${process.version}, ${process.platform})`);
@@ -267,6 +317,7 @@ async function main() {
     db = undefined;
     log(stopped ? `DynamoDB Local on port ${port} stopped` : `DynamoDB Local on port ${port} did NOT stop`);
   }
+  await expirySection();
   const failed = budgets.failed.length;
   print(
     `Summary: ${budgets.passed} budgets passed, ${failed} failed${failed > 0 ? ` (${budgets.failed.join('; ')})` : ''}. ${seconds()} in all.`,

@@ -142,6 +142,7 @@ try {
     client,
     tableName,
     attribute: tableDefinition.timeToLiveAttribute,
+    intervalMs: durationMs(env.LOCAL_TTL_INTERVAL || 'PT1S'),
     log: (line) => console.error(line),
   });
   stops.push(() => ttl.stop());

@@ -141,11 +141,14 @@ export async function startStreamPoller(
       else iterators.delete(shardId);
       const records = (page.Records ?? []).map((r) => asLambdaRecord(r, streamArn!, options.isTtlDeletion));
       if (records.length === 0) continue;
-      for (const consumer of options.consumers) {
-        const wanted = records.filter((r) => consumer.filters.some((f) => matches(f, r)));
-        for (let i = 0; i < wanted.length; i += batchSize)
-          await deliver(consumer, wanted.slice(i, i + batchSize));
-      }
+      // Each consumer has its own event-source mapping on AWS: they read the shard side by side.
+      await Promise.all(
+        options.consumers.map(async (consumer) => {
+          const wanted = records.filter((r) => consumer.filters.some((f) => matches(f, r)));
+          for (let i = 0; i < wanted.length; i += batchSize)
+            await deliver(consumer, wanted.slice(i, i + batchSize));
+        }),
+      );
     }
   }
 

@@ -6,6 +6,7 @@
  * the TTL process's identity (`Service` / `dynamodb.amazonaws.com`), as DynamoDB does on AWS.
  */
 import {
+  type AttributeValue,
   ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
@@ -29,9 +30,29 @@ export function startTtlEmulator(options: {
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
 
+  async function expire(key: Record<string, AttributeValue>, now: number) {
+    const id = `${key.pk?.S}|${key.sk?.S}`;
+    deleted.set(id, Date.now());
+    try {
+      await options.client.send(
+        new DeleteItemCommand({
+          TableName: options.tableName,
+          Key: { pk: key.pk!, sk: key.sk! },
+          // Like TTL: an item whose expiry was pushed back meanwhile stays.
+          ConditionExpression: '#ttl < :now',
+          ExpressionAttributeNames: { '#ttl': options.attribute },
+          ExpressionAttributeValues: { ':now': { N: String(now) } },
+        }),
+      );
+    } catch (error) {
+      deleted.delete(id);
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   async function sweep() {
     const now = Math.floor(Date.now() / 1000);
-    let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+    let start: Record<string, AttributeValue> | undefined;
     do {
       // A Scan is what the TTL process itself does; the application never scans.
       const page = await options.client.send(
@@ -44,24 +65,10 @@ export function startTtlEmulator(options: {
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      for (const key of page.Items ?? []) {
-        const id = `${key.pk?.S}|${key.sk?.S}`;
-        deleted.set(id, Date.now());
-        try {
-          await options.client.send(
-            new DeleteItemCommand({
-              TableName: options.tableName,
-              Key: { pk: key.pk!, sk: key.sk! },
-              // Like TTL: an item whose expiry was pushed back meanwhile stays.
-              ConditionExpression: '#ttl < :now',
-              ExpressionAttributeNames: { '#ttl': options.attribute },
-              ExpressionAttributeValues: { ':now': { N: String(now) } },
-            }),
-          );
-        } catch (error) {
-          deleted.delete(id);
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        }
+      // Deleted a few at a time, as DynamoDB's background process does many at once.
+      const keys = page.Items ?? [];
+      for (let i = 0; i < keys.length; i += 25) {
+        await Promise.all(keys.slice(i, i + 25).map((key) => expire(key, now)));
       }
       start = page.LastEvaluatedKey;
     } while (start && !stopped);

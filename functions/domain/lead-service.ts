@@ -105,11 +105,11 @@ export class LeadService {
     ]);
     let expired = 0;
     let reminded = 0;
-    for (const batch of chunks(overdue, 10)) {
+    for (const batch of chunks(overdue, 25)) {
       const results = await Promise.all(batch.map((d) => this.expire(d, 'reconciler')));
       expired += results.filter(Boolean).length;
     }
-    for (const batch of chunks(reminders, 10)) {
+    for (const batch of chunks(reminders, 25)) {
       const results = await Promise.all(
         batch.map((d) => this.store.markReminded(d.leadId, d.partnerId, now)),
       );

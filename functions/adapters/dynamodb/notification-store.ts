@@ -16,8 +16,11 @@ import type { ProfileRepository } from './profile-repository.js';
 
 /** A claim older than this was left by a sender that died mid-send; it may be taken over. */
 const STALE_CLAIM_MS = 5 * 60_000;
+const SENDER_CACHE_MS = 60_000;
 
 export class DynamoNotificationStore implements NotificationStore {
+  private readonly senders = new Map<string, { sender: Sender | undefined; until: number }>();
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -79,12 +82,17 @@ export class DynamoNotificationStore implements NotificationStore {
     return this.profiles.get(partnerId);
   }
 
+  /** Senders change rarely and a burst of expiries names few of them: cached for a minute. */
   async sender(senderId: string): Promise<Sender | undefined> {
+    const cached = this.senders.get(senderId);
+    if (cached && cached.until > Date.now()) return cached.sender;
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: senderKey(senderId) }),
     );
-    return Item
+    const sender: Sender | undefined = Item
       ? { id: Item.id, kind: Item.kind, name: Item.name, notificationEmail: Item.notificationEmail }
       : undefined;
+    this.senders.set(senderId, { sender, until: Date.now() + SENDER_CACHE_MS });
+    return sender;
   }
 }
