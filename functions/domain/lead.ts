@@ -30,7 +30,10 @@ const freeText = (max: number) =>
 
 // Built on first use: cold starts of functions that never see money skip it.
 let currencies: Set<string> | undefined;
-const isCurrency = (code: string) => (currencies ??= new Set(Intl.supportedValuesOf('currency'))).has(code);
+function isCurrency(code: string): boolean {
+  currencies ??= new Set(Intl.supportedValuesOf('currency'));
+  return currencies.has(code);
+}
 
 export const moneySchema = z.strictObject({
   amount: z.number().finite().min(0).max(1e12),

@@ -203,7 +203,11 @@ describe('the decline email', () => {
     );
     expect(posted.status).toBe(201);
     const token = await partner(partnerId);
-    await post(`/v1/leads/${posted.body.id}/decline`, { reason: 'other', notes: `${evil} internal-note` }, { token });
+    await post(
+      `/v1/leads/${posted.body.id}/decline`,
+      { reason: 'other', notes: `${evil} internal-note` },
+      { token },
+    );
 
     const [email, ...more] = await waitForEmails(urls.mainSes, to(customer));
     expect(more).toEqual([]);

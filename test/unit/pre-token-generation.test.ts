@@ -5,7 +5,11 @@ const event = (attributes: Record<string, string>) =>
   ({
     version: '2',
     triggerSource: 'TokenGeneration_Authentication',
-    request: { userAttributes: attributes, groupConfiguration: { groupsToOverride: ['referrals-admin'] }, scopes: [] },
+    request: {
+      userAttributes: attributes,
+      groupConfiguration: { groupsToOverride: ['referrals-admin'] },
+      scopes: [],
+    },
     response: { claimsAndScopeOverrideDetails: null },
   }) as unknown as PreTokenGenerationV2TriggerEvent;
 
