@@ -3,11 +3,10 @@
  * request that crosses the wire to the database, by operation (X-Amz-Target).
  */
 import { Agent, createServer, request, type Server } from 'node:http';
-import { Socket } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LeadRepository } from '../functions/adapters/dynamodb/lead-repository.js';
-import { startDynamoDbLocal } from '../local/dynamodb-local.js';
+import { canConnect, startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { freePort } from '../local/ports.js';
 import { localSenders } from '../local/senders.js';
 import { ensureTable } from '../local/table.js';
@@ -66,17 +65,6 @@ export async function startCountingProxy(target: { host: string; port: number })
   };
 }
 
-const listening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = new Socket();
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.connect(port, '127.0.0.1');
-  });
-
 export interface BenchDatabase {
   /** DynamoDB Local itself. */
   endpoint: string;
@@ -97,7 +85,7 @@ export async function startDatabase(tableName: string): Promise<BenchDatabase> {
     for (const s of stops.reverse()) await s().catch(() => undefined);
     stops.length = 0;
     for (let i = 0; i < 50; i++) {
-      if (!(await listening(port))) return true;
+      if (!(await canConnect(port))) return true;
       await new Promise((r) => setTimeout(r, 100));
     }
     return false;

@@ -44,6 +44,7 @@ async function startRuntime(
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
+        TABLE_NAME: TABLE,
         LOCAL_IN_MEMORY: '1',
         LOCAL_QUIET: '1',
         PORT: String(ports.api),

@@ -12,6 +12,7 @@ import type {
 import { SENDER_SCOPE } from '../functions/http/auth.js';
 import type { Route } from '../functions/http/routes.js';
 import { asGatewayClaims } from '../local/jwt.js';
+import { lambdaContext } from '../local/lambda-context.js';
 
 export type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type Handler = (event: Event, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -113,23 +114,6 @@ export function apiEvent(route: Route, request: Request): Event {
     },
     ...(body === undefined ? {} : { body }),
     isBase64Encoded: false,
-  };
-}
-
-export function lambdaContext(name: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: 'bench',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }
 

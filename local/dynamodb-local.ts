@@ -18,7 +18,8 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
-const canConnect = (port: number) =>
+/** Whether something accepts connections on the loopback port. */
+export const canConnect = (port: number) =>
   new Promise<boolean>((resolve) => {
     const socket = new Socket();
     socket.once('connect', () => {

@@ -1,10 +1,10 @@
 import { senderView } from '../domain/views.js';
 import { routeHandler } from '../http/route-handler.js';
-import { routes } from '../http/routes.js';
+import { createLead as route } from '../http/routes.js';
 import { leads, senderForClient } from '../shared/runtime.js';
 
 export const handler = routeHandler(
-  routes.createLead,
+  route,
   async ({ principal, body, headers }) => {
     const { lead, replayed } = await leads.receive(principal.sender, body, headers['idempotency-key']);
     return {

@@ -5,10 +5,12 @@
 import * as z from 'zod';
 
 /** Partner and sender ids (SPEC §2). */
-export const slugSchema = z.string().regex(/^[a-z0-9-]{2,64}$/, 'must be 2-64 characters of a-z, 0-9 and -');
+export const slugSchema = /* @__PURE__ */ z
+  .string()
+  .regex(/^[a-z0-9-]{2,64}$/, 'must be 2-64 characters of a-z, 0-9 and -');
 
 /** Crockford base32 ULID: time-ordered, so "newest first" is a descending sort on the id. */
-export const leadIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a lead id');
+export const leadIdSchema = /* @__PURE__ */ z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a lead id');
 
 // No control characters at all on one-line fields: they end up in email subjects and headers.
 export const oneLineText = (max: number) =>
@@ -35,7 +37,7 @@ function isCurrency(code: string): boolean {
   return currencies.has(code);
 }
 
-export const moneySchema = z.strictObject({
+export const moneySchema = /* @__PURE__ */ z.strictObject({
   amount: z.number().finite().min(0).max(1e12),
   currency: z
     .string()
@@ -44,7 +46,7 @@ export const moneySchema = z.strictObject({
 });
 
 export const leadTypes = ['customer-inquiry', 'marketing-qualified', 'sales-qualified'] as const;
-export const leadTypeSchema = z.enum(leadTypes);
+export const leadTypeSchema = /* @__PURE__ */ z.enum(leadTypes);
 export type LeadType = z.infer<typeof leadTypeSchema>;
 
 export const tabs = ['marketplace', 'qualified'] as const;
@@ -53,15 +55,15 @@ export type Tab = (typeof tabs)[number];
 export const tabOf = (type: LeadType): Tab => (type === 'customer-inquiry' ? 'marketplace' : 'qualified');
 
 export const stages = ['received', 'accepted', 'archived'] as const;
-export const stageSchema = z.enum(stages);
+export const stageSchema = /* @__PURE__ */ z.enum(stages);
 export type Stage = z.infer<typeof stageSchema>;
 
-export const outcomeSchema = z.enum(['won', 'lost', 'declined', 'expired']);
+export const outcomeSchema = /* @__PURE__ */ z.enum(['won', 'lost', 'declined', 'expired']);
 export type Outcome = z.infer<typeof outcomeSchema>;
 
 export const companySizes = ['1-9', '10-49', '50-249', '250-999', '1000+'] as const;
 
-export const customerSchema = z.strictObject({
+export const customerSchema = /* @__PURE__ */ z.strictObject({
   companyName: oneLineText(200),
   contactName: oneLineText(200),
   email: z.email().max(254),
@@ -72,13 +74,13 @@ export const customerSchema = z.strictObject({
   companySize: z.enum(companySizes).optional(),
 });
 
-export const needSchema = z.strictObject({
+export const needSchema = /* @__PURE__ */ z.strictObject({
   title: oneLineText(200),
   description: freeText(4000).optional(),
   products: z.array(oneLineText(100)).max(20).optional(),
 });
 
-export const contactSchema = z.strictObject({
+export const contactSchema = /* @__PURE__ */ z.strictObject({
   name: oneLineText(200),
   email: z.email().max(254),
   phone: oneLineText(40)
@@ -87,7 +89,7 @@ export const contactSchema = z.strictObject({
 });
 export type Contact = z.infer<typeof contactSchema>;
 
-export const dealSchema = z.strictObject({
+export const dealSchema = /* @__PURE__ */ z.strictObject({
   name: oneLineText(200),
   value: moneySchema,
   estimatedCloseDate: z.iso.date(),
@@ -107,7 +109,7 @@ export const declineReasons = [
   'other',
 ] as const;
 
-export const declineSchema = z
+export const declineSchema = /* @__PURE__ */ z
   .strictObject({ reason: z.enum(declineReasons), notes: freeText(4000).optional() })
   .refine((d) => d.reason !== 'other' || (d.notes?.trim().length ?? 0) > 0, {
     message: 'notes are required when the reason is other',
@@ -115,14 +117,14 @@ export const declineSchema = z
   });
 export type Decline = z.infer<typeof declineSchema>;
 
-export const closeSchema = z.strictObject({
+export const closeSchema = /* @__PURE__ */ z.strictObject({
   notes: freeText(4000).optional(),
   finalValue: moneySchema.optional(),
 });
 export type Close = z.infer<typeof closeSchema>;
 
 export const senderKinds = ['microsoft', 'partner'] as const;
-export const senderSchema = z.object({
+export const senderSchema = /* @__PURE__ */ z.object({
   id: slugSchema,
   kind: z.enum(senderKinds),
   name: oneLineText(200),
@@ -131,7 +133,10 @@ export const senderSchema = z.object({
 export type Sender = z.infer<typeof senderSchema>;
 
 /** Who did something: a partner user (by `sub`), a sender system, or the platform itself. */
-export const actorSchema = z.object({ type: z.enum(['partner-user', 'sender', 'system']), id: z.string() });
+export const actorSchema = /* @__PURE__ */ z.object({
+  type: z.enum(['partner-user', 'sender', 'system']),
+  id: z.string(),
+});
 export type Actor = z.infer<typeof actorSchema>;
 
 export const actions = [
@@ -146,7 +151,7 @@ export const actions = [
 ] as const;
 export type Action = (typeof actions)[number];
 
-export const historyEntrySchema = z.object({
+export const historyEntrySchema = /* @__PURE__ */ z.object({
   at: z.string(),
   by: actorSchema,
   action: z.enum(actions),
@@ -157,7 +162,7 @@ export const historyEntrySchema = z.object({
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
 /** What a sender posts (SPEC §4, POST /v1/leads). */
-export const newLeadSchema = z.strictObject({
+export const newLeadSchema = /* @__PURE__ */ z.strictObject({
   partnerId: slugSchema,
   type: leadTypeSchema,
   customer: customerSchema,
@@ -168,7 +173,7 @@ export const newLeadSchema = z.strictObject({
 export type NewLead = z.infer<typeof newLeadSchema>;
 
 /** The stored lead: everything the platform knows, before the read-time rules are applied. */
-export const leadSchema = z.object({
+export const leadSchema = /* @__PURE__ */ z.object({
   id: leadIdSchema,
   partnerId: slugSchema,
   type: leadTypeSchema,

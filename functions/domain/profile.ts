@@ -5,9 +5,9 @@
 import * as z from 'zod';
 import { companySizes, contactSchema, oneLineText } from './lead.js';
 
-const keyword = oneLineText(60);
+const keyword = /* @__PURE__ */ oneLineText(60);
 
-export const locationSchema = z.strictObject({
+export const locationSchema = /* @__PURE__ */ z.strictObject({
   name: oneLineText(120),
   country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code'),
   city: oneLineText(120).optional(),
@@ -17,7 +17,7 @@ export const locationSchema = z.strictObject({
     .max(10),
 });
 
-export const profileInputSchema = z
+export const profileInputSchema = /* @__PURE__ */ z
   .strictObject({
     keywords: z.array(keyword).max(50).default([]),
     companySizes: z.array(z.enum(companySizes)).max(companySizes.length).default([]),
@@ -27,7 +27,7 @@ export const profileInputSchema = z
   .meta({ id: 'ProfileInput' });
 export type ProfileInput = z.infer<typeof profileInputSchema>;
 
-export const profileSchema = profileInputSchema
+export const profileSchema = /* @__PURE__ */ profileInputSchema
   .extend({
     partnerId: z.string(),
     version: z.number().int().meta({ description: '0 until the profile is first saved.' }),

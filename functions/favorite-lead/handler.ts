@@ -1,8 +1,8 @@
 import { routeHandler } from '../http/route-handler.js';
-import { routes } from '../http/routes.js';
+import { favoriteLead as route } from '../http/routes.js';
 import { leads } from '../shared/runtime.js';
 
-export const handler = routeHandler(routes.favoriteLead, async ({ principal, params }) => {
+export const handler = routeHandler(route, async ({ principal, params }) => {
   await leads.favorite(principal, params.id, true);
   return { status: 204 };
 });

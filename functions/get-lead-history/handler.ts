@@ -1,9 +1,9 @@
 import { historyView } from '../domain/views.js';
 import { routeHandler } from '../http/route-handler.js';
-import { routes } from '../http/routes.js';
+import { getLeadHistory as route } from '../http/routes.js';
 import { leads } from '../shared/runtime.js';
 
-export const handler = routeHandler(routes.getLeadHistory, async ({ principal, params }) => {
+export const handler = routeHandler(route, async ({ principal, params }) => {
   const lead = await leads.getForPartner(principal, params.id);
   return { status: 200, body: { items: historyView(lead, leads.now()) } };
 });

@@ -1,8 +1,8 @@
 import { partnerLeadReply } from '../http/lead-replies.js';
 import { routeHandler } from '../http/route-handler.js';
-import { routes } from '../http/routes.js';
+import { getLead as route } from '../http/routes.js';
 import { leads } from '../shared/runtime.js';
 
-export const handler = routeHandler(routes.getLead, async ({ principal, params }) =>
+export const handler = routeHandler(route, async ({ principal, params }) =>
   partnerLeadReply(await leads.getForPartner(principal, params.id), principal),
 );

@@ -1,9 +1,9 @@
 import { etagOf } from '../http/lead-replies.js';
 import { routeHandler } from '../http/route-handler.js';
-import { routes } from '../http/routes.js';
+import { getProfile as route } from '../http/routes.js';
 import { profiles } from '../shared/runtime.js';
 
-export const handler = routeHandler(routes.getProfile, async ({ principal }) => {
+export const handler = routeHandler(route, async ({ principal }) => {
   const profile = await profiles.getOrEmpty(principal.partnerId);
   return { status: 200, body: profile, headers: { etag: etagOf(profile.version) } };
 });

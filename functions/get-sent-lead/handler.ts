@@ -1,10 +1,10 @@
 import { senderReply } from '../http/lead-replies.js';
 import { routeHandler } from '../http/route-handler.js';
-import { routes } from '../http/routes.js';
+import { getSentLead as route } from '../http/routes.js';
 import { leads, senderForClient } from '../shared/runtime.js';
 
 export const handler = routeHandler(
-  routes.getSentLead,
+  route,
   async ({ principal, params }) => senderReply(await leads.getForSender(principal.sender, params.id)),
   { senderForClient },
 );

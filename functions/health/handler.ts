@@ -1,4 +1,4 @@
 import { routeHandler } from '../http/route-handler.js';
-import { routes } from '../http/routes.js';
+import { health as route } from '../http/routes.js';
 
-export const handler = routeHandler(routes.health, async () => ({ status: 200, body: { status: 'ok' } }));
+export const handler = routeHandler(route, async () => ({ status: 200, body: { status: 'ok' } }));

@@ -6,7 +6,7 @@ import { DomainError } from '../domain/errors.js';
 
 export const PROBLEM_BASE = 'https://partner-referrals.dev/problems/';
 
-export const problemSchema = z
+export const problemSchema = /* @__PURE__ */ z
   .object({
     type: z.string(),
     title: z.string(),

@@ -22,38 +22,40 @@ import {
 } from '../domain/lead.js';
 
 // ---- parameters ----
-export const leadIdParams = z.object({ id: leadIdSchema.meta({ description: 'Lead id (ULID).' }) });
+export const leadIdParams = /* @__PURE__ */ z.object({
+  id: leadIdSchema.meta({ description: 'Lead id (ULID).' }),
+});
 
-const limit = z.coerce
+const limit = /* @__PURE__ */ z.coerce
   .number()
   .int()
   .min(1)
   .max(100)
   .default(25)
   .meta({ description: 'Page size, 1-100.', type: 'integer' });
-const cursor = z
+const cursor = /* @__PURE__ */ z
   .string()
   .min(1)
   .max(1024)
   .optional()
   .meta({ description: 'Opaque cursor from `nextCursor`.' });
 
-export const partnerListQuery = z.object({
+export const partnerListQuery = /* @__PURE__ */ z.object({
   tab: z.enum(['marketplace', 'qualified', 'favorites']).optional(),
   stage: stageSchema.optional(),
   cursor,
   limit,
 });
-export const sentListQuery = z.object({ cursor, limit });
+export const sentListQuery = /* @__PURE__ */ z.object({ cursor, limit });
 
-export const idempotencyHeaders = z.object({
+export const idempotencyHeaders = /* @__PURE__ */ z.object({
   'idempotency-key': z
     .string()
     .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 visible ASCII characters')
     .optional()
     .meta({ description: 'Replays with the same key and body return the original lead (kept 24 h).' }),
 });
-export const ifMatchHeaders = z.object({
+export const ifMatchHeaders = /* @__PURE__ */ z.object({
   'if-match': z
     .string()
     .max(100)
@@ -62,12 +64,12 @@ export const ifMatchHeaders = z.object({
 });
 
 // ---- bodies ----
-export const newLeadBody = newLeadSchema.meta({ id: 'NewLead' });
-export const acceptBody = z
+export const newLeadBody = /* @__PURE__ */ newLeadSchema.meta({ id: 'NewLead' });
+export const acceptBody = /* @__PURE__ */ z
   .strictObject({ deal: dealSchema, contacts: z.array(contactSchema).max(20).optional() })
   .meta({ id: 'AcceptLead' });
-export const declineBody = declineSchema.meta({ id: 'DeclineLead' });
-export const editBody = z
+export const declineBody = /* @__PURE__ */ declineSchema.meta({ id: 'DeclineLead' });
+export const editBody = /* @__PURE__ */ z
   .strictObject({
     deal: z
       .strictObject({
@@ -84,14 +86,14 @@ export const editBody = z
       ),
   })
   .meta({ id: 'EditLead' });
-export const contactsBody = z
+export const contactsBody = /* @__PURE__ */ z
   .strictObject({ contacts: z.array(contactSchema).min(1).max(20) })
   .meta({ id: 'AddContacts' });
-export const closeBody = closeSchema.meta({ id: 'CloseLead' });
+export const closeBody = /* @__PURE__ */ closeSchema.meta({ id: 'CloseLead' });
 
 // ---- responses ----
-const timestamp = z.iso.datetime();
-export const partnerLeadSchema = z
+const timestamp = /* @__PURE__ */ z.iso.datetime();
+export const partnerLeadSchema = /* @__PURE__ */ z
   .object({
     id: leadIdSchema,
     partnerId: z.string(),
@@ -117,7 +119,7 @@ export const partnerLeadSchema = z
   })
   .meta({ id: 'PartnerLead', description: 'A lead as its partner sees it.' });
 
-export const senderLeadSchema = z
+export const senderLeadSchema = /* @__PURE__ */ z
   .object({
     id: leadIdSchema,
     partnerId: z.string(),
@@ -134,9 +136,9 @@ export const senderLeadSchema = z
 
 const pageOf = <T extends z.ZodType>(item: T, id: string) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id });
-export const partnerLeadPage = pageOf(partnerLeadSchema, 'PartnerLeadPage');
-export const senderLeadPage = pageOf(senderLeadSchema, 'SentLeadPage');
-export const historyResponse = z
+export const partnerLeadPage = /* @__PURE__ */ pageOf(partnerLeadSchema, 'PartnerLeadPage');
+export const senderLeadPage = /* @__PURE__ */ pageOf(senderLeadSchema, 'SentLeadPage');
+export const historyResponse = /* @__PURE__ */ z
   .object({ items: z.array(historyEntrySchema.meta({ id: 'HistoryEntry' })) })
   .meta({ id: 'LeadHistory' });
-export const healthResponse = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+export const healthResponse = /* @__PURE__ */ z.object({ status: z.literal('ok') }).meta({ id: 'Health' });

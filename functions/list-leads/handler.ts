@@ -2,10 +2,10 @@ import { partnerView } from '../domain/views.js';
 import { openCursor } from '../http/cursor.js';
 import { pageReply } from '../http/lead-replies.js';
 import { routeHandler } from '../http/route-handler.js';
-import { routes } from '../http/routes.js';
+import { listLeads as route } from '../http/routes.js';
 import { config, leads } from '../shared/runtime.js';
 
-export const handler = routeHandler(routes.listLeads, async ({ principal, query }) => {
+export const handler = routeHandler(route, async ({ principal, query }) => {
   // A cursor only opens for the same user, tab and stage it was issued for.
   const scope = `leads:${principal.partnerId}:${principal.userSub}:${query.tab ?? '*'}:${query.stage ?? '*'}`;
   const before = query.cursor ? await openCursor(query.cursor, scope) : undefined;

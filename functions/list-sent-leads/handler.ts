@@ -2,11 +2,11 @@ import { senderView } from '../domain/views.js';
 import { openCursor } from '../http/cursor.js';
 import { pageReply } from '../http/lead-replies.js';
 import { routeHandler } from '../http/route-handler.js';
-import { routes } from '../http/routes.js';
+import { listSentLeads as route } from '../http/routes.js';
 import { leads, senderForClient } from '../shared/runtime.js';
 
 export const handler = routeHandler(
-  routes.listSentLeads,
+  route,
   async ({ principal, query }) => {
     const scope = `sent-leads:${principal.sender.id}`;
     const before = query.cursor ? await openCursor(query.cursor, scope) : undefined;

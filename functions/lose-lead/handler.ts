@@ -1,9 +1,9 @@
 import { ifMatchVersion, partnerLeadReply } from '../http/lead-replies.js';
 import { routeHandler } from '../http/route-handler.js';
-import { routes } from '../http/routes.js';
+import { loseLead as route } from '../http/routes.js';
 import { leads } from '../shared/runtime.js';
 
-export const handler = routeHandler(routes.loseLead, async ({ principal, params, headers, body }) => {
+export const handler = routeHandler(route, async ({ principal, params, headers, body }) => {
   const lead = await leads.act(
     principal,
     params.id,

@@ -1,11 +1,11 @@
 import { openApiDocument } from '../http/openapi.js';
 import { routeHandler } from '../http/route-handler.js';
-import { routes } from '../http/routes.js';
+import { openapi as route } from '../http/routes.js';
 
 // Built once per cold start: the document only changes with a deploy.
 const document = openApiDocument();
 
-export const handler = routeHandler(routes.openapi, async () => ({
+export const handler = routeHandler(route, async () => ({
   status: 200,
   body: document,
   headers: { 'cache-control': 'public, max-age=300' },

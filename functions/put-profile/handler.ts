@@ -1,9 +1,9 @@
 import { etagOf, ifMatchVersion } from '../http/lead-replies.js';
 import { routeHandler } from '../http/route-handler.js';
-import { routes } from '../http/routes.js';
+import { putProfile as route } from '../http/routes.js';
 import { profiles } from '../shared/runtime.js';
 
-export const handler = routeHandler(routes.putProfile, async ({ principal, headers, body }) => {
+export const handler = routeHandler(route, async ({ principal, headers, body }) => {
   const profile = await profiles.put(
     principal.partnerId,
     body,

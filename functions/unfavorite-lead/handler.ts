@@ -1,8 +1,8 @@
 import { routeHandler } from '../http/route-handler.js';
-import { routes } from '../http/routes.js';
+import { unfavoriteLead as route } from '../http/routes.js';
 import { leads } from '../shared/runtime.js';
 
-export const handler = routeHandler(routes.unfavoriteLead, async ({ principal, params }) => {
+export const handler = routeHandler(route, async ({ principal, params }) => {
   await leads.favorite(principal, params.id, false);
   return { status: 204 };
 });

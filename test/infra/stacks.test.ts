@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
@@ -18,8 +18,9 @@ import { tableDefinition } from '../../functions/adapters/dynamodb/table-definit
 import { PARTNER_ROLES, SENDER_SCOPE } from '../../functions/http/auth.js';
 import { routeList } from '../../functions/http/routes.js';
 import { consumerFilters } from '../../functions/stream/filters.js';
-import { StatefulStack } from '../../lib/stateful-stack.js';
-import { StatelessStack } from '../../lib/stateless-stack.js';
+import { definePartnerReferrals } from '../../lib/partner-referrals.js';
+import type { StatefulStack } from '../../lib/stateful-stack.js';
+import type { StatelessStack } from '../../lib/stateless-stack.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
@@ -32,20 +33,9 @@ let statefulTemplate: Template;
 let statelessTemplate: Template;
 
 beforeAll(() => {
-  // Wired exactly as in bin/app.ts; bin/app.ts itself is not imported because constructing its
-  // stacks would bundle every function a second time.
+  // The same wiring as bin/app.ts, once: each synth bundles every function.
   app = new App();
-  stateful = new StatefulStack(app, 'Stateful');
-  stateless = new StatelessStack(app, 'Stateless', {
-    table: stateful.table,
-    userPool: stateful.userPool,
-    clients: [stateful.partnerClient, stateful.senderClient],
-    cursorSecret: stateful.cursorSecret,
-    emailIdentity: stateful.emailIdentity,
-    configurationSet: stateful.configurationSet,
-    mailFrom: stateful.mailFrom,
-  });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  ({ stateful, stateless } = definePartnerReferrals(app, { prefix: '' }));
   // Throws if the nag plugin reports an error; warnings only land in the report checked below.
   assembly = app.synth();
   statefulTemplate = Template.fromStack(stateful);

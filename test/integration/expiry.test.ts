@@ -3,28 +3,23 @@
  * reconciler to help), the reminder to the profile's contacts, and a decline email with hostile
  * input in every field.
  */
-import { randomBytes } from 'node:crypto';
 import {
   call,
-  type Email,
   emails,
   get,
   leadBody,
+  mentions,
   type PartnerLead,
   partner,
   post,
   sender,
   sleep,
+  tag,
+  to,
   uniquePartner,
   urls,
   waitForEmails,
 } from './helpers.js';
-
-const tag = () => randomBytes(4).toString('hex');
-const about = (id: string) => (email: Email) =>
-  `${email.subject}\n${email.body.text ?? ''}\n${email.body.html ?? ''}`.includes(id);
-const to = (address: string) => (email: Email) =>
-  email.destination.to.some((a) => a.toLowerCase() === address.toLowerCase());
 
 async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -65,7 +60,10 @@ describe('expiry through TTL and the stream', () => {
     });
     expect(history.items.filter((e) => e.action === 'expire')).toHaveLength(1);
 
-    const mail = await waitForEmails(urls.ttlSes, (e) => to('referrals@fabrikam.example')(e) && about(id)(e));
+    const mail = await waitForEmails(
+      urls.ttlSes,
+      (e) => to('referrals@fabrikam.example')(e) && mentions(id)(e),
+    );
     expect(mail).toHaveLength(1);
     expect(mail[0]!.subject).toContain(id);
 
@@ -89,7 +87,7 @@ describe('expiry through TTL and the stream', () => {
 
     await sleep(1500);
     expect(
-      await emails(urls.ttlSes, (e) => to('referrals@fabrikam.example')(e) && about(id)(e)),
+      await emails(urls.ttlSes, (e) => to('referrals@fabrikam.example')(e) && mentions(id)(e)),
     ).toHaveLength(1);
   }, 60_000);
 
@@ -110,7 +108,7 @@ describe('expiry through TTL and the stream', () => {
     const lead = await get<PartnerLead>(`/v1/leads/${posted.body.id}`, { token, base: urls.ttl });
     expect(lead.body).toMatchObject({ stage: 'archived', outcome: 'declined', version: 2 });
     expect(
-      await emails(urls.ttlSes, (e) => to('referrals@microsoft.example')(e) && about(posted.body.id)(e)),
+      await emails(urls.ttlSes, (e) => to('referrals@microsoft.example')(e) && mentions(posted.body.id)(e)),
     ).toEqual([]);
   }, 60_000);
 });
@@ -157,7 +155,7 @@ describe('alerts and reminders to the profile contacts', () => {
 
     const alert = await waitForEmails(
       urls.shortSes,
-      (e) => to(desk)(e) && about(open.body.id)(e) && /New lead/.test(e.subject),
+      (e) => to(desk)(e) && mentions(open.body.id)(e) && /New lead/.test(e.subject),
     );
     expect(alert).toHaveLength(1);
     expect(alert[0]!.destination.to.map((a) => a.toLowerCase()).sort()).toEqual([desk, sales].sort());
@@ -165,15 +163,15 @@ describe('alerts and reminders to the profile contacts', () => {
 
     const reminder = await waitForEmails(
       urls.shortSes,
-      (e) => to(desk)(e) && about(open.body.id)(e) && /^Reminder/.test(e.subject),
+      (e) => to(desk)(e) && mentions(open.body.id)(e) && /^Reminder/.test(e.subject),
       1,
       20_000,
     );
     expect(reminder).toHaveLength(1);
     await sleep(3000);
     const all = await emails(urls.shortSes, (e) => to(desk)(e) && /^Reminder/.test(e.subject));
-    expect(all.filter(about(open.body.id))).toHaveLength(1);
-    expect(all.filter(about(answered.body.id))).toEqual([]);
+    expect(all.filter(mentions(open.body.id))).toHaveLength(1);
+    expect(all.filter(mentions(answered.body.id))).toEqual([]);
   }, 60_000);
 });
 

@@ -226,6 +226,14 @@ export interface Email {
   at: number;
 }
 
+/** A short random tag for unique addresses. */
+export const tag = () => random(4);
+/** Email filters: one that names `id` anywhere, one sent to `address` (case-insensitive). */
+export const mentions = (id: string) => (email: Email) =>
+  `${email.subject}\n${email.body.text ?? ''}\n${email.body.html ?? ''}`.includes(id);
+export const to = (address: string) => (email: Email) =>
+  email.destination.to.some((a) => a.toLowerCase() === address.toLowerCase());
+
 /** The emails a runtime's local SES has taken in that match `filter`. */
 export async function emails(sesBase: string, filter: (email: Email) => boolean): Promise<Email[]> {
   const response = await fetch(`${sesBase}/store`);

@@ -3,28 +3,24 @@
  * when a lead arrives, the customer when the partner declines, the sender when a lead expires;
  * each once, with user-supplied values escaped in HTML and no CR/LF in any header.
  */
-import { randomBytes } from 'node:crypto';
 import {
   acceptBody,
   call,
   type Email,
   emails,
   leadBody,
+  mentions,
   type PartnerLead,
   partner,
   post,
   sender,
   sleep,
+  tag,
+  to,
   uniquePartner,
   urls,
   waitForEmails,
 } from './helpers.js';
-
-const tag = () => randomBytes(4).toString('hex');
-const mentions = (id: string) => (email: Email) =>
-  `${email.subject}\n${email.body.text ?? ''}\n${email.body.html ?? ''}`.includes(id);
-const to = (address: string) => (email: Email) =>
-  email.destination.to.map((a) => a.toLowerCase()).some((a) => a.includes(address.toLowerCase()));
 
 function expectCleanHeaders(email: Email) {
   expect(email.subject).not.toMatch(/[\r\n]/);
