@@ -251,9 +251,9 @@ async function expirySection() {
   const worst = Math.max(result.archivedSeconds, result.emailedSeconds);
   const x = worst / result.loopSeconds;
   print(`4. ${leads} leads expiring at once, through the whole local runtime (TTL emulator -> stream ->`);
-  print('   archiver, reconciler every 2 s, notifier -> local SES), timed from the last deadline; next to');
+  print('   archiver, reconciler every 2 s, notifier -> local SES), timed from their shared deadline;');
   print(
-    `   a plain loop of ${leads} UpdateItem calls on the same DynamoDB Local. Budget: <= ${BUDGET.expiry}x the loop`,
+    `   next to a plain loop of ${leads} UpdateItem calls on the same lead items. Budget: <= ${BUDGET.expiry}x that loop`,
   );
   print();
   print(

@@ -52,6 +52,7 @@ for (const variable of [
   'CONTACT_NOW_WINDOW',
   'REMINDER_BEFORE',
   'RECONCILE_INTERVAL',
+  'LOCAL_TTL_INTERVAL',
 ]) {
   const value = env[variable];
   if (value) {
@@ -138,7 +139,7 @@ try {
   stops.push(() => api.close());
 
   // DynamoDB Local runs no TTL on a table with GSIs: the emulator stands in for DynamoDB's TTL process.
-  const ttl = startTtlEmulator({
+  const ttl = await startTtlEmulator({
     client,
     tableName,
     attribute: tableDefinition.timeToLiveAttribute,
@@ -150,6 +151,7 @@ try {
   // The stream consumers, fed from DynamoDB Local's stream with the stack's own filters.
   const poller = await startStreamPoller({
     isTtlDeletion: (pk, sk) => ttl.claim(pk, sk),
+    observe: (record) => ttl.observe(record),
     endpoint: dynamo.endpoint,
     tableName,
     failedRecordsFile: join(stateDir, 'failed-stream-records.jsonl'),

@@ -32,6 +32,8 @@ export interface PollerOptions {
   failedRecordsFile: string;
   /** Tells the REMOVE records of items the local TTL emulator deleted (see ttl-emulator.ts). */
   isTtlDeletion?: (pk: string, sk: string) => boolean;
+  /** Sees every record before the consumers do (the TTL emulator learns TTL items from them). */
+  observe?: (record: DynamoDBRecord) => void;
   batchSize?: number;
   retryAttempts?: number;
   pollMs?: number;
@@ -141,6 +143,7 @@ export async function startStreamPoller(
       else iterators.delete(shardId);
       const records = (page.Records ?? []).map((r) => asLambdaRecord(r, streamArn!, options.isTtlDeletion));
       if (records.length === 0) continue;
+      for (const record of records) options.observe?.(record);
       // Each consumer has its own event-source mapping on AWS: they read the shard side by side.
       await Promise.all(
         options.consumers.map(async (consumer) => {
