@@ -41,13 +41,18 @@ function compile(route: Route): CompiledRoute {
   return { route, pattern: new RegExp(`^${source}$`), names };
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
+/** The body, or why there is none: too large, or the client went away mid-body. */
+async function readBody(request: IncomingMessage): Promise<Buffer | 'too-large' | 'aborted'> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > GATEWAY_MAX_BODY) return 'too-large';
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > GATEWAY_MAX_BODY) return 'too-large';
+      chunks.push(chunk as Buffer);
+    }
+  } catch {
+    return 'aborted';
   }
   return Buffer.concat(chunks);
 }
@@ -60,7 +65,10 @@ function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV
 export interface LocalApiOptions {
   port: number;
   signer: LocalSigner;
-  /** Client ids whose tokens the authorizer accepts (API Gateway's audience list). */
+  /**
+   * Client ids whose tokens the authorizer accepts (API Gateway's audience list). Locally a sender
+   * client is accepted whatever its id, so an unregistered one meets the handler's 403.
+   */
   audiences: () => string[];
   loadHandler: (route: Route) => Promise<Handler>;
   log?: (line: string) => void;
@@ -130,6 +138,7 @@ export async function startLocalApi(
     }
     const body = await readBody(request);
     if (body === 'too-large') return problemResponse(toProblem(problems.tooLarge(GATEWAY_MAX_BODY)));
+    if (body === 'aborted') return problemResponse(toProblem(problems.malformedJson()));
     const values = match.pattern.exec(url.pathname)!.slice(1);
     const pathParameters = Object.fromEntries(match.names.map((n, i) => [n, safeDecode(values[i] ?? '')]));
     const headers: Record<string, string> = {};

@@ -50,10 +50,19 @@ export async function localSigner(file = keyFile()): Promise<LocalSigner> {
         algorithms: [ALG],
         requiredClaims: ['exp', 'iat', 'sub'],
       });
-      // Like API Gateway: the token's aud, or else its client_id, must be an allowed audience.
+      // Like API Gateway: the token's aud, or else its client_id, must be an allowed audience. Every
+      // sender system is its own client locally, so a client-credentials token (one with a scope of
+      // the resource server) passes here and meets the handler's registration check.
       const audience = payload.aud ?? payload.client_id;
       const given = Array.isArray(audience) ? audience : [audience];
-      if (!given.some((a) => typeof a === 'string' && audiences.includes(a))) throw new Error('audience');
+      const senderClient =
+        typeof payload.client_id === 'string' &&
+        String(payload.scope ?? '')
+          .split(' ')
+          .some((s) => s.startsWith('referrals/'));
+      if (!senderClient && !given.some((a) => typeof a === 'string' && audiences.includes(a))) {
+        throw new Error('audience');
+      }
       return payload;
     },
   };

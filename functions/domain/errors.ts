@@ -34,13 +34,18 @@ export class LeadExpiredError extends DomainError {
 
 export class InvalidTransitionError extends DomainError {
   constructor(action: string, stage: string) {
-    super(409, 'invalid-transition', 'Invalid transition', `Cannot ${action} a lead in stage ${stage}.`);
+    super(
+      409,
+      'invalid-transition',
+      'Invalid transition',
+      `A lead in stage ${stage} cannot take the action ${action}.`,
+    );
   }
 }
 
 export class VersionMismatchError extends DomainError {
-  constructor() {
-    super(412, 'precondition-failed', 'Precondition failed', 'The lead changed since the given ETag.');
+  constructor(what: 'lead' | 'profile' = 'lead') {
+    super(412, 'precondition-failed', 'Precondition failed', `The ${what} changed since the given ETag.`);
   }
 }
 

@@ -70,8 +70,8 @@ export interface ChangeContext {
   actor: Actor;
   /** The partner from the caller's token; absent only for the platform's own changes. */
   partnerId?: string;
-  /** The version an `If-Match` header names. */
-  ifMatch?: number;
+  /** The versions an `If-Match` header names (any of them matches). */
+  ifMatch?: number[];
 }
 
 /** What must hold for a change to apply; each field is one clause of the conditional write. */
@@ -82,11 +82,12 @@ export interface Guard {
   openAt?: string;
   /** The response window has closed at this instant (respondBy <= now). */
   closedAt?: string;
-  version?: number;
   /** The lead holds at most this many contacts before the change. */
   contactsAtMost?: number;
-  /** The lead holds fewer history entries than this before the change. */
-  historyBelow: number;
+  /** The lead holds fewer history entries than this before the change (edits only: closing is always possible). */
+  historyBelow?: number;
+  /** The versions an If-Match header names: the lead must be at one of them. */
+  versions?: number[];
 }
 
 export interface Change {
@@ -151,9 +152,11 @@ export function receive(
 export function plan(leadId: string, command: Command, ctx: ChangeContext): Change {
   const { from, to, outcome } = machine[command.action];
   const at = ctx.now.toISOString();
-  const guard: Guard = { stage: from, historyBelow: limits.history };
+  const guard: Guard = { stage: from };
+  // Only edits are capped: a lead full of edits can still be won, lost, declined or expire.
+  if (from === to) guard.historyBelow = limits.history;
   if (ctx.partnerId !== undefined) guard.partnerId = ctx.partnerId;
-  if (ctx.ifMatch !== undefined) guard.version = ctx.ifMatch;
+  if (ctx.ifMatch !== undefined) guard.versions = ctx.ifMatch;
   if (command.action === 'expire') guard.closedAt = at;
   else if (from === 'received') guard.openAt = at;
 
@@ -223,7 +226,8 @@ export function explainRefusal(lead: Lead | undefined, change: Change): DomainEr
   if (lead === undefined || (guard.partnerId !== undefined && lead.partnerId !== guard.partnerId)) {
     return new LeadNotFoundError();
   }
-  if (guard.version !== undefined && lead.version !== guard.version) return new VersionMismatchError();
+  if (guard.versions !== undefined && !guard.versions.includes(lead.version))
+    return new VersionMismatchError();
   const now = guard.openAt ?? guard.closedAt ?? change.history.at;
   const expired = lead.outcome === 'expired' || isOverdue(lead, now);
   if (change.action !== 'expire' && (lead.stage === 'archived' || expired)) {
@@ -238,7 +242,9 @@ export function explainRefusal(lead: Lead | undefined, change: Change): DomainEr
   if (guard.contactsAtMost !== undefined && lead.contacts.length > guard.contactsAtMost) {
     return new LimitReachedError('contacts', limits.contacts);
   }
-  if (lead.history.length >= guard.historyBelow) return new LimitReachedError('history', limits.history);
+  if (guard.historyBelow !== undefined && lead.history.length >= guard.historyBelow) {
+    return new LimitReachedError('history', limits.history);
+  }
   return undefined;
 }
 

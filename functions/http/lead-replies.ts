@@ -9,11 +9,24 @@ import type { Reply } from './route-handler.js';
 
 export const etagOf = (version: number) => `"${version}"`;
 
-/** The version an If-Match header names; `undefined` for none or `*`. A header that names no version can never match. */
-export function ifMatchVersion(header: string | undefined): number | undefined {
-  if (header === undefined || header.trim() === '*') return undefined;
-  const match = /^\s*"(\d{1,12})"\s*$/.exec(header);
-  return match ? Number(match[1]) : -1;
+/**
+ * The versions an If-Match header names: `undefined` for none, `'any'` for `*`, else the strong
+ * ETags of its list. Weak or malformed entries name nothing, so a header of only those never matches.
+ */
+export function ifMatchVersions(header: string | undefined): number[] | 'any' | undefined {
+  if (header === undefined) return undefined;
+  if (header.trim() === '*') return 'any';
+  return header
+    .split(',')
+    .map((tag) => /^\s*"(\d{1,12})"\s*$/.exec(tag)?.[1])
+    .filter((v): v is string => v !== undefined)
+    .map(Number);
+}
+
+/** If-Match for a lead: `*` asks only that the lead exists, which every action checks anyway. */
+export function ifMatchVersion(header: string | undefined): number[] | undefined {
+  const versions = ifMatchVersions(header);
+  return versions === 'any' ? undefined : versions;
 }
 
 export function partnerLeadReply(lead: Lead, principal: PartnerPrincipal): Reply {

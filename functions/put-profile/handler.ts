@@ -1,4 +1,4 @@
-import { etagOf, ifMatchVersion } from '../http/lead-replies.js';
+import { etagOf, ifMatchVersions } from '../http/lead-replies.js';
 import { routeHandler } from '../http/route-handler.js';
 import { putProfile as route } from '../http/routes.js';
 import { profiles } from '../shared/runtime.js';
@@ -8,7 +8,7 @@ export const handler = routeHandler(route, async ({ principal, headers, body }) 
     principal.partnerId,
     body,
     new Date(),
-    ifMatchVersion(headers['if-match']),
+    ifMatchVersions(headers['if-match']),
   );
   return { status: 200, body: profile, headers: { etag: etagOf(profile.version) } };
 });

@@ -57,6 +57,6 @@ export const run = (lead: Lead, command: Command, now: Date = at(1000), ifMatch?
       now,
       actor: command.action === 'expire' ? { type: 'system', id: 'expiry' } : partner,
       partnerId: 'contoso',
-      ...(ifMatch === undefined ? {} : { ifMatch }),
+      ...(ifMatch === undefined ? {} : { ifMatch: [ifMatch] }),
     }),
   );

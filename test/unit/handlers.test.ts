@@ -113,6 +113,19 @@ describe('accept-lead', () => {
     expect(ddb.calls()).toHaveLength(0);
   });
 
+  it.each([
+    ['"2"', [2]],
+    ['"7", "2"', [7, 2]],
+    ['W/"2"', []],
+  ])('turns If-Match %s into a version condition', async (header, versions) => {
+    ddb.on(UpdateCommand).resolves({ Attributes: toItem(run(received(), commands.accept)) });
+    await call(accept, acceptEvent({ headers: { 'content-type': 'application/json', 'if-match': header } }));
+    const input = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
+    const values = Object.values(input.ExpressionAttributeValues ?? {});
+    if (versions.length === 0) expect(input.ConditionExpression).toMatch(/attribute_not_exists\(pk\)/);
+    for (const v of versions) expect(values).toContain(v);
+  });
+
   it('names every invalid field of a body', async () => {
     const response = await call(
       accept,

@@ -164,6 +164,30 @@ describe('transitions', () => {
   });
 });
 
+describe('limits and preconditions', () => {
+  it('a lead full of edits can still be closed', () => {
+    let lead = run(received(), commands.accept);
+    lead = { ...lead, history: Array.from({ length: limits.history }, () => lead.history[0]!) };
+    expect(outcome(() => run(lead, commands.edit))).toBe('history-limit-reached');
+    expect(run(lead, commands.won)).toMatchObject({ stage: 'archived', outcome: 'won' });
+    expect(run(lead, commands.lost).outcome).toBe('lost');
+  });
+
+  it('If-Match with a list matches any of its versions', () => {
+    const lead = received();
+    const change = (versions: number[]) =>
+      plan(lead.id, commands.accept, {
+        now: at(1),
+        actor: { type: 'partner-user', id: 'u' },
+        partnerId: 'contoso',
+        ifMatch: versions,
+      });
+    expect(applyChange(lead, change([7, 1])).stage).toBe('accepted');
+    expect(outcome(() => applyChange(lead, change([7, 8])))).toBe('precondition-failed');
+    expect(outcome(() => applyChange(lead, change([])))).toBe('precondition-failed');
+  });
+});
+
 describe('the response window boundary', () => {
   const lead = received();
   it('accept is allowed up to the last millisecond before respondBy', () => {

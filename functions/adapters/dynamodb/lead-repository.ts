@@ -227,11 +227,20 @@ export class LeadRepository implements LeadStore {
     if (guard.partnerId !== undefined) conditions.push(`${name('partnerId')} = ${value(guard.partnerId)}`);
     if (guard.openAt !== undefined) conditions.push(`${name('respondBy')} > ${value(guard.openAt)}`);
     if (guard.closedAt !== undefined) conditions.push(`${name('respondBy')} <= ${value(guard.closedAt)}`);
-    if (guard.version !== undefined) conditions.push(`${name('version')} = ${value(guard.version)}`);
+    if (guard.versions !== undefined) {
+      // An If-Match that names no strong ETag can never match: a condition that never holds.
+      conditions.push(
+        guard.versions.length > 0
+          ? `${name('version')} IN (${guard.versions.map((v) => value(v)).join(', ')})`
+          : 'attribute_not_exists(pk)',
+      );
+    }
     if (guard.contactsAtMost !== undefined) {
       conditions.push(`size(${name('contacts')}) <= ${value(guard.contactsAtMost)}`);
     }
-    conditions.push(`size(${name('history')}) < ${value(guard.historyBelow)}`);
+    if (guard.historyBelow !== undefined) {
+      conditions.push(`size(${name('history')}) < ${value(guard.historyBelow)}`);
+    }
 
     try {
       const { Attributes } = await this.db.send(

@@ -24,8 +24,11 @@ export class ProfileRepository {
     return (await this.get(partnerId)) ?? emptyProfile(partnerId);
   }
 
-  /** Replaces the profile in one write; with `ifMatch`, only if it is still at that version (0: never saved). */
-  async put(partnerId: string, input: ProfileInput, now: Date, ifMatch?: number): Promise<Profile> {
+  /**
+   * Replaces the profile in one write; with `ifMatch`, only if it is at one of those versions
+   * (0: never saved) or, for `'any'`, only if it was saved before.
+   */
+  async put(partnerId: string, input: ProfileInput, now: Date, ifMatch?: number[] | 'any'): Promise<Profile> {
     const fields = { ...input, partnerId, updatedAt: now.toISOString(), entity: 'profile' };
     const names: Record<string, string> = { '#version': 'version' };
     const values: Record<string, unknown> = { ':one': 1, ':zero': 0 };
@@ -35,10 +38,17 @@ export class ProfileRepository {
       return `#f${i} = :f${i}`;
     });
     let condition: string | undefined;
-    if (ifMatch === 0) condition = 'attribute_not_exists(pk)';
+    if (ifMatch === 'any') condition = 'attribute_exists(pk)';
     else if (ifMatch !== undefined) {
-      condition = '#version = :expected';
-      values[':expected'] = ifMatch;
+      const known = ifMatch.filter((v) => v > 0);
+      const clauses = known.map((v, i) => {
+        values[`:expected${i}`] = v;
+        return `#version = :expected${i}`;
+      });
+      if (ifMatch.includes(0)) clauses.push('attribute_not_exists(pk)');
+      // A header that names no version at all can never match.
+      condition =
+        clauses.length > 0 ? clauses.join(' OR ') : 'attribute_not_exists(pk) AND attribute_exists(pk)';
     }
     try {
       const { Attributes } = await this.db.send(
@@ -55,7 +65,7 @@ export class ProfileRepository {
       const { pk: _pk, sk: _sk, entity: _entity, ...profile } = Attributes ?? {};
       return profile as Profile;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new VersionMismatchError();
+      if (error instanceof ConditionalCheckFailedException) throw new VersionMismatchError('profile');
       throw error;
     }
   }
