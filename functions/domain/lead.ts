@@ -19,15 +19,20 @@ export const oneLineText = (max: number) =>
     .trim()
     .min(1)
     .max(max)
-    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+    .regex(
+      /^[^\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]*$/u,
+      'must not contain control or bidirectional-override characters',
+    )
+    // Text of only zero-width or format characters reads as empty in an email subject.
+    .regex(/[^\s\p{Cf}]/u, 'must contain a visible character');
 // Free text may hold line breaks and tabs, nothing else from the control range.
 const freeText = (max: number) =>
   z
     .string()
     .max(max)
     .regex(
-      /^(?:[^\p{Cc}]|[\t\n\r])*$/u,
-      'must not contain control characters other than line breaks and tabs',
+      /^(?:[^\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]|[\t\n\r])*$/u,
+      'must not contain control or bidirectional-override characters other than line breaks and tabs',
     );
 
 // Built on first use: cold starts of functions that never see money skip it.

@@ -82,7 +82,7 @@ export const editBody = /* @__PURE__ */ z
       })
       .refine(
         (deal) => Object.values(deal).some((v) => v !== undefined),
-        'name at least one field to change',
+        'give at least one field to change',
       ),
   })
   .meta({ id: 'EditLead' });
