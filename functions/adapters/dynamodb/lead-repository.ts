@@ -46,6 +46,7 @@ import {
   timerKey,
 } from './keys.js';
 import { mergeNewestFirst, type Source } from './merge.js';
+import { SenderLookup } from './sender-lookup.js';
 
 type Item = Record<string, unknown>;
 
@@ -58,7 +59,6 @@ interface QueryFilter {
 
 /** How long an Idempotency-Key is remembered. */
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
-const SENDER_CACHE_MS = 60_000;
 const KEY_ATTRIBUTES = [
   'pk',
   'sk',
@@ -98,12 +98,14 @@ const plain = (item: Record<string, AttributeValue> | undefined): Item | undefin
   item ? unmarshall(item, { convertWithoutMapWrapper: false }) : undefined;
 
 export class LeadRepository implements LeadStore {
-  private readonly senders = new Map<string, { sender: Sender | undefined; until: number }>();
+  private readonly senders: SenderLookup;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.senders = new SenderLookup(db, tableName);
+  }
 
   async create(lead: Lead, claim?: IdempotencyClaim): Promise<{ lead: Lead; replayed: boolean }> {
     const nowSeconds = epochSeconds(lead.receivedAt);
@@ -417,17 +419,8 @@ export class LeadRepository implements LeadStore {
     return this.merge(sources, query.before, query.limit);
   }
 
-  async senderForClient(clientId: string): Promise<Sender | undefined> {
-    const cached = this.senders.get(clientId);
-    if (cached && cached.until > Date.now()) return cached.sender;
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: clientKey(clientId) }),
-    );
-    const sender = Item
-      ? { id: Item.id, kind: Item.kind, name: Item.name, notificationEmail: Item.notificationEmail }
-      : undefined;
-    this.senders.set(clientId, { sender: sender as Sender | undefined, until: Date.now() + SENDER_CACHE_MS });
-    return sender as Sender | undefined;
+  senderForClient(clientId: string): Promise<Sender | undefined> {
+    return this.senders.byClient(clientId);
   }
 
   /** Registers a sender and links its OAuth client id to it. */

@@ -1,31 +1,27 @@
 /** Exactly-once markers for emails, and the lookups the notifier needs. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Sender } from '../../domain/lead.js';
 import type { NotificationStore } from '../../domain/notification-service.js';
 import type { NotificationKind } from '../../domain/notifications.js';
 import type { Profile } from '../../domain/profile.js';
-import { notifiedKey, senderKey } from './keys.js';
+import { notifiedKey } from './keys.js';
 import type { ProfileRepository } from './profile-repository.js';
+import { SenderLookup } from './sender-lookup.js';
 
 /** A claim older than this was left by a sender that died mid-send; it may be taken over. */
 const STALE_CLAIM_MS = 5 * 60_000;
-const SENDER_CACHE_MS = 60_000;
 
 export class DynamoNotificationStore implements NotificationStore {
-  private readonly senders = new Map<string, { sender: Sender | undefined; until: number }>();
+  private readonly senders: SenderLookup;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly profiles: ProfileRepository,
-  ) {}
+  ) {
+    this.senders = new SenderLookup(db, tableName);
+  }
 
   async claim(leadId: string, kind: NotificationKind, now: Date): Promise<boolean> {
     try {
@@ -82,17 +78,7 @@ export class DynamoNotificationStore implements NotificationStore {
     return this.profiles.get(partnerId);
   }
 
-  /** Senders change rarely and a burst of expiries names few of them: cached for a minute. */
-  async sender(senderId: string): Promise<Sender | undefined> {
-    const cached = this.senders.get(senderId);
-    if (cached && cached.until > Date.now()) return cached.sender;
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: senderKey(senderId) }),
-    );
-    const sender: Sender | undefined = Item
-      ? { id: Item.id, kind: Item.kind, name: Item.name, notificationEmail: Item.notificationEmail }
-      : undefined;
-    this.senders.set(senderId, { sender, until: Date.now() + SENDER_CACHE_MS });
-    return sender;
+  sender(senderId: string): Promise<Sender | undefined> {
+    return this.senders.byId(senderId);
   }
 }
