@@ -95,7 +95,7 @@ export async function startDatabase(tableName: string): Promise<BenchDatabase> {
     stops.push(async () => client.destroy());
     await ensureTable(client, tableName);
     const repository = new LeadRepository(DynamoDBDocumentClient.from(client), tableName);
-    for (const sender of localSenders) await repository.registerSender(sender, sender.id);
+    for (const sender of localSenders) await repository.senders.register(sender, sender.id);
     const proxy = await startCountingProxy({ host: '127.0.0.1', port });
     stops.push(() => proxy.close());
     return { endpoint: dynamo.endpoint, port, proxy, tableName, stop };

@@ -13,6 +13,7 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulidx';
 import { leadKey, partnerStagePk, partnerTabPrefix } from '../functions/adapters/dynamodb/keys.js';
 import { LeadRepository } from '../functions/adapters/dynamodb/lead-repository.js';
+import { indexes } from '../functions/adapters/dynamodb/table-definition.js';
 import { receive } from '../functions/domain/lifecycle.js';
 import { freePort } from '../local/ports.js';
 
@@ -186,8 +187,8 @@ export async function expiryBench(
           const page = await db.send(
             new QueryCommand({
               TableName: TABLE,
-              IndexName: 'gsi1',
-              KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :tab)',
+              IndexName: indexes.byPartnerStage.name,
+              KeyConditionExpression: `${indexes.byPartnerStage.partitionKey} = :pk AND begins_with(${indexes.byPartnerStage.sortKey}, :tab)`,
               ExpressionAttributeValues: {
                 ':pk': partnerStagePk(partnerId, 'archived'),
                 ':tab': partnerTabPrefix(tab),

@@ -164,7 +164,9 @@ function latencyTable(results: LatencyResult[], notes: string[]) {
   });
   print(`2. Warm in-process latency against DynamoDB Local, ms (handlers called with API Gateway v2 events)`);
   print(`   raw = a bare DocumentClient (same SDK build, bundled like the functions) on the same table,`);
-  print(`   interleaved call by call with the route: GetItem of the same lead; gsi1 Query, Limit 25, of the`);
+  print(
+    `   interleaved call by call with the route: GetItem of the same lead; byPartnerStage Query, Limit 25, of the`,
+  );
   print(`   partition the filtered list reads, or of PARTNER#contoso#received for the unfiltered list.`);
   print(`   Budget: route p50 <= ${BUDGET.latency}x raw p50`);
   for (const note of notes) print(`   ${note}`);

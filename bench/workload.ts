@@ -4,6 +4,7 @@
  */
 import type { GetCommandInput, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { leadKey, partnerStagePk, partnerTabPrefix } from '../functions/adapters/dynamodb/keys.js';
+import { indexes } from '../functions/adapters/dynamodb/table-definition.js';
 import type { LeadType } from '../functions/domain/lead.js';
 import { type Route, type RouteName, routes } from '../functions/http/routes.js';
 import { localSenders } from '../local/senders.js';
@@ -185,14 +186,14 @@ export interface Scenario {
   baseline?: Baseline;
 }
 
-/** The raw round trips: GetItem of the lead get-lead reads, and gsi1 Queries of 25 leads. */
+/** The raw round trips: GetItem of the lead get-lead reads, and byPartnerStage Queries of 25 leads. */
 export function baselines(tableName: string, seeded: Seeded) {
   const query = (label: string, pk: string, prefix?: string): Baseline => ({
     label,
     query: {
       TableName: tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: `gsi1pk = :pk${prefix ? ' AND begins_with(gsi1sk, :prefix)' : ''}`,
+      IndexName: indexes.byPartnerStage.name,
+      KeyConditionExpression: `${indexes.byPartnerStage.partitionKey} = :pk${prefix ? ` AND begins_with(${indexes.byPartnerStage.sortKey}, :prefix)` : ''}`,
       ExpressionAttributeValues: { ':pk': pk, ...(prefix ? { ':prefix': prefix } : {}) },
       ScanIndexForward: false,
       Limit: 25,

@@ -126,7 +126,7 @@ try {
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint });
   await ensureTable(client, tableName);
   const repository = new LeadRepository(DynamoDBDocumentClient.from(client), tableName);
-  for (const sender of localSenders) await repository.registerSender(sender, sender.id);
+  for (const sender of localSenders) await repository.senders.register(sender, sender.id);
 
   const signer = await localSigner();
   const api = await startLocalApi({
@@ -150,7 +150,7 @@ try {
 
   // The stream consumers, fed from DynamoDB Local's stream with the stack's own filters.
   const poller = await startStreamPoller({
-    isTtlDeletion: (pk, sk) => ttl.claim(pk, sk),
+    isTtlDeletion: (pk, sk) => ttl.deletedByTtl(pk, sk),
     observe: (record) => ttl.observe(record),
     endpoint: dynamo.endpoint,
     tableName,

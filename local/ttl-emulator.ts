@@ -21,7 +21,7 @@ export interface TtlEmulator {
   /** Notes a stream record: items written with a TTL are scheduled, deleted ones forgotten. */
   observe(record: DynamoDBRecord): void;
   /** True once for the key of an item this emulator deleted: its REMOVE record is a TTL deletion. */
-  claim(pk: string, sk: string): boolean;
+  deletedByTtl(pk: string, sk: string): boolean;
   stop(): Promise<void>;
 }
 
@@ -110,7 +110,7 @@ export async function startTtlEmulator(options: {
       if (record.eventName === 'REMOVE') return void scheduled.delete(id(key));
       schedule(key, Number(record.dynamodb?.NewImage?.[options.attribute]?.N ?? Number.NaN));
     },
-    claim(pk, sk) {
+    deletedByTtl(pk, sk) {
       return deleted.delete(id({ pk, sk }));
     },
     async stop() {

@@ -35,14 +35,14 @@ export class LeadService {
   async receive(sender: Sender, input: NewLead, idempotencyKey?: string) {
     const now = this.clock();
     const lead = receive(input, { id: this.newId(now.getTime()), now, sender, windows: this.windows });
-    const claim = idempotencyKey
+    const idempotent = idempotencyKey
       ? {
           senderId: sender.id,
           key: idempotencyKey,
           fingerprint: createHash('sha256').update(JSON.stringify(input)).digest('base64url'),
         }
       : undefined;
-    return this.store.create(lead, claim);
+    return this.store.create(lead, idempotent);
   }
 
   /** A lead of the caller's partner; any other lead is not found. */

@@ -1,7 +1,7 @@
 /**
  * Delivers the emails of SPEC §6 exactly once per event: a conditional marker per lead and event
- * is claimed before sending and confirmed after, so a stream record delivered twice sends once,
- * and a failed send releases the claim for the retry.
+ * is reserved before sending and confirmed after, so a stream record delivered twice sends once,
+ * and a failed send releases the reservation for the retry.
  */
 import type { Lead, Sender } from './lead.js';
 import type { Notification, NotificationKind } from './notifications.js';
@@ -21,8 +21,8 @@ export interface Mailer {
 }
 
 export interface NotificationStore {
-  /** True when this call claimed the (lead, kind) marker; false when it is sent or being sent. */
-  claim(leadId: string, kind: NotificationKind, now: Date): Promise<boolean>;
+  /** True when this call reserved the (lead, kind) marker; false when it is sent or being sent. */
+  reserve(leadId: string, kind: NotificationKind, now: Date): Promise<boolean>;
   confirm(
     leadId: string,
     kind: NotificationKind,
@@ -62,7 +62,7 @@ export class NotificationService {
 
   async deliver(notification: Notification): Promise<Delivery> {
     const { kind, lead } = notification;
-    if (!(await this.store.claim(lead.id, kind, this.clock()))) return 'duplicate';
+    if (!(await this.store.reserve(lead.id, kind, this.clock()))) return 'duplicate';
     try {
       const to = await this.recipients(notification);
       if (to.length === 0) {

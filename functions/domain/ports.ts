@@ -2,7 +2,8 @@
 import type { Lead, Sender, Stage, Tab } from './lead.js';
 import type { Change } from './lifecycle.js';
 
-export interface IdempotencyClaim {
+/** A request made under an Idempotency-Key: a replay with the same key and body returns the original. */
+export interface IdempotentRequest {
   senderId: string;
   key: string;
   /** A digest of the request body: the same key with another body is refused. */
@@ -33,8 +34,8 @@ export interface PartnerListQuery {
 }
 
 export interface LeadStore {
-  /** Stores a new lead with its expiry timer, atomically with the idempotency claim if any. */
-  create(lead: Lead, claim?: IdempotencyClaim): Promise<{ lead: Lead; replayed: boolean }>;
+  /** Stores a new lead with its expiry timer, atomically with the idempotency record if any. */
+  create(lead: Lead, idempotent?: IdempotentRequest): Promise<{ lead: Lead; replayed: boolean }>;
   get(leadId: string): Promise<Lead | undefined>;
   /** Applies a planned change in one conditional write; throws the domain error that explains a refusal. */
   apply(change: Change): Promise<Lead>;

@@ -2,7 +2,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { fromItem } from '../adapters/dynamodb/lead-repository.js';
+import { fromItem } from '../adapters/dynamodb/lead-items.js';
 import type { Lead } from '../domain/lead.js';
 
 type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;

@@ -13,7 +13,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createHash } from 'node:crypto';
-import { toItem } from '../../functions/adapters/dynamodb/lead-repository.js';
+import { toItem } from '../../functions/adapters/dynamodb/lead-items.js';
 import { newLeadSchema } from '../../functions/domain/lead.js';
 import { apiEvent, call, partnerClaims, senderClaims } from '../support/events.js';
 import { commands, newLead, received, run } from '../support/leads.js';
@@ -156,7 +156,7 @@ describe('create-lead', () => {
       claims: senderClaims(),
     });
 
-  it('writes the lead, its expiry timer and the idempotency claim in one transaction', async () => {
+  it('writes the lead, its expiry timer and the idempotency record in one transaction', async () => {
     ddb.on(GetCommand).resolves(registered);
     ddb.on(TransactWriteCommand).resolves({});
     const response = await call(createLead, post(newLead()));
@@ -169,7 +169,7 @@ describe('create-lead', () => {
     expect(items[1]!.Put!.Item!.expiresAt).toBe(Math.floor(Date.parse(response.body.respondBy) / 1000));
   });
 
-  const claimedBy = (fingerprint: string) =>
+  const keyUsedBy = (fingerprint: string) =>
     new TransactionCanceledException({
       message: 'cancelled',
       $metadata: {},
@@ -186,7 +186,7 @@ describe('create-lead', () => {
     const fingerprint = createHash('sha256')
       .update(JSON.stringify(newLeadSchema.parse(newLead())))
       .digest('base64url');
-    ddb.on(TransactWriteCommand).rejects(claimedBy(fingerprint));
+    ddb.on(TransactWriteCommand).rejects(keyUsedBy(fingerprint));
     const replay = await call(createLead, post(newLead()));
     expect(replay).toMatchObject({ status: 201, body: { id } });
     expect(replay.headers['idempotent-replayed']).toBe('true');
@@ -194,7 +194,7 @@ describe('create-lead', () => {
 
   it('a replay with another body is refused', async () => {
     ddb.on(GetCommand).resolves(registered);
-    ddb.on(TransactWriteCommand).rejects(claimedBy('not-this-body'));
+    ddb.on(TransactWriteCommand).rejects(keyUsedBy('not-this-body'));
     const refused = await call(createLead, post(newLead()));
     expect(refused).toMatchObject({ status: 409, body: { code: 'idempotency-key-reused' } });
   });

@@ -16,7 +16,7 @@ import {
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { toItem } from '../../functions/adapters/dynamodb/lead-repository.js';
+import { toItem } from '../../functions/adapters/dynamodb/lead-items.js';
 import { commands, received, run } from '../support/leads.js';
 import { streamRecord } from '../support/streams.js';
 
@@ -33,7 +33,8 @@ const { handler: notifier } = await import('../../functions/notifier/handler.js'
 const { handler: archiver } = await import('../../functions/archiver/handler.js');
 const context = { awsRequestId: 'r', functionName: 'notifier' } as Context;
 
-const hostile = 'Evil\r\nBcc: victim@example.com <script>x</script>';
+// Line breaks never get this far (intake refuses them; the template tests cover them anyway).
+const hostile = 'Evil "Bcc: victim@example.com" <script>x</script>';
 const lead = received({
   customer: { companyName: hostile, contactName: '<b>Ana</b>', email: 'ana@fabrikam.example', country: 'IT' },
   need: { title: `${hostile} & more` },
@@ -49,20 +50,20 @@ const declineRecord = () =>
 
 /** An in-memory marker table: claims succeed once, like the conditional put does. */
 function markers() {
-  const claimed = new Set<string>();
+  const reserved = new Set<string>();
   ddb.on(PutCommand).callsFake((input: { Item: { pk: string; sk: string } }) => {
     const key = `${input.Item.pk}|${input.Item.sk}`;
-    if (claimed.has(key)) throw new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
-    claimed.add(key);
+    if (reserved.has(key)) throw new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
+    reserved.add(key);
     return {};
   });
   ddb.on(DeleteCommand).callsFake((input: { Key: { pk: string; sk: string } }) => {
-    claimed.delete(`${input.Key.pk}|${input.Key.sk}`);
+    reserved.delete(`${input.Key.pk}|${input.Key.sk}`);
     return {};
   });
   ddb.on(UpdateCommand).resolves({});
   ddb.on(GetCommand).resolves({});
-  return claimed;
+  return reserved;
 }
 
 beforeEach(() => {
@@ -90,11 +91,11 @@ describe('notifier', () => {
     expect(input.Content?.Simple?.Body?.Text?.Data).toContain(lead.id);
   });
 
-  it('fails a batch it cannot deliver at all, releasing the claim so the retry can send', async () => {
-    const claimed = markers();
+  it('fails a batch it cannot deliver at all, releasing the reservation so the retry can send', async () => {
+    const reserved = markers();
     ses.on(SendEmailCommand).rejects(new Error('SES is down'));
     await expect(notifier({ Records: [declineRecord()] }, context)).rejects.toThrow(FullBatchFailureError);
-    expect(claimed.size).toBe(0);
+    expect(reserved.size).toBe(0);
   });
 
   it('SES throttling that outlasts the SDK retries goes back to the stream, and the redelivery sends once', async () => {
@@ -225,7 +226,10 @@ describe('archiver', () => {
   });
 
   it('reports a failing write for retry', async () => {
-    ddb.on(UpdateCommand).rejectsOnce(new Error('throttled')).resolves({});
+    ddb
+      .on(UpdateCommand)
+      .rejectsOnce(new Error('throttled'))
+      .resolves({ Attributes: toItem(run(lead, commands.expire, new Date('2026-12-10T00:00:00.000Z'))) });
     const result = await archiver(
       {
         Records: [

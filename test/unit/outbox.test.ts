@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { toItem } from '../../functions/adapters/dynamodb/lead-repository.js';
+import { toItem } from '../../functions/adapters/dynamodb/lead-items.js';
 import { renderEmail } from '../../functions/adapters/ses/templates.js';
 import { notificationFor } from '../../functions/domain/notifications.js';
 import { consumerFilters, matches } from '../../functions/stream/filters.js';

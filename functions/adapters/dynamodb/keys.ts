@@ -1,46 +1,54 @@
 /**
- * Every key and index of the single table, with the access patterns each one serves.
+ * Every key of the single table, with the access patterns each one serves. Index names come from
+ * table-definition.ts; this module is the one place that says what goes into their keys.
  *
- * | item        | pk                          | sk                  | indexes                                          |
- * |-------------|-----------------------------|---------------------|--------------------------------------------------|
- * | lead        | LEAD#<leadId>               | LEAD                | gsi1 PARTNER#<p>#<stage> / <tab>#<leadId>        |
- * |             |                             |                     | gsi5 PARTNER#<p> / <leadId>                      |
- * |             |                             |                     | gsi2 SENT#<senderId>#<shard> / <leadId>          |
- * |             |                             |                     | gsi3 DEADLINE#<shard> / <respondBy>#<leadId>     |
- * |             |                             |                     |   (only while stage = received: sparse)          |
- * |             |                             |                     | gsi4 REMIND#<shard> / <remindAt>#<leadId>        |
- * |             |                             |                     |   (received and not yet reminded: sparse)        |
- * | timer       | LEAD#<leadId>               | TIMER#EXPIRY        | TTL expiresAt = respondBy                        |
- * | favorite    | LEAD#<leadId>               | FAVORITE#<userSub>  | gsi1 FAVORITES#<p>#<userSub> / <leadId>          |
- * | idempotency | IDEMPOTENCY#<senderId>#<h>  | IDEMPOTENCY         | TTL expiresAt = created + 24 h                   |
- * | sender      | SENDER#<senderId>           | SENDER              |                                                  |
- * | sender link | CLIENT#<oauthClientId>      | SENDER              |                                                  |
- * | profile     | PARTNER#<partnerId>         | PROFILE             |                                                  |
- * | email sent  | LEAD#<leadId>               | NOTIFIED#<kind>     | (exactly-once marker per lead and event)         |
+ * | item        | pk                          | sk                  | indexes                                            |
+ * |-------------|-----------------------------|---------------------|----------------------------------------------------|
+ * | lead        | LEAD#<leadId>               | LEAD                | byPartnerStage PARTNER#<p>#<stage> / <tab>#<leadId> |
+ * |             |                             |                     | byPartner PARTNER#<p> / <leadId>                    |
+ * |             |                             |                     | bySender SENT#<senderId>#<shard> / <leadId>         |
+ * |             |                             |                     | dueForExpiry DEADLINE#<shard> / <respondBy>#<id>    |
+ * |             |                             |                     |   (only while stage = received: sparse)            |
+ * |             |                             |                     | dueForReminder REMIND#<shard> / <remindAt>#<id>     |
+ * |             |                             |                     |   (received and not yet reminded: sparse)          |
+ * | timer       | LEAD#<leadId>               | TIMER#EXPIRY        | TTL expiresAt = respondBy                          |
+ * | favorite    | LEAD#<leadId>               | FAVORITE#<userSub>  | byPartnerStage FAVORITES#<p>#<userSub> / <leadId>   |
+ * | idempotency | IDEMPOTENCY#<senderId>#<h>  | IDEMPOTENCY         | TTL expiresAt = created + 24 h                     |
+ * | sender      | SENDER#<senderId>           | SENDER              |                                                    |
+ * | sender link | CLIENT#<oauthClientId>      | SENDER              |                                                    |
+ * | profile     | PARTNER#<partnerId>         | PROFILE             |                                                    |
+ * | email sent  | LEAD#<leadId>               | NOTIFIED#<kind>     | (exactly-once marker per lead and event)           |
  *
  * Access patterns:
  * - get a lead (partner, sender, any action): GetItem / conditional UpdateItem on LEAD#<id>, LEAD.
  *   Tenancy is a condition (`partnerId = :tokenPartner`), and a miss is a 404 either way.
- * - partner list by tab and stage, newest first: Query gsi1 PARTNER#<p>#<stage>, sk begins_with
- *   <tab># (descending; lead ids are ULIDs, so time-ordered). Several tabs or stages: one Query
- *   each, merged newest first.
- * - partner list without a stage (all leads, or one tab): Query gsi5 PARTNER#<p>, descending;
+ * - partner list by tab and stage, newest first: Query byPartnerStage PARTNER#<p>#<stage>, sk
+ *   begins_with <tab># (descending; lead ids are ULIDs, so time-ordered). Several tabs or stages:
+ *   one Query each, merged newest first.
+ * - partner list without a stage (all leads, or one tab): Query byPartner PARTNER#<p>, descending;
  *   one tab is a filter on the lead type (the other tab's leads are read and dropped).
- * - a user's favorites: Query gsi1 FAVORITES#<p>#<sub>, then BatchGet the leads.
- * - a sender's sent leads, newest first: Query gsi2 SENT#<s>#0..7, merged. Eight shards keep a
+ * - a user's favorites: Query byPartnerStage FAVORITES#<p>#<sub>, then BatchGet the leads.
+ * - a sender's sent leads, newest first: Query bySender SENT#<s>#0..7, merged. Eight shards keep a
  *   sender that sends millions of leads a year off a single partition.
- * - overdue received leads (reconciler): Query gsi3 DEADLINE#0..3 with sk < <now>.
- * - reminders due (reconciler): Query gsi4 REMIND#0..3 with sk < <now>.
+ * - overdue received leads (reconciler): Query dueForExpiry DEADLINE#0..3 with sk < <now>.
+ * - reminders due (reconciler): Query dueForReminder REMIND#0..3 with sk < <now>.
  * - sender by OAuth client id (every sender call): GetItem CLIENT#<clientId>, SENDER.
  */
 import { createHash } from 'node:crypto';
 import type { Stage, Tab } from '../../domain/lead.js';
+import { type IndexKey, indexes } from './table-definition.js';
 
 export const SENT_SHARDS = 8;
 export const DEADLINE_SHARDS = 4;
 
 const shardOf = (id: string, shards: number): number =>
   createHash('sha256').update(id).digest().readUInt32BE(0) % shards;
+
+/** The key attributes of an index, named as the table definition names them. */
+export const indexKeys = (index: IndexKey, pk: string, sk: string): Record<string, string> => ({
+  [indexes[index].partitionKey]: pk,
+  [indexes[index].sortKey]: sk,
+});
 
 export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
 export const timerKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'TIMER#EXPIRY' });
@@ -58,6 +66,7 @@ export const idempotencyKey = (senderId: string, key: string) => ({
 });
 export const senderKey = (senderId: string) => ({ pk: `SENDER#${senderId}`, sk: 'SENDER' });
 export const clientKey = (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'SENDER' });
+export const profileKey = (partnerId: string) => ({ pk: `PARTNER#${partnerId}`, sk: 'PROFILE' });
 
 export const partnerStagePk = (partnerId: string, stage: Stage) => `PARTNER#${partnerId}#${stage}`;
 export const partnerTabPrefix = (tab: Tab) => `${tab}#`;
@@ -66,7 +75,18 @@ export const favoritesPk = (partnerId: string, userSub: string) => `FAVORITES#${
 export const sentPk = (senderId: string, shard: number) => `SENT#${senderId}#${shard}`;
 export const deadlinePk = (shard: number) => `DEADLINE#${shard}`;
 export const reminderPk = (shard: number) => `REMIND#${shard}`;
-export const profileKey = (partnerId: string) => ({ pk: `PARTNER#${partnerId}`, sk: 'PROFILE' });
+
+/** A user's favorite mark on a lead, listed on byPartnerStage under the user's own partition. */
+export const favoriteIndexKeys = (partnerId: string, userSub: string, leadId: string) =>
+  indexKeys('byPartnerStage', favoritesPk(partnerId, userSub), leadId);
+
+/** The byPartnerStage keys of a lead in a stage. */
+export const partnerStageIndexKeys = (lead: { id: string; partnerId: string; stage: Stage; tab: Tab }) =>
+  indexKeys(
+    'byPartnerStage',
+    partnerStagePk(lead.partnerId, lead.stage),
+    `${partnerTabPrefix(lead.tab)}${lead.id}`,
+  );
 
 /** The index attributes a lead item carries for its current stage. */
 export function leadIndexKeys(lead: {
@@ -78,22 +98,25 @@ export function leadIndexKeys(lead: {
   respondBy: string;
   remindAt?: string | null;
   remindedAt?: string;
-}) {
+}): Record<string, string> {
   const received = lead.stage === 'received';
   const deadlineShard = shardOf(lead.id, DEADLINE_SHARDS);
   return {
-    gsi1pk: partnerStagePk(lead.partnerId, lead.stage),
-    gsi1sk: `${partnerTabPrefix(lead.tab)}${lead.id}`,
-    gsi5pk: partnerAllPk(lead.partnerId),
-    gsi5sk: lead.id,
-    gsi2pk: sentPk(lead.senderId, shardOf(lead.id, SENT_SHARDS)),
-    gsi2sk: lead.id,
-    ...(received ? { gsi3pk: deadlinePk(deadlineShard), gsi3sk: `${lead.respondBy}#${lead.id}` } : {}),
+    ...partnerStageIndexKeys(lead),
+    ...indexKeys('byPartner', partnerAllPk(lead.partnerId), lead.id),
+    ...indexKeys('bySender', sentPk(lead.senderId, shardOf(lead.id, SENT_SHARDS)), lead.id),
+    ...(received ? indexKeys('dueForExpiry', deadlinePk(deadlineShard), `${lead.respondBy}#${lead.id}`) : {}),
     ...(received && lead.remindAt && !lead.remindedAt
-      ? { gsi4pk: reminderPk(deadlineShard), gsi4sk: `${lead.remindAt}#${lead.id}` }
+      ? indexKeys('dueForReminder', reminderPk(deadlineShard), `${lead.remindAt}#${lead.id}`)
       : {}),
   };
 }
 
-/** The lead id at the end of any gsi1/gsi2 sort key (`<tab>#<id>` or `<id>`). */
+/** The index attributes a lead leaves behind when it stops being received (both sparse indexes). */
+export const receivedOnlyAttributes = (['dueForExpiry', 'dueForReminder'] as const).flatMap((i) => [
+  indexes[i].partitionKey,
+  indexes[i].sortKey,
+]);
+
+/** The lead id at the end of any lead-ordered sort key (`<tab>#<id>`, `<respondBy>#<id>` or `<id>`). */
 export const idFromSortKey = (sk: string): string => sk.slice(sk.lastIndexOf('#') + 1);

@@ -7,23 +7,23 @@ import type { NotificationKind } from '../../domain/notifications.js';
 import type { Profile } from '../../domain/profile.js';
 import { notifiedKey } from './keys.js';
 import type { ProfileRepository } from './profile-repository.js';
-import { SenderLookup } from './sender-lookup.js';
+import { SenderDirectory } from './sender-directory.js';
 
-/** A claim older than this was left by a sender that died mid-send; it may be taken over. */
-const STALE_CLAIM_MS = 5 * 60_000;
+/** A reservation older than this was left by a sender that died mid-send; it may be taken over. */
+const STALE_RESERVATION_MS = 5 * 60_000;
 
 export class DynamoNotificationStore implements NotificationStore {
-  private readonly senders: SenderLookup;
+  private readonly senders: SenderDirectory;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly profiles: ProfileRepository,
   ) {
-    this.senders = new SenderLookup(db, tableName);
+    this.senders = new SenderDirectory(db, tableName);
   }
 
-  async claim(leadId: string, kind: NotificationKind, now: Date): Promise<boolean> {
+  async reserve(leadId: string, kind: NotificationKind, now: Date): Promise<boolean> {
     try {
       await this.db.send(
         new PutCommand({
@@ -32,11 +32,14 @@ export class DynamoNotificationStore implements NotificationStore {
             ...notifiedKey(leadId, kind),
             entity: 'notification',
             state: 'sending',
-            claimedAt: now.getTime(),
+            reservedAt: now.getTime(),
           },
-          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :sending AND claimedAt < :stale)',
+          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :sending AND reservedAt < :stale)',
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':sending': 'sending', ':stale': now.getTime() - STALE_CLAIM_MS },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':stale': now.getTime() - STALE_RESERVATION_MS,
+          },
         }),
       );
       return true;

@@ -1,0 +1,260 @@
+/**
+ * The write path of leads: intake atomic with its expiry timer and idempotency record, one
+ * conditional UpdateItem per planned change, the reminder mark, and favorites.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  IdempotencyInProgressError,
+  IdempotencyKeyReusedError,
+  LeadNotFoundError,
+} from '../../domain/errors.js';
+import type { Lead } from '../../domain/lead.js';
+import { type Change, explainRefusal } from '../../domain/lifecycle.js';
+import type { IdempotentRequest } from '../../domain/ports.js';
+import { Expression } from './expression.js';
+import {
+  favoriteIndexKeys,
+  favoriteKey,
+  idempotencyKey,
+  leadKey,
+  partnerStagePk,
+  receivedOnlyAttributes,
+  timerKey,
+} from './keys.js';
+import { fromItem, type Item, plain, toItem } from './lead-items.js';
+import { indexes } from './table-definition.js';
+
+/** How long an Idempotency-Key is remembered. */
+const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export class LeadWrites {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    /** Reads the lead an idempotent replay returns (consistently). */
+    private readonly read: (leadId: string) => Promise<Lead | undefined>,
+  ) {}
+
+  /** Puts a new lead, its TTL expiry timer and (if any) its idempotency record in one transaction. */
+  async create(lead: Lead, idempotent?: IdempotentRequest): Promise<{ lead: Lead; replayed: boolean }> {
+    const nowSeconds = epochSeconds(lead.receivedAt);
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: toItem(lead),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...timerKey(lead.id),
+            entity: 'timer',
+            leadId: lead.id,
+            partnerId: lead.partnerId,
+            respondBy: lead.respondBy,
+            expiresAt: epochSeconds(lead.respondBy),
+          },
+        },
+      },
+    ];
+    if (idempotent) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...idempotencyKey(idempotent.senderId, idempotent.key),
+            entity: 'idempotency',
+            fingerprint: idempotent.fingerprint,
+            leadId: lead.id,
+            expiresAt: nowSeconds + IDEMPOTENCY_TTL_SECONDS,
+          },
+          // An expired record TTL has not deleted yet no longer counts.
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': nowSeconds },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      });
+    }
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return { lead, replayed: false };
+    } catch (error) {
+      if (!idempotent || !(error instanceof TransactionCanceledException)) throw error;
+      return this.replay(idempotent, error);
+    }
+  }
+
+  /** The original lead of a reused Idempotency-Key, or why there is none to return. */
+  private async replay(idempotent: IdempotentRequest, error: TransactionCanceledException) {
+    const reason = error.CancellationReasons?.[2];
+    let previous: Item | undefined =
+      reason?.Code === 'ConditionalCheckFailed' ? plain(reason.Item) : undefined;
+    if (!previous && reason?.Code === 'TransactionConflict') {
+      // Two requests with one key at once: whoever committed first owns it.
+      const read = await this.db.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: idempotencyKey(idempotent.senderId, idempotent.key),
+          ConsistentRead: true,
+        }),
+      );
+      previous = read.Item;
+      if (!previous) throw new IdempotencyInProgressError();
+    }
+    if (!previous) throw error;
+    if (previous.fingerprint !== idempotent.fingerprint) throw new IdempotencyKeyReusedError();
+    const original = await this.read(String(previous.leadId));
+    if (!original) throw new IdempotencyInProgressError();
+    return { lead: original, replayed: true };
+  }
+
+  /** A planned change as one conditional UpdateItem; a refusal is explained from the old item. */
+  async apply(change: Change): Promise<Lead> {
+    const x = new Expression();
+    const sets: string[] = [];
+    const removes: string[] = [];
+    for (const [attribute, v] of Object.entries(change.set))
+      sets.push(`${x.name(attribute)} = ${x.value(v)}`);
+    for (const [field, v] of Object.entries(change.dealSet))
+      sets.push(`${x.name('deal')}.${x.name(field)} = ${x.value(v)}`);
+    for (const field of change.dealRemove) removes.push(`${x.name('deal')}.${x.name(field)}`);
+    if (change.appendContacts.length > 0) {
+      sets.push(
+        `${x.name('contacts')} = list_append(${x.name('contacts')}, ${x.value(change.appendContacts)})`,
+      );
+    }
+    sets.push(`${x.name('history')} = list_append(${x.name('history')}, ${x.value([change.history])})`);
+    sets.push(`${x.name('version')} = ${x.name('version')} + ${x.value(1)}`);
+    const stage = change.set.stage;
+    if (stage !== undefined && stage !== change.guard.stage) {
+      // The lead moves to another stage partition; leaving `received` takes it off both sparse indexes.
+      const stagePk = partnerStagePk(change.guard.partnerId ?? '', stage);
+      sets.push(`${x.name(indexes.byPartnerStage.partitionKey)} = ${x.value(stagePk)}`);
+      if (change.guard.stage === 'received') removes.push(...receivedOnlyAttributes.map((a) => x.name(a)));
+    }
+
+    const { guard } = change;
+    const conditions = ['attribute_exists(pk)', `${x.name('stage')} = ${x.value(guard.stage)}`];
+    if (guard.partnerId !== undefined)
+      conditions.push(`${x.name('partnerId')} = ${x.value(guard.partnerId)}`);
+    if (guard.openAt !== undefined) conditions.push(`${x.name('respondBy')} > ${x.value(guard.openAt)}`);
+    if (guard.closedAt !== undefined) conditions.push(`${x.name('respondBy')} <= ${x.value(guard.closedAt)}`);
+    if (guard.versions !== undefined) {
+      // An If-Match that names no strong ETag can never match: a condition that never holds.
+      conditions.push(
+        guard.versions.length > 0
+          ? `${x.name('version')} IN (${guard.versions.map((v) => x.value(v)).join(', ')})`
+          : 'attribute_not_exists(pk)',
+      );
+    }
+    if (guard.contactsAtMost !== undefined) {
+      conditions.push(`size(${x.name('contacts')}) <= ${x.value(guard.contactsAtMost)}`);
+    }
+    if (guard.historyBelow !== undefined) {
+      conditions.push(`size(${x.name('history')}) < ${x.value(guard.historyBelow)}`);
+    }
+
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: leadKey(change.leadId),
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: conditions.join(' AND '),
+          ...x.attributes(),
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return fromItem(Attributes ?? {});
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const old = plain(error.Item);
+      throw explainRefusal(old ? fromItem(old) : undefined, change) ?? new LeadNotFoundError();
+    }
+  }
+
+  /**
+   * Marks a received lead's reminder as due, once: the change itself is the event the notifier
+   * emails from. False when the lead was answered, has expired, or was already reminded.
+   */
+  async markReminded(leadId: string, partnerId: string, now: Date): Promise<boolean> {
+    const reminder = indexes.dueForReminder;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: leadKey(leadId),
+          UpdateExpression: 'SET remindedAt = :now REMOVE #rpk, #rsk',
+          ConditionExpression:
+            'partnerId = :partner AND stage = :received AND respondBy > :now AND attribute_not_exists(remindedAt)',
+          ExpressionAttributeNames: { '#rpk': reminder.partitionKey, '#rsk': reminder.sortKey },
+          ExpressionAttributeValues: {
+            ':now': now.toISOString(),
+            ':partner': partnerId,
+            ':received': 'received',
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Adds or removes a user's favorite: the set on the lead and the mark its favorites list reads, together. */
+  async setFavorite(leadId: string, partnerId: string, userSub: string, favorite: boolean): Promise<void> {
+    const mark = favoriteKey(leadId, userSub);
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: leadKey(leadId),
+                UpdateExpression: `${favorite ? 'ADD' : 'DELETE'} favoritedBy :user`,
+                ConditionExpression: 'attribute_exists(pk) AND partnerId = :partner',
+                ExpressionAttributeValues: { ':user': new Set([userSub]), ':partner': partnerId },
+              },
+            },
+            favorite
+              ? {
+                  Put: {
+                    TableName: this.tableName,
+                    Item: {
+                      ...mark,
+                      entity: 'favorite',
+                      leadId,
+                      ...favoriteIndexKeys(partnerId, userSub, leadId),
+                    },
+                  },
+                }
+              : { Delete: { TableName: this.tableName, Key: mark } },
+          ],
+        }),
+      );
+    } catch (error) {
+      const refused =
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+      if (refused) throw new LeadNotFoundError();
+      throw error;
+    }
+  }
+}
