@@ -25,21 +25,29 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPoolClient, UserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { IConfigurationSet, IEmailIdentity } from 'aws-cdk-lib/aws-ses';
+import {
+  ConfigurationSetEventDestination,
+  EmailSendingEvent,
+  EventDestination,
+  type IConfigurationSet,
+  type IEmailIdentity,
+} from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct, IConstruct } from 'constructs';
 import { durationMs } from '../functions/domain/duration.js';
 import { SENDER_SCOPE } from '../functions/http/auth.js';
 import { type Route, routeList } from '../functions/http/routes.js';
+import { queueDefinitions } from '../functions/queue/definitions.js';
 import { consumerFilters } from '../functions/stream/filters.js';
 import { errorsAlarm } from './constructs/alarms.js';
 import { AppFunction } from './constructs/app-function.js';
+import { DurableQueue } from './constructs/durable-queue.js';
 import { StreamConsumer } from './constructs/stream-consumer.js';
 
 const SERVICE_NAME = 'partner-referrals';
@@ -74,6 +82,12 @@ export class StatelessStack extends Stack {
   /** The scheduled backstop of expiry and reminders. */
   readonly reconciler: AppFunction;
   readonly consumers: { archiver: StreamConsumer; notifier: StreamConsumer };
+  /** Sends the queued emails through SES. */
+  readonly emailSender: AppFunction;
+  /** Records SES bounces and complaints as suppressions. */
+  readonly sesEvents: AppFunction;
+  /** The durable queues: emails waiting to be sent, SES events waiting to be recorded. */
+  readonly queues: { emails: DurableQueue; sesEvents: DurableQueue };
   /** Every alarm of this stack notifies it (subscribe with context `alarmEmail`, or by hand). */
   readonly alarmTopic: Topic;
 
@@ -87,6 +101,8 @@ export class StatelessStack extends Stack {
       LEAD_RESPONSE_WINDOW: durationContext(this, 'leadResponseWindow', 'P14D'),
       CONTACT_NOW_WINDOW: durationContext(this, 'contactNowWindow', 'PT72H'),
       REMINDER_BEFORE: durationContext(this, 'reminderBefore', 'PT48H'),
+      RECONCILE_GRACE: durationContext(this, 'reconcileGrace', 'PT15M'),
+      REMINDER_RETRY: durationContext(this, 'reminderRetry', 'PT6H'),
     };
 
     this.api = new HttpApi(this, 'Api', {
@@ -139,11 +155,12 @@ export class StatelessStack extends Stack {
         integration: new HttpLambdaIntegration(`${pascalCase(route.name)}Integration`, fn),
         ...authorizationOf(route, jwt, none),
       });
-      // Only a public route that touches no data is acknowledged; anything else must face cdk-nag.
-      if (route.access === 'public' && route.data === 'none') {
+      // Only a public route that touches no data, or says why it needs no token, is acknowledged;
+      // anything else must face cdk-nag.
+      if (route.access === 'public' && (route.data === 'none' || route.publicBecause)) {
         Validations.of(httpRoute!).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: `${route.method} ${route.path} (${route.summary}) is public by specification and reads no data.`,
+          reason: `${route.method} ${route.path} (${route.summary}) is public by specification: ${route.publicBecause ?? 'it reads no data.'}`,
         });
       }
     }
@@ -167,32 +184,28 @@ export class StatelessStack extends Stack {
     // Conditional UpdateItem on the lead, plus the history item the transition writes.
     this.grantTable(this.archiver, props.table, 'write');
 
-    this.notifier = new AppFunction(this, 'Notifier', {
-      entry: 'functions/notifier/handler.ts',
-      description: 'Stream: emails lead received, declined, expired and reminder notifications (SES v2).',
-      timeout: Duration.seconds(60),
+    this.emailSender = new AppFunction(this, 'EmailSender', {
+      entry: 'functions/email-sender/handler.ts',
+      description: 'Queue: sends the queued emails through SES v2, once each, with backoff.',
+      timeout: Duration.seconds(queueDefinitions.emails.consumerTimeoutSeconds),
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        ...tableEnvironment,
+        TABLE_NAME: props.table.tableName,
         MAIL_FROM: props.mailFrom,
         SES_CONFIGURATION_SET: props.configurationSet.configurationSetName,
-        CHOOSE_PARTNER_URL: stringContext(
-          this,
-          'choosePartnerUrl',
-          'https://partner-referrals.example/find-a-partner',
-        ),
-        PARTNER_CONSOLE_URL: stringContext(
-          this,
-          'partnerConsoleUrl',
-          'https://partner-referrals.example/leads',
-        ),
       },
     });
-    // Reads profiles and senders; puts, updates and deletes the exactly-once delivery markers.
-    this.grantTable(this.notifier, props.table, 'write');
+    const emails = new DurableQueue(this, 'Emails', {
+      definition: queueDefinitions.emails,
+      consumer: this.emailSender,
+      alarmTopic: this.alarmTopic,
+    });
+    this.emailSender.addEnvironment('EMAIL_QUEUE_URL', emails.queue.queueUrl);
+    // The exactly-once markers: reserve (PutItem), confirm and release (UpdateItem). No index, no delete.
+    this.grantItemActions(this.emailSender, props.table, ['dynamodb:PutItem', 'dynamodb:UpdateItem']);
     // SES v2 authorises SendEmail against the sending identity AND the configuration set named in
     // the call, so both ARNs, and nothing else; Simple content needs no ses:SendRawEmail.
-    this.notifier.addToRolePolicy(
+    this.emailSender.addToRolePolicy(
       new PolicyStatement({
         actions: ['ses:SendEmail'],
         resources: [
@@ -206,6 +219,70 @@ export class StatelessStack extends Stack {
       }),
     );
 
+    this.notifier = new AppFunction(this, 'Notifier', {
+      entry: 'functions/notifier/handler.ts',
+      description:
+        'Stream: queues lead received, declined, expired and reminder emails, and contact confirmation links.',
+      timeout: Duration.seconds(60),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        ...tableEnvironment,
+        EMAIL_QUEUE_URL: emails.queue.queueUrl,
+        // Confirmation links point at the API's public confirm route.
+        PUBLIC_API_URL: stage.url,
+        CHOOSE_PARTNER_URL: stringContext(
+          this,
+          'choosePartnerUrl',
+          'https://partner-referrals.example/find-a-partner',
+        ),
+        PARTNER_CONSOLE_URL: stringContext(
+          this,
+          'partnerConsoleUrl',
+          'https://partner-referrals.example/leads',
+        ),
+      },
+    });
+    // Reads profiles, contacts, senders and suppressions; writes contacts, confirmation tokens and markers.
+    this.grantTable(this.notifier, props.table, 'write');
+    emails.grantSend(this.notifier);
+
+    this.sesEvents = new AppFunction(this, 'SesEvents', {
+      entry: 'functions/ses-events/handler.ts',
+      description:
+        'Queue: suppresses addresses that hard-bounced or complained (SES events via EventBridge).',
+      timeout: Duration.seconds(queueDefinitions.sesEvents.consumerTimeoutSeconds),
+      environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAME, TABLE_NAME: props.table.tableName },
+    });
+    const sesEvents = new DurableQueue(this, 'SesEventsQueue', {
+      definition: queueDefinitions.sesEvents,
+      consumer: this.sesEvents,
+      alarmTopic: this.alarmTopic,
+    });
+    this.sesEvents.addEnvironment('SES_EVENTS_QUEUE_URL', sesEvents.queue.queueUrl);
+    // One UpdateItem per suppressed address.
+    this.grantItemActions(this.sesEvents, props.table, ['dynamodb:UpdateItem']);
+    // SES publishes the configuration set's bounces and complaints to the default event bus; a rule
+    // puts them on the durable queue (and what EventBridge cannot deliver on its dead-letter queue).
+    const defaultBus = EventBus.fromEventBusName(this, 'DefaultEventBus', 'default');
+    new ConfigurationSetEventDestination(this, 'SesFeedbackDestination', {
+      configurationSet: props.configurationSet,
+      destination: EventDestination.eventBus(defaultBus),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+    new Rule(this, 'SesFeedbackRule', {
+      description: 'SES hard bounces and complaints of the notifications, to the SES events queue.',
+      eventBus: defaultBus,
+      eventPattern: { source: ['aws.ses'], detailType: ['Email Bounced', 'Email Complaint Received'] },
+      targets: [
+        new SqsQueue(sesEvents.queue, {
+          deadLetterQueue: sesEvents.deadLetterQueue,
+          maxEventAge: Duration.hours(24),
+          retryAttempts: 185,
+        }),
+      ],
+    });
+    this.queues = { emails, sesEvents };
+
     this.consumers = {
       archiver: new StreamConsumer(this, 'ArchiverStream', {
         table: props.table,
@@ -217,8 +294,11 @@ export class StatelessStack extends Stack {
         table: props.table,
         fn: this.notifier,
         filters: consumerFilters.notifier,
-        // Each record may send an email; smaller batches stay well inside the timeout and SES's send rate.
         batchSize: 25,
+        // A record fails here only while the queue or the table cannot be reached: retried until it is
+        // a day old (the stream's own limit) rather than set aside as a pointer that outlives nothing.
+        // A poison record holds its shard meanwhile, and the iterator-age alarm says so in 15 minutes.
+        retryAttempts: 10_000,
         alarmTopic: this.alarmTopic,
       }),
     };
@@ -251,6 +331,14 @@ export class StatelessStack extends Stack {
     errorsAlarm(this, 'ReconcilerErrorsAlarm', this.reconciler, this.alarmTopic);
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
+    new CfnOutput(this, 'EmailDeadLettersUrl', {
+      description: 'npm run dlq -- list|redrive --queue-url <this>',
+      value: emails.deadLetterQueue.queueUrl,
+    });
+    new CfnOutput(this, 'SesEventsDeadLettersUrl', {
+      description: 'npm run dlq -- list|redrive --queue ses-events --queue-url <this>',
+      value: sesEvents.deadLetterQueue.queueUrl,
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
   }
 
@@ -269,6 +357,11 @@ export class StatelessStack extends Stack {
     if (route.data !== 'none') this.grantTable(fn, props.table, route.data);
     if (cursor) props.cursorSecret.grantRead(fn);
     return fn;
+  }
+
+  /** Exactly these item actions on the table itself (no index, so no wildcard). */
+  private grantItemActions(fn: AppFunction, table: ITable, actions: string[]) {
+    fn.addToRolePolicy(new PolicyStatement({ actions, resources: [table.tableArn] }));
   }
 
   /** Table read or read/write access, acknowledging the one wildcard the grant brings. */

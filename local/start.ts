@@ -13,12 +13,16 @@ import sesLocalModule from 'aws-ses-v2-local';
 import { LeadRepository } from '../functions/adapters/dynamodb/lead-repository.js';
 import { tableDefinition } from '../functions/adapters/dynamodb/table-definition.js';
 import { durationMs } from '../functions/domain/duration.js';
+import { type QueueName, queueDefinitions } from '../functions/queue/definitions.js';
 import { consumerFilters } from '../functions/stream/filters.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startLocalApi } from './http-server.js';
 import { LOCAL_PARTNER_CLIENT, localSigner } from './jwt.js';
-import { assertPortFree } from './ports.js';
+import { assertPortFree, freePort } from './ports.js';
+import { startQueuePoller } from './queue-poller.js';
 import { localSenders } from './senders.js';
+import { startSesProxy } from './ses-proxy.js';
+import { startLocalSqs } from './sqs-server.js';
 import { startStreamPoller } from './stream-poller.js';
 import { ensureTable } from './table.js';
 import { startTtlEmulator } from './ttl-emulator.js';
@@ -46,13 +50,20 @@ function portOf(variable: string, fallback: number): number {
 const port = portOf('PORT', 3000);
 const dynamoPort = portOf('DYNAMODB_PORT', 8000);
 const sesPort = portOf('SES_PORT', 8005);
+const sqsPort = portOf('SQS_PORT', 8006);
 const inMemory = env.LOCAL_IN_MEMORY === '1' || env.LOCAL_IN_MEMORY === 'true';
 for (const variable of [
   'LEAD_RESPONSE_WINDOW',
   'CONTACT_NOW_WINDOW',
   'REMINDER_BEFORE',
   'RECONCILE_INTERVAL',
+  'RECONCILE_GRACE',
+  'REMINDER_RETRY',
   'LOCAL_TTL_INTERVAL',
+  'EMAIL_RETRY_BASE',
+  'EMAIL_RETRY_CAP',
+  'CONFIRMATION_TTL',
+  'CONFIRMATION_RESEND_AFTER',
 ]) {
   const value = env[variable];
   if (value) {
@@ -74,6 +85,7 @@ await Promise.all([
   assertPortFree(port, 'PORT'),
   assertPortFree(dynamoPort, 'DYNAMODB_PORT'),
   assertPortFree(sesPort, 'SES_PORT'),
+  assertPortFree(sqsPort, 'SQS_PORT'),
 ]).catch((error: Error) => fail(error.message));
 
 mkdirSync(stateDir, { recursive: true });
@@ -106,14 +118,33 @@ process.on('uncaughtException', (error) => {
 });
 
 try {
-  const ses = await sesLocal({ host: '127.0.0.1', port: sesPort });
+  // The local SES listens on a private port behind a proxy that can simulate an outage (npm run ses).
+  const sesUpstream = await freePort();
+  const ses = await sesLocal({ host: '127.0.0.1', port: sesUpstream });
   stops.push(() => new Promise((resolve) => ses.close(() => resolve())));
+  const sesProxy = await startSesProxy({ port: sesPort, upstreamPort: sesUpstream });
+  stops.push(() => sesProxy.close());
+
+  // The durable queues (emails, SES events) with their dead-letter queues, behind an SQS endpoint.
+  const sqs = await startLocalSqs({
+    port: sqsPort,
+    definitions: Object.values(queueDefinitions),
+    ...(inMemory ? {} : { dataDir: join(stateDir, 'queues') }),
+  });
+  stops.push(() => sqs.close());
 
   // What the deployed functions get from their environment, pointed at the local services.
   Object.assign(env, {
     TABLE_NAME: tableName,
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     SES_ENDPOINT: `http://127.0.0.1:${sesPort}`,
+    SQS_ENDPOINT: sqs.endpoint,
+    EMAIL_QUEUE_URL: sqs.urlOf(queueDefinitions.emails.name),
+    SES_EVENTS_QUEUE_URL: sqs.urlOf(queueDefinitions.sesEvents.name),
+    // Confirmation links point at this API, so the flow works end to end on this machine.
+    PUBLIC_API_URL: env.PUBLIC_API_URL || `http://localhost:${port}`,
+    // TTL here runs every second: the reconciler need not wait the deployed 15 minutes for it.
+    RECONCILE_GRACE: env.RECONCILE_GRACE || 'PT5S',
     AWS_REGION: env.AWS_REGION || 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -164,6 +195,24 @@ try {
   });
   stops.push(() => poller.stop());
 
+  // The queue consumers, fed as Lambda's SQS event-source mappings feed them.
+  const consumers: Array<[QueueName, string]> = [
+    ['emails', 'email-sender'],
+    ['sesEvents', 'ses-events'],
+  ];
+  for (const [queue, name] of consumers) {
+    const definition = queueDefinitions[queue];
+    const poller = startQueuePoller({
+      queue: sqs.queue(definition.name),
+      name,
+      batchSize: definition.batchSize,
+      concurrency: 4,
+      load: async () => (await import(`../functions/${name}/handler.ts`)).handler,
+      log: (line) => console.error(line),
+    });
+    stops.push(() => poller.stop());
+  }
+
   // The scheduled reconciler, on a short interval.
   const reconcileMs = durationMs(env.RECONCILE_INTERVAL || 'PT5S');
   const reconciler = (await import('../functions/reconciler/handler.js')).handler;
@@ -184,7 +233,8 @@ try {
   console.log(`Partner Referrals is running (ready in ${seconds} s)
   API            http://localhost:${port}   (health: /v1/health, OpenAPI: /openapi.json)
   DynamoDB Local ${dynamo.endpoint}   table ${tableName}${inMemory ? ' (in memory)' : ' (data in .local/dynamodb)'}
-  SES inbox      http://localhost:${sesPort}/   (JSON: /store)
+  SES inbox      http://localhost:${sesPort}/   (JSON: /store; outage and bounce simulation: npm run ses)
+  Queues         ${sqs.endpoint}   emails, ses-events and their dead letters${inMemory ? ' (in memory)' : ' (in .local/queues)'}; npm run dlq -- list
   Windows        respond within ${env.LEAD_RESPONSE_WINDOW || 'P14D'}, contact-now for ${env.CONTACT_NOW_WINDOW || 'PT72H'}, reminder ${env.REMINDER_BEFORE || 'PT48H'} before
   Expiry         TTL stream -> archiver; reconciler every ${env.RECONCILE_INTERVAL || 'PT5S'}
   Tokens         npm run --silent token -- --partner contoso --role referrals-admin

@@ -71,3 +71,14 @@ export class IdempotencyInProgressError extends DomainError {
     super(409, 'idempotency-key-in-progress', 'Request in progress', 'Retry shortly.');
   }
 }
+
+export class ConfirmationLinkInvalidError extends DomainError {
+  constructor() {
+    super(
+      404,
+      'confirmation-link-invalid',
+      'Confirmation link not valid',
+      'This confirmation link is unknown, has expired or was already used. Ask the partner to save its profile again for a new one.',
+    );
+  }
+}

@@ -96,26 +96,45 @@ export class LeadService {
     }
   }
 
-  /** One reconciler pass: archive overdue leads and mark due reminders, at most `limit` of each. */
-  async reconcile(limit: number): Promise<{ expired: number; reminded: number }> {
+  /**
+   * One reconciler pass, at most `limit` leads of each kind:
+   * - archives received leads whose deadline passed more than `graceMs` ago. Younger ones are left
+   *   to DynamoDB's TTL, which normally archives them within minutes: the two paths never race for
+   *   the same lead, so no write is refused as a no-op.
+   * - asks for due reminders, and asks again every `reminderRetryMs` until the reminder's email is
+   *   settled (sent, or nobody to send it to): a reminder whose email was lost is still sent later.
+   */
+  async reconcile(
+    limit: number,
+    options: { graceMs: number; reminderRetryMs: number },
+  ): Promise<{ expired: number; reminded: number; settled: number }> {
     const now = this.clock();
     const [overdue, reminders] = await Promise.all([
-      this.store.due('expiry', now, limit),
+      this.store.due('expiry', new Date(now.getTime() - options.graceMs), limit),
       this.store.due('reminder', now, limit),
     ]);
     let expired = 0;
     let reminded = 0;
+    let settled = 0;
     for (const batch of chunks(overdue, 25)) {
       const results = await Promise.all(batch.map((d) => this.expire(d, 'reconciler')));
       expired += results.filter(Boolean).length;
     }
+    const recheckAt = new Date(now.getTime() + options.reminderRetryMs);
     for (const batch of chunks(reminders, 25)) {
       const results = await Promise.all(
-        batch.map((d) => this.store.markReminded(d.leadId, d.partnerId, now)),
+        batch.map(async (d) => {
+          if (await this.store.reminderSettled(d.leadId)) {
+            await this.store.clearReminder(d.leadId);
+            return 'settled';
+          }
+          return (await this.store.markReminded(d.leadId, d.partnerId, now, recheckAt)) ? 'reminded' : 'gone';
+        }),
       );
-      reminded += results.filter(Boolean).length;
+      reminded += results.filter((r) => r === 'reminded').length;
+      settled += results.filter((r) => r === 'settled').length;
     }
-    return { expired, reminded };
+    return { expired, reminded, settled };
   }
 
   favorite(caller: PartnerCaller, leadId: string, favorite: boolean): Promise<void> {

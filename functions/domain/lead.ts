@@ -202,7 +202,7 @@ export const leadSchema = /* @__PURE__ */ z.object({
   favoritedBy: z.array(z.string()).optional(),
   /** When the unanswered-lead reminder is due (null when the window is shorter than the reminder lead time). */
   remindAt: z.iso.datetime().nullable().optional(),
-  /** When the reminder went out: set once, by the reconciler. */
+  /** When the reminder was last asked for (by the reconciler), until its email is settled. */
   remindedAt: z.iso.datetime().optional(),
 });
 export type Lead = z.infer<typeof leadSchema>;

@@ -1,80 +1,68 @@
 /**
- * Delivers the emails of SPEC §6 exactly once per event: a conditional marker per lead and event
- * is reserved before sending and confirmed after, so a stream record delivered twice sends once,
- * and a failed send releases the reservation for the retry.
+ * Turns what a lead change announces (SPEC §6) into a complete email for the durable queue: who
+ * receives it, what it says, and the key its exactly-once marker is taken on. Sending is
+ * `EmailDelivery`'s job, later, from the queue.
  */
+import type { EmailMessage } from './email-message.js';
 import type { Lead, Sender } from './lead.js';
 import type { Notification, NotificationKind } from './notifications.js';
-import { alertRecipients, type Profile } from './profile.js';
 
-export interface OutgoingEmail {
-  to: string[];
+export interface EmailContent {
   subject: string;
   text: string;
   html: string;
-  /** The notification kind, as an SES message tag. */
-  tag: string;
 }
 
-export interface Mailer {
-  send(email: OutgoingEmail): Promise<string>;
-}
-
-export interface NotificationStore {
-  /** True when this call reserved the (lead, kind) marker; false when it is sent or being sent. */
-  reserve(leadId: string, kind: NotificationKind, now: Date): Promise<boolean>;
-  confirm(
-    leadId: string,
-    kind: NotificationKind,
-    detail: { recipients: number; messageId?: string },
-  ): Promise<void>;
-  release(leadId: string, kind: NotificationKind): Promise<void>;
-  profile(partnerId: string): Promise<Profile | undefined>;
+/** Where the addresses come from. */
+export interface RecipientDirectory {
+  /** The partner's alert contacts that have confirmed their address and are not suppressed. */
+  alertRecipients(partnerId: string): Promise<string[]>;
   sender(senderId: string): Promise<Sender | undefined>;
+  /** Those of `addresses` that bounced or complained (lower-cased). */
+  suppressed(addresses: string[]): Promise<Set<string>>;
 }
 
-export type Render = (kind: NotificationKind, lead: Lead) => { subject: string; text: string; html: string };
+export type Render = (kind: NotificationKind, lead: Lead) => EmailContent;
 
-export type Delivery = 'sent' | 'duplicate' | 'no-recipients';
+/** At most this many recipients per message: SES takes no more. */
+export const MAX_RECIPIENTS = 50;
 
 export class NotificationService {
   constructor(
-    private readonly store: NotificationStore,
-    private readonly mailer: Mailer,
+    private readonly directory: RecipientDirectory,
     private readonly render: Render,
     private readonly clock: () => Date,
   ) {}
 
-  /** Who is told of each kind of event. */
-  private async recipients({ kind, lead }: Notification): Promise<string[]> {
+  /** Who is told of each kind of event, before suppression. */
+  private async candidates({ kind, lead }: Notification): Promise<string[]> {
     switch (kind) {
       case 'lead-declined':
         return [lead.customer.email];
       case 'lead-expired': {
-        const sender = await this.store.sender(lead.sender.id);
+        const sender = await this.directory.sender(lead.sender.id);
         return sender ? [sender.notificationEmail] : [];
       }
       case 'lead-received':
       case 'lead-reminder':
-        return alertRecipients(await this.store.profile(lead.partnerId));
+        return this.directory.alertRecipients(lead.partnerId);
     }
   }
 
-  async deliver(notification: Notification): Promise<Delivery> {
+  /** The email a notification calls for; `undefined` when nobody may receive it. */
+  async compose(notification: Notification): Promise<EmailMessage | undefined> {
     const { kind, lead } = notification;
-    if (!(await this.store.reserve(lead.id, kind, this.clock()))) return 'duplicate';
-    try {
-      const to = await this.recipients(notification);
-      if (to.length === 0) {
-        await this.store.confirm(lead.id, kind, { recipients: 0 });
-        return 'no-recipients';
-      }
-      const messageId = await this.mailer.send({ to, ...this.render(kind, lead), tag: kind });
-      await this.store.confirm(lead.id, kind, { recipients: to.length, messageId });
-      return 'sent';
-    } catch (error) {
-      await this.store.release(lead.id, kind).catch(() => undefined);
-      throw error;
-    }
+    const candidates = [...new Set((await this.candidates(notification)).map((a) => a.toLowerCase()))];
+    const suppressed = candidates.length > 0 ? await this.directory.suppressed(candidates) : new Set();
+    const to = candidates.filter((a) => !suppressed.has(a)).slice(0, MAX_RECIPIENTS);
+    if (to.length === 0) return undefined;
+    return {
+      version: 1,
+      key: { type: 'lead', leadId: lead.id, kind },
+      to,
+      ...this.render(kind, lead),
+      tags: { notification: kind },
+      queuedAt: this.clock().toISOString(),
+    };
   }
 }

@@ -22,7 +22,9 @@ export function notificationFor(
     if (current.outcome === 'declined') return { kind: 'lead-declined', lead: current };
     if (current.outcome === 'expired') return { kind: 'lead-expired', lead: current };
   }
-  if (!previous.remindedAt && current.remindedAt && current.stage === 'received') {
+  // The reconciler sets remindedAt when the reminder comes due and again (later) until its email is
+  // confirmed sent: each new value asks again, and the email's exactly-once marker sends it once.
+  if (current.remindedAt && current.remindedAt !== previous.remindedAt && current.stage === 'received') {
     return { kind: 'lead-reminder', lead: current };
   }
   return undefined;

@@ -43,8 +43,15 @@ export interface LeadStore {
   listForPartner(query: PartnerListQuery): Promise<Page<Lead>>;
   listForSender(query: { senderId: string; before?: string; limit: number }): Promise<Page<Lead>>;
   senderForClient(clientId: string): Promise<Sender | undefined>;
-  /** Received leads whose deadline or reminder time has passed. */
-  due(kind: 'expiry' | 'reminder', now: Date, limit: number): Promise<Due[]>;
-  /** Records that a lead's reminder is due, once; false if it no longer applies. */
-  markReminded(leadId: string, partnerId: string, now: Date): Promise<boolean>;
+  /** Received leads whose deadline or reminder time is before `before`. */
+  due(kind: 'expiry' | 'reminder', before: Date, limit: number): Promise<Due[]>;
+  /**
+   * Asks for a lead's reminder (again): sets `remindedAt` to now, the event the notifier emails
+   * from, and keeps the lead on the reminder index until `recheckAt`; false if it no longer applies.
+   */
+  markReminded(leadId: string, partnerId: string, now: Date, recheckAt: Date): Promise<boolean>;
+  /** Whether the lead's reminder email went out (or was found to have nobody to go to). */
+  reminderSettled(leadId: string): Promise<boolean>;
+  /** Takes a lead whose reminder is settled off the reminder index. */
+  clearReminder(leadId: string): Promise<void>;
 }

@@ -3,6 +3,7 @@
  * location who receive lead alerts and reminders.
  */
 import * as z from 'zod';
+import { type ContactStatus, contactStatusSchema } from './contacts.js';
 import { companySizes, contactSchema, oneLineText } from './lead.js';
 
 const keyword = /* @__PURE__ */ oneLineText(60);
@@ -27,14 +28,27 @@ export const profileInputSchema = /* @__PURE__ */ z
   .meta({ id: 'ProfileInput' });
 export type ProfileInput = z.infer<typeof profileInputSchema>;
 
-export const profileSchema = /* @__PURE__ */ profileInputSchema
+/** The profile as stored. */
+export const profileSchema = /* @__PURE__ */ profileInputSchema.extend({
+  partnerId: z.string(),
+  version: z.number().int().meta({ description: '0 until the profile is first saved.' }),
+  updatedAt: z.iso.datetime().nullable(),
+});
+export type Profile = z.infer<typeof profileSchema>;
+
+/** The profile as the API shows it: each contact with the confirmation status of its address (SPEC §6). */
+export const profileViewSchema = /* @__PURE__ */ profileSchema
   .extend({
-    partnerId: z.string(),
-    version: z.number().int().meta({ description: '0 until the profile is first saved.' }),
-    updatedAt: z.iso.datetime().nullable(),
+    locations: z.array(
+      locationSchema.extend({
+        contacts: z.array(
+          contactSchema.pick({ name: true, email: true }).extend({ status: contactStatusSchema }),
+        ),
+      }),
+    ),
   })
   .meta({ id: 'Profile' });
-export type Profile = z.infer<typeof profileSchema>;
+export type ProfileView = z.infer<typeof profileViewSchema>;
 
 /** A partner that has not saved a profile yet has an empty one. */
 export const emptyProfile = (partnerId: string): Profile => ({
@@ -47,9 +61,14 @@ export const emptyProfile = (partnerId: string): Profile => ({
   updatedAt: null,
 });
 
-/** Everyone who receives a partner's lead alerts, once each; at most 50, the most SES takes in one message. */
-export const alertRecipients = (profile: Profile | undefined): string[] =>
-  [...new Set((profile?.locations ?? []).flatMap((l) => l.contacts.map((c) => c.email.toLowerCase())))].slice(
-    0,
-    50,
-  );
+/** The profile with the status of each contact's address. */
+export const withContactStatus = (
+  profile: Profile,
+  status: (address: string) => ContactStatus,
+): ProfileView => ({
+  ...profile,
+  locations: profile.locations.map((location) => ({
+    ...location,
+    contacts: location.contacts.map((contact) => ({ ...contact, status: status(contact.email) })),
+  })),
+});

@@ -16,7 +16,8 @@ function errorsOf(route: Route) {
   }
   if (route.body || route.query || route.headers)
     errors['400'] = problem('Malformed JSON or a failed validation.');
-  if (route.params) errors['404'] = problem("No such lead, or not one of the caller's.");
+  if (route.params || route.notFound)
+    errors['404'] = problem(route.notFound ?? "No such lead, or not one of the caller's.");
   if (route.body) {
     errors['413'] = problem('The body exceeds 64 KiB.');
     errors['415'] = problem('The body is not JSON.');

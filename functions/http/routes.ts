@@ -3,10 +3,12 @@
  * route from each entry, the local server routes with it, and the OpenAPI document is built from it.
  */
 import type * as z from 'zod';
-import { profileInputSchema, profileSchema } from '../domain/profile.js';
+import { profileInputSchema, profileViewSchema } from '../domain/profile.js';
 import {
   acceptBody,
   closeBody,
+  confirmContactQuery,
+  contactConfirmedResponse,
   contactsBody,
   declineBody,
   editBody,
@@ -43,6 +45,10 @@ export interface Route {
   body?: z.ZodType;
   /** A body that may be left out entirely (treated as `{}`). */
   bodyOptional?: boolean;
+  /** Why a public route that touches data needs no token (the cdk-nag acknowledgement says it). */
+  publicBecause?: string;
+  /** What a 404 of this route means, when it is not an unknown lead id. */
+  notFound?: string;
   success: { status: 200 | 201 | 204; description: string; schema?: z.ZodType; etag?: boolean };
 }
 
@@ -254,7 +260,7 @@ export const getProfile = /* @__PURE__ */ route({
   success: {
     status: 200,
     description: 'The profile (empty, version 0, until first saved).',
-    schema: profileSchema,
+    schema: profileViewSchema,
     etag: true,
   },
 });
@@ -268,7 +274,25 @@ export const putProfile = /* @__PURE__ */ route({
   summary: "Replace the partner's business profile",
   headers: ifMatchHeaders,
   body: profileInputSchema,
-  success: { status: 200, description: 'The saved profile.', schema: profileSchema, etag: true },
+  success: { status: 200, description: 'The saved profile.', schema: profileViewSchema, etag: true },
+});
+export const confirmContact = /* @__PURE__ */ route({
+  name: 'confirm-contact',
+  method: 'GET',
+  path: '/v1/contacts/confirm',
+  access: 'public',
+  data: 'write',
+  tag: 'Profile',
+  summary: 'Confirm a profile contact address (the link of the confirmation email)',
+  query: confirmContactQuery,
+  publicBecause:
+    'Opened from the confirmation email by its recipient, who has no account: the unguessable, expiring, single-use token in the link is the credential.',
+  notFound: 'The link is unknown, has expired or was already used.',
+  success: {
+    status: 200,
+    description: 'The address is confirmed and receives the partner’s lead alerts from now on.',
+    schema: contactConfirmedResponse,
+  },
 });
 
 /** Every route, by name. Handlers import their own route alone, so a bundle carries only its schemas. */
@@ -291,6 +315,7 @@ export const routes = {
   getLeadHistory,
   getProfile,
   putProfile,
+  confirmContact,
 } satisfies Record<string, Route>;
 
 export type RouteName = keyof typeof routes;

@@ -142,3 +142,16 @@ export const historyResponse = /* @__PURE__ */ z
   .object({ items: z.array(historyEntrySchema.meta({ id: 'HistoryEntry' })) })
   .meta({ id: 'LeadHistory' });
 export const healthResponse = /* @__PURE__ */ z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+
+/** The confirmation link's query: a 256-bit token, base64url. */
+export const confirmContactQuery = /* @__PURE__ */ z.strictObject({
+  token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be the token of a confirmation link'),
+});
+export const contactConfirmedResponse = /* @__PURE__ */ z
+  .object({
+    status: z.literal('confirmed'),
+    partnerId: z.string(),
+    email: z.string(),
+    message: z.string(),
+  })
+  .meta({ id: 'ContactConfirmed' });

@@ -1,6 +1,8 @@
+import { profileView } from '../domain/confirmation-service.js';
 import { etagOf, ifMatchVersions } from '../http/lead-replies.js';
 import { routeHandler } from '../http/route-handler.js';
 import { putProfile as route } from '../http/routes.js';
+import { contacts } from '../shared/contacts-runtime.js';
 import { profiles } from '../shared/runtime.js';
 
 export const handler = routeHandler(route, async ({ principal, headers, body }) => {
@@ -10,5 +12,10 @@ export const handler = routeHandler(route, async ({ principal, headers, body }) 
     new Date(),
     ifMatchVersions(headers['if-match']),
   );
-  return { status: 200, body: profile, headers: { etag: etagOf(profile.version) } };
+  // New addresses show `pending`: their confirmation link goes out from the table's stream.
+  return {
+    status: 200,
+    body: await profileView(contacts, profile),
+    headers: { etag: etagOf(profile.version) },
+  };
 });

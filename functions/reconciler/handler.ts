@@ -1,15 +1,15 @@
 /**
  * The scheduled backstop of expiry (SPEC §5): TTL may delete a timer long after its deadline, so
- * every run archives the received leads already past `respondBy` (found on a sparse index, never
- * a Scan) and marks the reminders that have come due.
+ * every run archives the received leads whose `respondBy` passed more than a grace period ago
+ * (found on a sparse index, never a Scan), and asks for due reminders until their email is settled.
  */
 import { logger } from '../shared/logger.js';
-import { leads } from '../shared/runtime.js';
+import { config, leads } from '../shared/runtime.js';
 
 const limit = Number(process.env.RECONCILE_LIMIT ?? 2000);
 
 export const handler = async () => {
-  const result = await leads.reconcile(limit);
-  if (result.expired > 0 || result.reminded > 0) logger.info('reconciled', result);
+  const result = await leads.reconcile(limit, config.reconcile);
+  if (result.expired > 0 || result.reminded > 0 || result.settled > 0) logger.info('reconciled', result);
   return result;
 };

@@ -9,6 +9,12 @@ import type { Windows } from '../domain/lifecycle.js';
 export interface Config {
   tableName: string;
   windows: Windows;
+  reconcile: {
+    /** The reconciler leaves leads whose deadline passed less than this ago to TTL (RECONCILE_GRACE). */
+    graceMs: number;
+    /** An unsettled reminder is asked for again after this (REMINDER_RETRY). */
+    reminderRetryMs: number;
+  };
 }
 
 export function loadConfig(): Config {
@@ -18,6 +24,10 @@ export function loadConfig(): Config {
       responseMs: durationMs(getStringFromEnv({ key: 'LEAD_RESPONSE_WINDOW', defaultValue: 'P14D' })),
       contactNowMs: durationMs(getStringFromEnv({ key: 'CONTACT_NOW_WINDOW', defaultValue: 'PT72H' })),
       reminderMs: durationMs(getStringFromEnv({ key: 'REMINDER_BEFORE', defaultValue: 'PT48H' })),
+    },
+    reconcile: {
+      graceMs: durationMs(getStringFromEnv({ key: 'RECONCILE_GRACE', defaultValue: 'PT15M' })),
+      reminderRetryMs: durationMs(getStringFromEnv({ key: 'REMINDER_RETRY', defaultValue: 'PT6H' })),
     },
   };
 }

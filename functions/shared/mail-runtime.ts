@@ -1,44 +1,34 @@
-/** The composition root of the notifier: SES, templates and the exactly-once store. */
-
+/** The composition root of the email sender: SES, the exactly-once markers, the email queue's backoff. */
 import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { documentClient } from '../adapters/dynamodb/client.js';
-import { DynamoNotificationStore } from '../adapters/dynamodb/notification-store.js';
-import { ProfileRepository } from '../adapters/dynamodb/profile-repository.js';
+import { DynamoDeliveryMarkers } from '../adapters/dynamodb/delivery-markers.js';
 import { SesMailer } from '../adapters/ses/mailer.js';
-import { renderEmail } from '../adapters/ses/templates.js';
-import { NotificationService } from '../domain/notification-service.js';
-import { config } from './runtime.js';
+import { EmailDelivery } from '../domain/email-delivery.js';
+import { backoffOf, queueDefinitions } from '../queue/definitions.js';
 
-const links = {
-  choosePartnerUrl: getStringFromEnv({
-    key: 'CHOOSE_PARTNER_URL',
-    defaultValue: 'https://partner-referrals.example/find-a-partner',
-  }),
-  partnerConsoleUrl: getStringFromEnv({
-    key: 'PARTNER_CONSOLE_URL',
-    defaultValue: 'https://partner-referrals.example/leads',
-  }),
-};
+const tableName = getStringFromEnv({ key: 'TABLE_NAME', errorMessage: 'TABLE_NAME is not set' });
 const from = getStringFromEnv({
   key: 'MAIL_FROM',
   defaultValue: 'Partner Referrals <no-reply@partner-referrals.example>',
 });
 const configurationSet = process.env.SES_CONFIGURATION_SET || undefined;
 
-// Throttling is retried by the SDK with backoff; what still fails goes back to the stream as a batch item failure.
+export const emailQueueUrl = getStringFromEnv({
+  key: 'EMAIL_QUEUE_URL',
+  errorMessage: 'EMAIL_QUEUE_URL is not set',
+});
+export const emailBackoff = backoffOf(queueDefinitions.emails);
+
+// A few quick SDK retries for a blip; anything longer waits in the queue with its own backoff.
 export const sesClient = new SESv2Client({
-  maxAttempts: 6,
+  maxAttempts: 3,
   ...(process.env.SES_ENDPOINT ? { endpoint: process.env.SES_ENDPOINT } : {}),
 });
 
-export const notifications = new NotificationService(
-  new DynamoNotificationStore(
-    documentClient,
-    config.tableName,
-    new ProfileRepository(documentClient, config.tableName),
-  ),
+export const markers = new DynamoDeliveryMarkers(documentClient, tableName);
+export const delivery = new EmailDelivery(
+  markers,
   new SesMailer(sesClient, from, configurationSet),
-  (kind, lead) => renderEmail(kind, lead, links),
   () => new Date(),
 );

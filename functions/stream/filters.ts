@@ -3,6 +3,8 @@
  * poller both use these, so each consumer sees the same records everywhere. Patterns follow
  * Lambda's filter syntax (EventBridge patterns over the stream record).
  */
+import { indexes } from '../adapters/dynamodb/table-definition.js';
+
 export type FilterPattern = { [key: string]: FilterPattern | Array<string | { exists: boolean }> };
 
 const ttlDeletion = { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] };
@@ -30,20 +32,34 @@ export const leadClosedUnanswered: FilterPattern = {
   },
 };
 
-/** A received lead's reminder became due. */
+/**
+ * A received lead's reminder became due (or is asked for again). A reminded lead stays on the
+ * reminder index until its email is confirmed, so the write that finally takes it off (no version
+ * change, no new remindedAt) is kept away; later changes of a reminded lead still match, and the
+ * notifier keeps only those that set a new remindedAt.
+ */
 export const leadReminderDue: FilterPattern = {
   eventName: ['MODIFY'],
   dynamodb: {
     Keys: { sk: { S: ['LEAD'] } },
-    // Later changes of a reminded lead match too; the notifier keeps only the one that set remindedAt.
     OldImage: { stage: { S: ['received'] } },
-    NewImage: { remindedAt: { S: [{ exists: true }] } },
+    NewImage: {
+      stage: { S: ['received'] },
+      remindedAt: { S: [{ exists: true }] },
+      [indexes.dueForReminder.partitionKey]: { S: [{ exists: true }] },
+    },
   },
+};
+
+/** A partner saved its profile: new alert addresses are sent a confirmation link. */
+export const profileSaved: FilterPattern = {
+  eventName: ['INSERT', 'MODIFY'],
+  dynamodb: { Keys: { sk: { S: ['PROFILE'] } } },
 };
 
 export const consumerFilters = {
   archiver: [expiryTimerDeleted],
-  notifier: [leadInserted, leadClosedUnanswered, leadReminderDue],
+  notifier: [leadInserted, leadClosedUnanswered, leadReminderDue, profileSaved],
 } as const;
 
 /** Whether a record matches a pattern (the subset of the syntax used above). */

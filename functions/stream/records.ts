@@ -2,8 +2,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { fromItem } from '../adapters/dynamodb/lead-items.js';
+import { fromItem, withoutStorageAttributes } from '../adapters/dynamodb/lead-items.js';
 import type { Lead } from '../domain/lead.js';
+import { type Profile, profileSchema } from '../domain/profile.js';
 
 type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
 
@@ -18,6 +19,32 @@ export function leadImages(record: DynamoDBRecord): { previous?: Lead; current?:
     ...(current?.entity === 'lead' ? { current: fromItem(current) } : {}),
   };
 }
+
+/** The profile a record saved, if it is a profile's insert or change. */
+export function profileImage(record: DynamoDBRecord): Profile | undefined {
+  const current = itemOf(record.dynamodb?.NewImage);
+  return current?.entity === 'profile' ? profileSchema.parse(withoutStorageAttributes(current)) : undefined;
+}
+
+/**
+ * Whether a lead record is a change of the lead itself (an insert, or a write that bumped its
+ * version). Bookkeeping on the lead item (favorites, the reminder's index entry) leaves the
+ * version alone, and consumers that count lead changes must skip it.
+ */
+export function isLeadChange(record: DynamoDBRecord): boolean {
+  if (record.eventName !== 'MODIFY') return record.eventName === 'INSERT';
+  const { previous, current } = leadImages(record);
+  return previous !== undefined && current !== undefined && previous.version !== current.version;
+}
+
+/** What identifies a record in the logs: its position in the stream and its table keys, never an image. */
+export const recordKeys = (record: DynamoDBRecord) => ({
+  eventID: record.eventID,
+  eventName: record.eventName,
+  sequenceNumber: record.dynamodb?.SequenceNumber,
+  pk: record.dynamodb?.Keys?.pk?.S,
+  sk: record.dynamodb?.Keys?.sk?.S,
+});
 
 /** A deletion by DynamoDB's TTL process, not by a user or a function (SPEC §5). */
 export const isTtlDeletion = (record: DynamoDBRecord): boolean =>

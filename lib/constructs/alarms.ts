@@ -3,6 +3,7 @@ import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-c
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
 /** What an alarm watches, and whom it tells. */
@@ -41,6 +42,25 @@ export function errorsAlarm(scope: Construct, id: string, fn: IFunction, topic?:
     metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
     threshold: 0,
     description: `${fn.node.path}: at least one invocation failed in 5 minutes. Read its log group.`,
+    ...(topic ? { topic } : {}),
+  });
+}
+
+/** Alarms as soon as a dead-letter queue holds anything: each message there is work that failed every retry. */
+export function deadLettersAlarm(
+  scope: Construct,
+  id: string,
+  queue: IQueue,
+  description: string,
+  topic?: ITopic,
+) {
+  return alarmAbove(scope, id, {
+    metric: queue.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(5),
+      statistic: 'Maximum',
+    }),
+    threshold: 0,
+    description,
     ...(topic ? { topic } : {}),
   });
 }

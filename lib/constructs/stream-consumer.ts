@@ -7,7 +7,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FilterPattern } from '../../functions/stream/filters.js';
-import { alarmAbove, errorsAlarm } from './alarms.js';
+import { alarmAbove, deadLettersAlarm, errorsAlarm } from './alarms.js';
 
 /** The age of the oldest unprocessed record beyond which a consumer counts as stuck or falling behind. */
 const ITERATOR_AGE_LIMIT = Duration.minutes(15);
@@ -23,6 +23,8 @@ export interface StreamConsumerProps {
   batchSize?: number;
   /** Where the alarms go. */
   alarmTopic?: ITopic;
+  /** Retries of a failing record before it goes to the on-failure queue. @default 5 */
+  retryAttempts?: number;
 }
 
 /**
@@ -63,7 +65,7 @@ export class StreamConsumer extends Construct {
       // The handler names the records that failed; only those (and what follows them) are retried.
       reportBatchItemFailures: true,
       bisectBatchOnError: true,
-      retryAttempts: 5,
+      retryAttempts: props.retryAttempts ?? 5,
       maxRecordAge: Duration.days(1),
       // Records of one partition key still arrive in order; different leads are processed side by side.
       parallelizationFactor: 2,
@@ -73,15 +75,13 @@ export class StreamConsumer extends Construct {
     props.fn.addEventSource(this.eventSource);
 
     this.alarms = {
-      deadLetters: alarmAbove(this, 'DeadLettersAlarm', {
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(5),
-          statistic: 'Maximum',
-        }),
-        threshold: 0,
-        description: `${props.fn.node.path}: stream records failed every retry. The messages point at the shard and sequence numbers to replay.`,
-        ...(props.alarmTopic ? { topic: props.alarmTopic } : {}),
-      }),
+      deadLetters: deadLettersAlarm(
+        this,
+        'DeadLettersAlarm',
+        this.deadLetterQueue,
+        `${props.fn.node.path}: stream records failed every retry. The messages point at the shard and sequence numbers to replay.`,
+        props.alarmTopic,
+      ),
       errors: errorsAlarm(this, 'ErrorsAlarm', props.fn, props.alarmTopic),
       iteratorAge: alarmAbove(this, 'IteratorAgeAlarm', {
         metric: props.fn.metric('IteratorAge', { period: Duration.minutes(5), statistic: 'Maximum' }),

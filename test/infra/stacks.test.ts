@@ -15,12 +15,16 @@ import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { tableDefinition } from '../../functions/adapters/dynamodb/table-definition.js';
+import { minimumRetrySpanSeconds } from '../../functions/domain/backoff.js';
 import { PARTNER_ROLES, SENDER_SCOPE } from '../../functions/http/auth.js';
 import { routeList } from '../../functions/http/routes.js';
+import { queueDefinitions } from '../../functions/queue/definitions.js';
 import { consumerFilters } from '../../functions/stream/filters.js';
 import { definePartnerReferrals } from '../../lib/partner-referrals.js';
 import type { StatefulStack } from '../../lib/stateful-stack.js';
 import type { StatelessStack } from '../../lib/stateless-stack.js';
+import { freePort } from '../../local/ports.js';
+import { deadLetterName, startLocalSqs } from '../../local/sqs-server.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
@@ -60,6 +64,9 @@ function functionOf(fn: IFunction) {
   const resource = statelessTemplate.toJSON().Resources[logicalId] as Resource;
   return { logicalId, statements, actions, properties: resource.Properties };
 }
+
+const queueLogicalId = (queue: { node: { defaultChild?: unknown } }) =>
+  stateless.getLogicalId(queue.node.defaultChild as CfnQueue);
 
 /** The function serving a route (see functionOf). */
 function routeFunction(name: string) {
@@ -167,8 +174,8 @@ describe('stateful stack', () => {
 
 describe('stateless stack', () => {
   it('has one function per route, on the newest Node runtime and ARM64', () => {
-    // Plus the archiver, the notifier and the reconciler.
-    statelessTemplate.resourceCountIs('AWS::Lambda::Function', routeList.length + 3);
+    // Plus the archiver, the notifier, the reconciler, the email sender and the SES events consumer.
+    statelessTemplate.resourceCountIs('AWS::Lambda::Function', routeList.length + 5);
     for (const route of routeList) {
       const { properties } = routeFunction(route.name);
       expect(properties).toMatchObject({
@@ -298,7 +305,10 @@ describe('stream consumers, reconciler and alarms', () => {
   const topicId = () => statelessTemplate.getResourceId('AWS::SNS::Topic');
 
   it('reads the table stream with partial batch responses, bisection, bounded retries and an SQS on-failure destination', () => {
-    statelessTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', consumerNames.length);
+    const streamMappings = statelessTemplate.findResources('AWS::Lambda::EventSourceMapping', {
+      Properties: { StartingPosition: 'TRIM_HORIZON' },
+    });
+    expect(Object.keys(streamMappings)).toHaveLength(consumerNames.length);
     for (const name of consumerNames) {
       const { fn, queueId } = consumer(name);
       statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -309,7 +319,8 @@ describe('stream consumers, reconciler and alarms', () => {
         MaximumBatchingWindowInSeconds: Match.anyValue(),
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         BisectBatchOnFunctionError: true,
-        MaximumRetryAttempts: 5,
+        // The notifier only fails while the queue or table is unreachable: it retries for the stream's whole day.
+        MaximumRetryAttempts: name === 'notifier' ? 10_000 : 5,
         MaximumRecordAgeInSeconds: 86_400,
         ParallelizationFactor: 2,
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
@@ -331,7 +342,8 @@ describe('stream consumers, reconciler and alarms', () => {
   });
 
   it('keeps failed batches for 14 days in SSE-encrypted, TLS-only queues', () => {
-    statelessTemplate.resourceCountIs('AWS::SQS::Queue', consumerNames.length);
+    // Two stream on-failure queues, and a queue and dead-letter queue for emails and for SES events.
+    statelessTemplate.resourceCountIs('AWS::SQS::Queue', consumerNames.length + 4);
     for (const name of consumerNames) {
       const { queueId } = consumer(name);
       expect(statelessTemplate.toJSON().Resources[queueId].Properties).toMatchObject({
@@ -432,15 +444,22 @@ describe('stream consumers, reconciler and alarms', () => {
     }
     expect(functionOf(stateless.notifier).properties.Environment).toMatchObject({
       Variables: {
-        MAIL_FROM: 'Partner Referrals <no-reply@partner-referrals.example>',
-        SES_CONFIGURATION_SET: { 'Fn::ImportValue': expect.stringMatching(/ConfigurationSet/) },
         CHOOSE_PARTNER_URL: 'https://partner-referrals.example/find-a-partner',
         PARTNER_CONSOLE_URL: 'https://partner-referrals.example/leads',
+        EMAIL_QUEUE_URL: { Ref: queueLogicalId(stateless.queues.emails.queue) },
+        PUBLIC_API_URL: expect.anything(),
+      },
+    });
+    expect(functionOf(stateless.emailSender).properties.Environment).toMatchObject({
+      Variables: {
+        MAIL_FROM: 'Partner Referrals <no-reply@partner-referrals.example>',
+        SES_CONFIGURATION_SET: { 'Fn::ImportValue': expect.stringMatching(/ConfigurationSet/) },
+        EMAIL_QUEUE_URL: { Ref: queueLogicalId(stateless.queues.emails.queue) },
       },
     });
   });
 
-  it('lets the archiver and reconciler query and conditionally update leads, and the notifier write markers', () => {
+  it('lets the archiver and reconciler query and conditionally update leads, and the notifier write contacts', () => {
     for (const fn of [stateless.archiver, stateless.reconciler]) {
       expect(functionOf(fn).actions).toEqual(
         expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem']),
@@ -449,15 +468,16 @@ describe('stream consumers, reconciler and alarms', () => {
     expect(functionOf(stateless.notifier).actions).toEqual(
       expect.arrayContaining([
         'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:BatchGetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
       ]),
     );
   });
 
-  it('lets only the notifier send email, and only as the SES identity with the configuration set', () => {
-    const ses = functionOf(stateless.notifier).statements.filter((s) =>
+  it('lets only the email sender send email, and only as the SES identity with the configuration set', () => {
+    const ses = functionOf(stateless.emailSender).statements.filter((s) =>
       actionsOf(s).some((a) => a.startsWith('ses:')),
     );
     expect(ses).toHaveLength(1);
@@ -472,7 +492,13 @@ describe('stream consumers, reconciler and alarms', () => {
         ),
       ]),
     );
-    const others = [...stateless.functions.values(), stateless.archiver, stateless.reconciler];
+    const others = [
+      ...stateless.functions.values(),
+      stateless.archiver,
+      stateless.reconciler,
+      stateless.notifier,
+      stateless.sesEvents,
+    ];
     for (const fn of others) expect(functionOf(fn).actions.filter((a) => a.startsWith('ses:'))).toEqual([]);
   });
 
@@ -483,6 +509,199 @@ describe('stream consumers, reconciler and alarms', () => {
       .filter((s) => s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*')));
     expect(onStar.length).toBeGreaterThan(0);
     expect([...new Set(onStar.flatMap(actionsOf))]).toEqual(['dynamodb:ListStreams']);
+  });
+});
+
+describe('durable queues: emails and SES feedback', () => {
+  const durable = () =>
+    [
+      {
+        queue: stateless.queues.emails,
+        definition: queueDefinitions.emails,
+        consumer: stateless.emailSender,
+      },
+      {
+        queue: stateless.queues.sesEvents,
+        definition: queueDefinitions.sesEvents,
+        consumer: stateless.sesEvents,
+      },
+    ] as const;
+  const props = (queue: { node: { defaultChild?: unknown } }) =>
+    statelessTemplate.toJSON().Resources[queueLogicalId(queue)].Properties as Record<string, unknown>;
+
+  it('builds each queue from its shared definition: encrypted, TLS-only, dead letters after maxReceives', () => {
+    for (const { queue, definition } of durable()) {
+      expect(props(queue.queue)).toMatchObject({
+        SqsManagedSseEnabled: true,
+        VisibilityTimeout: definition.visibilityTimeoutSeconds,
+        MessageRetentionPeriod: definition.retentionDays * 86_400,
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [queueLogicalId(queue.deadLetterQueue), 'Arn'] },
+          maxReceiveCount: definition.backoff.maxReceives,
+        },
+      });
+      // SQS counts a dead letter's age from its first enqueue: the DLQ must keep messages longer.
+      expect(props(queue.deadLetterQueue)).toMatchObject({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: definition.deadLetterRetentionDays * 86_400,
+      });
+      expect(definition.deadLetterRetentionDays).toBeGreaterThan(definition.retentionDays);
+      for (const q of [queue.queue, queue.deadLetterQueue]) {
+        statelessTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: queueLogicalId(q) }],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            ]),
+          },
+        });
+      }
+    }
+  });
+
+  it('retries an email for most of a day (at least 23 hours), well inside the queue retention', () => {
+    const span = minimumRetrySpanSeconds(queueDefinitions.emails.backoff);
+    expect(span).toBeGreaterThan(23 * 3600);
+    expect(queueDefinitions.emails.retentionDays * 86_400).toBeGreaterThan(2 * span);
+  });
+
+  it('feeds each consumer with partial batch responses and a concurrency bound; visibility is 6x its timeout', () => {
+    for (const { queue, definition, consumer } of durable()) {
+      const fn = functionOf(consumer);
+      statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: fn.logicalId },
+        EventSourceArn: { 'Fn::GetAtt': [queueLogicalId(queue.queue), 'Arn'] },
+        BatchSize: definition.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 5 },
+      });
+      expect(fn.properties.Timeout).toBe(definition.consumerTimeoutSeconds);
+      expect(definition.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(
+        6 * definition.consumerTimeoutSeconds,
+      );
+    }
+  });
+
+  it('builds the local queues from the same definitions', async () => {
+    const port = await freePort();
+    const local = await startLocalSqs({ port, definitions: Object.values(queueDefinitions) });
+    try {
+      for (const definition of Object.values(queueDefinitions)) {
+        const queue = local.queue(definition.name);
+        expect(queue.options.visibilityTimeoutSeconds).toBe(definition.visibilityTimeoutSeconds);
+        expect(queue.options.retentionSeconds).toBe(definition.retentionDays * 86_400);
+        expect(queue.options.deadLetter?.maxReceiveCount).toBe(definition.backoff.maxReceives);
+        expect(queue.options.deadLetter?.queue.name).toBe(deadLetterName(definition.name));
+        expect(local.queue(deadLetterName(definition.name)).options.retentionSeconds).toBe(
+          definition.deadLetterRetentionDays * 86_400,
+        );
+      }
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('alarms on dead letters, consumer errors and the age of the oldest message, to the alarm topic', () => {
+    const topic = statelessTemplate.getResourceId('AWS::SNS::Topic');
+    for (const { queue, definition, consumer } of durable()) {
+      const alarm = (properties: Record<string, unknown>) =>
+        statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          ComparisonOperator: 'GreaterThanThreshold',
+          AlarmActions: [{ Ref: topic }],
+          OKActions: [{ Ref: topic }],
+          ...properties,
+        });
+      alarm({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [
+          {
+            Name: 'QueueName',
+            Value: { 'Fn::GetAtt': [queueLogicalId(queue.deadLetterQueue), 'QueueName'] },
+          },
+        ],
+        Threshold: 0,
+        AlarmDescription: Match.stringLikeRegexp('npm run dlq -- redrive'),
+      });
+      alarm({
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [queueLogicalId(queue.queue), 'QueueName'] } },
+        ],
+        Threshold: definition.maxAgeSeconds,
+      });
+      alarm({
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionOf(consumer).logicalId } }],
+        Threshold: 0,
+      });
+    }
+  });
+
+  it('grants each function exactly the queue, table and SES actions it uses', () => {
+    const logs = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+    const consume = [
+      'sqs:ReceiveMessage',
+      'sqs:ChangeMessageVisibility',
+      'sqs:GetQueueUrl',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+    ];
+    const sorted = (actions: string[]) => [...new Set(actions)].sort();
+    expect(sorted(functionOf(stateless.emailSender).actions)).toEqual(
+      sorted([...logs, ...consume, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'ses:SendEmail']),
+    );
+    expect(sorted(functionOf(stateless.sesEvents).actions)).toEqual(
+      sorted([...logs, ...consume, 'dynamodb:UpdateItem']),
+    );
+    // The table actions name the table only, never an index wildcard.
+    for (const fn of [stateless.emailSender, stateless.sesEvents]) {
+      const table = functionOf(fn).statements.filter((s) =>
+        actionsOf(s).some((a) => a.startsWith('dynamodb:')),
+      );
+      expect(table.map((s) => s.Resource)).toEqual([
+        { 'Fn::ImportValue': expect.stringMatching(/Table.*Arn/) },
+      ]);
+    }
+    // The notifier may put messages on the email queue, and do nothing else with any queue.
+    const notifierSqs = functionOf(stateless.notifier).statements.filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('sqs:')),
+    );
+    expect(notifierSqs).toEqual([
+      expect.objectContaining({
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [queueLogicalId(stateless.queues.emails.queue), 'Arn'] },
+      }),
+    ]);
+  });
+
+  it("sends the configuration set's bounces and complaints through EventBridge to the SES events queue", () => {
+    statelessTemplate.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      ConfigurationSetName: { 'Fn::ImportValue': Match.stringLikeRegexp('ConfigurationSet') },
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: ['bounce', 'complaint'],
+        EventBridgeDestination: { EventBusArn: Match.anyValue() },
+      }),
+    });
+    const { queue, deadLetterQueue } = stateless.queues.sesEvents;
+    statelessTemplate.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.ses'], 'detail-type': ['Email Bounced', 'Email Complaint Received'] },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [queueLogicalId(queue), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueLogicalId(deadLetterQueue), 'Arn'] } },
+        }),
+      ],
+    });
+  });
+
+  it('names the dead-letter queues in the outputs, for npm run dlq', () => {
+    statelessTemplate.hasOutput('EmailDeadLettersUrl', {
+      Value: { Ref: queueLogicalId(stateless.queues.emails.deadLetterQueue) },
+    });
+    statelessTemplate.hasOutput('SesEventsDeadLettersUrl', {
+      Value: { Ref: queueLogicalId(stateless.queues.sesEvents.deadLetterQueue) },
+    });
   });
 });
 

@@ -1,22 +1,25 @@
 /**
- * The notifier and the archiver against mocked DynamoDB and SES: duplicates send once, a poison
- * record is reported as a batch item failure, SES throttling is retried.
+ * The notifier and the archiver against mocked DynamoDB and SQS: each notification becomes one
+ * complete message on the email queue (recipients resolved, content rendered and escaped, the
+ * marker key), only confirmed and unsuppressed contacts are alerted, a saved profile queues
+ * confirmation links once, and a record that cannot be queued fails alone, logged by its keys.
  */
-
-import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
-  DeleteCommand,
+  BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { toItem } from '../../functions/adapters/dynamodb/lead-items.js';
+import { type EmailMessage, emailMessageSchema } from '../../functions/domain/email-message.js';
 import { commands, received, run } from '../support/leads.js';
 import { streamRecord } from '../support/streams.js';
 
@@ -24,11 +27,11 @@ Object.assign(process.env, {
   TABLE_NAME: 'leads',
   AWS_REGION: 'eu-west-1',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
-  MAIL_FROM: 'Partner Referrals <no-reply@referrals.example>',
-  SES_CONFIGURATION_SET: 'referrals',
+  EMAIL_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/emails',
+  PUBLIC_API_URL: 'https://api.example/',
 });
 const ddb = mockClient(DynamoDBDocumentClient);
-const ses = mockClient(SESv2Client);
+const sqs = mockClient(SQSClient);
 const { handler: notifier } = await import('../../functions/notifier/handler.js');
 const { handler: archiver } = await import('../../functions/archiver/handler.js');
 const context = { awsRequestId: 'r', functionName: 'notifier' } as Context;
@@ -36,137 +39,118 @@ const context = { awsRequestId: 'r', functionName: 'notifier' } as Context;
 // Line breaks never get this far (intake refuses them; the template tests cover them anyway).
 const hostile = 'Evil "Bcc: victim@example.com" <script>x</script>';
 const lead = received({
-  customer: { companyName: hostile, contactName: '<b>Ana</b>', email: 'ana@fabrikam.example', country: 'IT' },
+  customer: { companyName: hostile, contactName: '<b>Ana</b>', email: 'Ana@Fabrikam.example', country: 'IT' },
   need: { title: `${hostile} & more` },
 });
 const declined = run(lead, commands.decline);
-const declineRecord = () =>
-  streamRecord({
-    eventName: 'MODIFY',
-    oldItem: toItem(lead),
-    newItem: toItem(declined),
-    sequenceNumber: '7',
-  });
+const declineRecord = (sequenceNumber = '7') =>
+  streamRecord({ eventName: 'MODIFY', oldItem: toItem(lead), newItem: toItem(declined), sequenceNumber });
 
-/** An in-memory marker table: claims succeed once, like the conditional put does. */
-function markers() {
-  const reserved = new Set<string>();
-  ddb.on(PutCommand).callsFake((input: { Item: { pk: string; sk: string } }) => {
-    const key = `${input.Item.pk}|${input.Item.sk}`;
-    if (reserved.has(key)) throw new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
-    reserved.add(key);
-    return {};
-  });
-  ddb.on(DeleteCommand).callsFake((input: { Key: { pk: string; sk: string } }) => {
-    reserved.delete(`${input.Key.pk}|${input.Key.sk}`);
-    return {};
-  });
-  ddb.on(UpdateCommand).resolves({});
-  ddb.on(GetCommand).resolves({});
-  return reserved;
-}
+/** The messages put on the email queue, parsed with the schema the email sender reads them with. */
+const queued = (): EmailMessage[] =>
+  sqs
+    .commandCalls(SendMessageCommand)
+    .map((c) => emailMessageSchema.parse(JSON.parse(c.args[0].input.MessageBody ?? '')));
+
+const profile = {
+  pk: 'PARTNER#contoso',
+  sk: 'PROFILE',
+  entity: 'profile',
+  partnerId: 'contoso',
+  keywords: [],
+  companySizes: [],
+  industries: [],
+  version: 3,
+  updatedAt: '2026-11-25T10:00:00.000Z',
+  locations: [
+    {
+      name: 'Milano',
+      country: 'IT',
+      contacts: [
+        { name: 'A', email: 'a@contoso.example' },
+        { name: 'B', email: 'B@contoso.example' },
+        { name: 'C', email: 'c@contoso.example' },
+      ],
+    },
+    { name: 'Roma', country: 'IT', contacts: [{ name: 'B again', email: 'b@contoso.example' }] },
+  ],
+};
+const contact = (address: string, status: 'pending' | 'confirmed', extra: object = {}) => ({
+  pk: 'PARTNER#contoso',
+  sk: `CONTACT#${address}`,
+  address,
+  status,
+  ...extra,
+});
 
 beforeEach(() => {
   ddb.reset();
-  ses.reset();
+  sqs.reset();
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'q-1' });
+  ddb.on(BatchGetCommand).resolves({ Responses: { leads: [] } });
 });
 
 describe('notifier', () => {
-  it('emails a declined customer once, even when the record arrives twice', async () => {
-    markers();
-    ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
-    const result = await notifier({ Records: [declineRecord(), declineRecord()] }, context);
+  it('queues the declined customer one complete message, escaped, keyed on the lead and kind', async () => {
+    const result = await notifier({ Records: [declineRecord()] }, context);
     expect(result.batchItemFailures).toEqual([]);
-    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
-    const input = ses.commandCalls(SendEmailCommand)[0]!.args[0].input;
-    expect(input.Destination?.ToAddresses).toEqual(['ana@fabrikam.example']);
-    expect(input.ConfigurationSetName).toBe('referrals');
-    expect(input.FromEmailAddress).toBe('Partner Referrals <no-reply@referrals.example>');
-    const subject = input.Content?.Simple?.Subject?.Data ?? '';
-    expect(subject).not.toMatch(/[\r\n]/);
-    const html = input.Content?.Simple?.Body?.Html?.Data ?? '';
-    expect(html).not.toContain('<script>');
-    expect(html).not.toContain('<b>Ana</b>');
-    expect(html).toContain('&lt;script&gt;');
-    expect(input.Content?.Simple?.Body?.Text?.Data).toContain(lead.id);
-  });
-
-  it('fails a batch it cannot deliver at all, releasing the reservation so the retry can send', async () => {
-    const reserved = markers();
-    ses.on(SendEmailCommand).rejects(new Error('SES is down'));
-    await expect(notifier({ Records: [declineRecord()] }, context)).rejects.toThrow(FullBatchFailureError);
-    expect(reserved.size).toBe(0);
-  });
-
-  it('SES throttling that outlasts the SDK retries goes back to the stream, and the redelivery sends once', async () => {
-    markers();
-    ses
-      .on(SendEmailCommand)
-      .rejectsOnce(new TooManyRequestsException({ message: 'slow down', $metadata: {} }))
-      .resolves({ MessageId: 'm-2' });
-    const other = streamRecord({ eventName: 'INSERT', newItem: toItem(lead), sequenceNumber: '8' });
-    const first = await notifier({ Records: [declineRecord(), other] }, context);
-    expect(first.batchItemFailures).toEqual([{ itemIdentifier: '7' }]);
-    const retry = await notifier({ Records: [declineRecord()] }, context);
-    expect(retry.batchItemFailures).toEqual([]);
-    const customers = ses
-      .commandCalls(SendEmailCommand)
-      .filter((c) => c.args[0].input.Destination?.ToAddresses?.[0] === 'ana@fabrikam.example');
-    expect(customers).toHaveLength(2); // the throttled attempt, then the one that went out
-  });
-
-  it('builds its SES client with SDK retries for throttling', async () => {
-    const { sesClient } = await import('../../functions/shared/mail-runtime.js');
-    expect(await sesClient.config.maxAttempts()).toBeGreaterThanOrEqual(5);
-  });
-
-  it('a poison record fails alone; the rest of the batch is delivered', async () => {
-    markers();
-    ses.on(SendEmailCommand).resolves({ MessageId: 'm-3' });
-    // A declined lead whose image has no customer: nobody to write to, whatever the retries.
-    const poison = streamRecord({
-      eventName: 'MODIFY',
-      oldItem: toItem(lead),
-      newItem: { ...toItem(declined), id: '01JD0000000000000000000009', customer: null },
-      sequenceNumber: '9',
+    const [message] = queued();
+    expect(message).toMatchObject({
+      key: { type: 'lead', leadId: lead.id, kind: 'lead-declined' },
+      to: ['ana@fabrikam.example'],
+      tags: { notification: 'lead-declined' },
     });
-    const result = await notifier({ Records: [poison, declineRecord()] }, context);
-    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '9' }]);
-    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
+    // Nothing a sender or customer wrote reaches the subject.
+    expect(message!.subject).toBe(`Your request ${lead.id}: please choose another partner`);
+    expect(message!.html).not.toContain('<script>');
+    expect(message!.html).not.toContain('<b>Ana</b>');
+    expect(message!.html).toContain('&lt;script&gt;');
+    expect(message!.text).toContain(lead.id);
+    expect(sqs).toHaveReceivedCommandWith(SendMessageCommand, {
+      QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/emails',
+    });
   });
 
-  it('alerts every profile contact of a new lead, and sends nothing for a partner without a profile', async () => {
-    markers();
-    ses.on(SendEmailCommand).resolves({ MessageId: 'm-4' });
-    const profile = {
-      locations: [
-        {
-          name: 'Milano',
-          country: 'IT',
-          contacts: [
-            { name: 'A', email: 'a@contoso.example' },
-            { name: 'B', email: 'B@contoso.example' },
-          ],
-        },
-        { name: 'Roma', country: 'IT', contacts: [{ name: 'B again', email: 'b@contoso.example' }] },
-      ],
-    };
+  it('alerts only the confirmed, unsuppressed contacts of the profile, once each', async () => {
     ddb.on(GetCommand, { Key: { pk: 'PARTNER#contoso', sk: 'PROFILE' } }).resolves({ Item: profile });
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        contact('a@contoso.example', 'confirmed'),
+        contact('b@contoso.example', 'confirmed'),
+        contact('c@contoso.example', 'pending', { requestId: 'r1' }),
+      ],
+    });
+    ddb.on(BatchGetCommand).resolves({ Responses: { leads: [{ pk: 'SUPPRESSED#a@contoso.example' }] } });
     await notifier({ Records: [streamRecord({ eventName: 'INSERT', newItem: toItem(lead) })] }, context);
-    const input = ses.commandCalls(SendEmailCommand)[0]!.args[0].input;
-    expect(input.Destination?.ToAddresses).toEqual(['a@contoso.example', 'b@contoso.example']);
-    expect(input.Content?.Simple?.Subject?.Data).toMatch(/^Urgent: contact requested/);
+    const [message] = queued();
+    expect(message!.to).toEqual(['b@contoso.example']);
+    expect(message!.subject).toBe(`Urgent: New lead ${lead.id} for contoso (contact requested)`);
+  });
 
-    ddb.on(GetCommand, { Key: { pk: 'PARTNER#contoso', sk: 'PROFILE' } }).resolves({});
-    const other = received({ partnerId: 'contoso' });
-    other.id = '01JD0000000000000000000001';
-    await notifier({ Records: [streamRecord({ eventName: 'INSERT', newItem: toItem(other) })] }, context);
-    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
+  it('queues nothing for a new lead nobody confirmed, and settles a reminder nobody may receive', async () => {
+    ddb.on(GetCommand).resolves({ Item: profile });
+    ddb.on(QueryCommand).resolves({ Items: [contact('a@contoso.example', 'pending', { requestId: 'r1' })] });
+    ddb.on(PutCommand).resolves({});
+    await notifier({ Records: [streamRecord({ eventName: 'INSERT', newItem: toItem(lead) })] }, context);
+    expect(sqs).not.toHaveReceivedCommand(SendMessageCommand);
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+
+    const reminded = { ...lead, remindedAt: '2026-12-07T10:00:00.000Z' };
+    await notifier(
+      { Records: [streamRecord({ eventName: 'MODIFY', oldItem: toItem(lead), newItem: toItem(reminded) })] },
+      context,
+    );
+    expect(sqs).not.toHaveReceivedCommand(SendMessageCommand);
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({
+        pk: `LEAD#${lead.id}`,
+        sk: 'NOTIFIED#lead-reminder',
+        state: 'no-recipients',
+      }),
+    });
   });
 
   it('tells the sender of an expiry at its registered address', async () => {
-    markers();
-    ses.on(SendEmailCommand).resolves({ MessageId: 'm-5' });
     ddb.on(GetCommand, { Key: { pk: 'SENDER#microsoft-marketing', sk: 'SENDER' } }).resolves({
       Item: {
         id: 'microsoft-marketing',
@@ -180,9 +164,61 @@ describe('notifier', () => {
       { Records: [streamRecord({ eventName: 'MODIFY', oldItem: toItem(lead), newItem: toItem(expired) })] },
       context,
     );
-    const input = ses.commandCalls(SendEmailCommand)[0]!.args[0].input;
-    expect(input.Destination?.ToAddresses).toEqual(['referrals@microsoft.example']);
-    expect(input.Content?.Simple?.Subject?.Data).toContain(lead.id);
+    expect(queued()[0]).toMatchObject({
+      key: { kind: 'lead-expired' },
+      to: ['referrals@microsoft.example'],
+      subject: `Lead ${lead.id} expired: contoso did not answer`,
+    });
+  });
+
+  it('a record that cannot be queued fails alone and is retried by the stream; the rest go out', async () => {
+    sqs.on(SendMessageCommand).rejectsOnce(new Error('SQS unavailable')).resolves({ MessageId: 'q-2' });
+    const result = await notifier({ Records: [declineRecord('7'), declineRecord('8')] }, context);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '7' }]);
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 2);
+  });
+
+  it('sends a saved profile’s new addresses one confirmation link each, and none on a redelivery', async () => {
+    const saved = { ...profile, locations: [profile.locations[0]!] };
+    ddb.on(QueryCommand).resolves({ Items: [contact('a@contoso.example', 'confirmed')] });
+    ddb.on(TransactWriteCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({});
+    const record = streamRecord({ eventName: 'MODIFY', oldItem: profile, newItem: saved });
+    await notifier({ Records: [record] }, context);
+
+    const messages = queued();
+    expect(messages.map((m) => m.to[0]).sort()).toEqual(['b@contoso.example', 'c@contoso.example']);
+    for (const message of messages) {
+      expect(message.key).toMatchObject({ type: 'confirmation', partnerId: 'contoso' });
+      expect(message.subject).toBe('Confirm your address for lead alerts from contoso');
+      expect(message.text).toMatch(
+        /https:\/\/api\.example\/v1\/contacts\/confirm\?token=[A-Za-z0-9_-]{43}\n/,
+      );
+    }
+    // The token is stored hashed: no written item holds the one in the link.
+    const token = /token=([A-Za-z0-9_-]{43})/.exec(messages[0]!.text)![1]!;
+    const writes = JSON.stringify(ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input));
+    expect(writes).not.toContain(token);
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 2); // each request marked queued
+
+    // Redelivered after both were queued: nothing new goes out.
+    sqs.resetHistory();
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        contact('a@contoso.example', 'confirmed'),
+        contact('b@contoso.example', 'pending', { requestId: 'x', queuedAt: new Date().toISOString() }),
+        contact('c@contoso.example', 'pending', { requestId: 'y', queuedAt: new Date().toISOString() }),
+      ],
+    });
+    await notifier({ Records: [record] }, context);
+    expect(sqs).not.toHaveReceivedCommand(SendMessageCommand);
+  });
+
+  it('leaves a confirmation to whoever started it first (a concurrent redelivery)', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    ddb.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'x', $metadata: {} }));
+    await notifier({ Records: [streamRecord({ eventName: 'INSERT', newItem: profile })] }, context);
+    expect(sqs).not.toHaveReceivedCommand(SendMessageCommand);
   });
 });
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { toItem } from '../../functions/adapters/dynamodb/lead-items.js';
-import { renderEmail } from '../../functions/adapters/ses/templates.js';
+import { indexes } from '../../functions/adapters/dynamodb/table-definition.js';
+import { renderConfirmation, renderEmail } from '../../functions/adapters/ses/templates.js';
 import { notificationFor } from '../../functions/domain/notifications.js';
 import { consumerFilters, matches } from '../../functions/stream/filters.js';
 import { commands, received, run } from '../support/leads.js';
@@ -19,6 +20,12 @@ const timer = {
 const links = {
   choosePartnerUrl: 'https://find.example/',
   partnerConsoleUrl: 'https://console.example/leads',
+};
+
+/** A lead item without its dueForReminder keys, as clearReminder leaves it. */
+const withoutReminderIndex = (item: Record<string, unknown>) => {
+  const { [indexes.dueForReminder.partitionKey]: _pk, [indexes.dueForReminder.sortKey]: _sk, ...rest } = item;
+  return rest;
 };
 
 const consumersOf = (record: ReturnType<typeof streamRecord>) =>
@@ -63,6 +70,38 @@ describe('stream filters', () => {
       ['notifier'],
     ],
     [
+      'a reminder asked for again (a new remindedAt, still on the reminder index)',
+      streamRecord({
+        eventName: 'MODIFY',
+        oldItem: toItem({ ...lead, remindedAt: '2026-12-07T10:00:00.000Z' }),
+        newItem: toItem({ ...lead, remindedAt: '2026-12-07T16:00:00.000Z' }),
+      }),
+      ['notifier'],
+    ],
+    [
+      'a settled reminder taken off the reminder index (bookkeeping, same version)',
+      streamRecord({
+        eventName: 'MODIFY',
+        oldItem: toItem({ ...lead, remindedAt: '2026-12-07T10:00:00.000Z' }),
+        newItem: withoutReminderIndex(toItem({ ...lead, remindedAt: '2026-12-07T10:00:00.000Z' })),
+      }),
+      [],
+    ],
+    [
+      'a saved profile',
+      streamRecord({
+        eventName: 'MODIFY',
+        oldItem: { pk: 'PARTNER#contoso', sk: 'PROFILE', entity: 'profile' },
+        newItem: { pk: 'PARTNER#contoso', sk: 'PROFILE', entity: 'profile' },
+      }),
+      ['notifier'],
+    ],
+    [
+      'a contact, a token or an email marker',
+      streamRecord({ eventName: 'INSERT', newItem: { pk: 'PARTNER#contoso', sk: 'CONTACT#a@b.example' } }),
+      [],
+    ],
+    [
       'an accept',
       streamRecord({ eventName: 'MODIFY', oldItem: toItem(lead), newItem: toItem(accepted) }),
       [],
@@ -93,7 +132,12 @@ describe('what a lead change announces', () => {
     expect(notificationFor(lead, run(lead, commands.expire, later))?.kind).toBe('lead-expired');
     const reminded = { ...lead, remindedAt: '2026-12-07T10:00:00.000Z' };
     expect(notificationFor(lead, reminded)?.kind).toBe('lead-reminder');
+    // Asked for again until its email is settled; the marker sends it once.
+    expect(notificationFor(reminded, { ...reminded, remindedAt: '2026-12-07T16:00:00.000Z' })?.kind).toBe(
+      'lead-reminder',
+    );
     expect(notificationFor(reminded, { ...reminded, favoritedBy: ['u'] })).toBeUndefined();
+    expect(notificationFor(reminded, run(reminded, commands.accept))).toBeUndefined();
     expect(notificationFor(lead, accepted)).toBeUndefined();
     expect(notificationFor(accepted, run(accepted, commands.lost))).toBeUndefined();
     expect(notificationFor(lead, undefined)).toBeUndefined();
@@ -113,6 +157,36 @@ describe('email templates', () => {
       expect(`${email.subject}${email.text}`).toMatch(/Move our ERP to Azure/);
       expect(email.text).toMatch(kind === 'lead-expired' ? /another partner/ : /https:\/\//);
     }
+  });
+
+  it('keeps what senders and customers wrote out of every subject', () => {
+    for (const kind of kinds) {
+      const subject = renderEmail(kind, lead, links).subject;
+      expect(subject).toContain(lead.id);
+      expect(subject).not.toContain('Fabrikam');
+      expect(subject).not.toContain('ERP');
+    }
+  });
+
+  it('asks a new contact to confirm, with the link in both bodies and nothing else promised', () => {
+    const email = renderConfirmation({
+      partnerId: 'contoso',
+      link: 'http://localhost:3000/v1/contacts/confirm?token=abc&x=<y>',
+      expiresAt: '2026-12-02T10:00:00.000Z',
+    });
+    expect(email.subject).toBe('Confirm your address for lead alerts from contoso');
+    expect(email.text).toContain('http://localhost:3000/v1/contacts/confirm?token=abc&x=<y>');
+    // Escaped in HTML; the browser decodes the attribute back to the very link.
+    expect(email.html).not.toContain('<y>');
+    const href = /href="([^"]+)"/.exec(email.html)?.[1] ?? '';
+    const decoded = href
+      .replace(/&#x2F;/g, '/')
+      .replace(/&#x3D;/g, '=')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
+    expect(decoded).toBe('http://localhost:3000/v1/contacts/confirm?token=abc&x=<y>');
+    expect(email.text).toMatch(/receives nothing else/);
   });
 
   it('escapes every value in HTML and never lets a line break into the subject', () => {

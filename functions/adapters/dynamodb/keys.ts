@@ -18,6 +18,10 @@
  * | sender link | CLIENT#<oauthClientId>      | SENDER              |                                                    |
  * | profile     | PARTNER#<partnerId>         | PROFILE             |                                                    |
  * | email sent  | LEAD#<leadId>               | NOTIFIED#<kind>     | (exactly-once marker per lead and event)           |
+ * | contact     | PARTNER#<partnerId>         | CONTACT#<address>   | (confirmation status of one alert address)         |
+ * | confirm sent| CONFIRMATION-REQUEST#<id>   | NOTIFIED            | (exactly-once marker of a confirmation email)      |
+ * | token       | CONFIRMATION#<sha256(token)>| CONFIRMATION        | TTL expiresAt = token expiry                       |
+ * | suppressed  | SUPPRESSED#<address>        | SUPPRESSED          | (hard bounce or complaint, platform-wide)          |
  *
  * Access patterns:
  * - get a lead (partner, sender, any action): GetItem / conditional UpdateItem on LEAD#<id>, LEAD.
@@ -31,8 +35,12 @@
  * - a sender's sent leads, newest first: Query bySender SENT#<s>#0..7, merged. Eight shards keep a
  *   sender that sends millions of leads a year off a single partition.
  * - overdue received leads (reconciler): Query dueForExpiry DEADLINE#0..3 with sk < <now>.
- * - reminders due (reconciler): Query dueForReminder REMIND#0..3 with sk < <now>.
+ * - reminders due, or due a re-check (reconciler): Query dueForReminder REMIND#0..3 with sk < <now>;
+ *   a reminded lead's sk moves to <recheckAt>#<id> until its email is settled.
  * - sender by OAuth client id (every sender call): GetItem CLIENT#<clientId>, SENDER.
+ * - the status of a partner's alert addresses: Query PARTNER#<p> with sk begins_with CONTACT#.
+ * - confirm a contact: GetItem CONFIRMATION#<sha256(token)>, then one transaction on it and the contact.
+ * - is an address suppressed: BatchGet SUPPRESSED#<address>.
  */
 import { createHash } from 'node:crypto';
 import type { Stage, Tab } from '../../domain/lead.js';
@@ -55,6 +63,24 @@ export const timerKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'TIMER#
 export const notifiedKey = (leadId: string, kind: string) => ({
   pk: `LEAD#${leadId}`,
   sk: `NOTIFIED#${kind}`,
+});
+export const confirmationNotifiedKey = (requestId: string) => ({
+  pk: `CONFIRMATION-REQUEST#${requestId}`,
+  sk: 'NOTIFIED',
+});
+/** Addresses are keyed lower-cased: mail systems treat the domain, and in practice the local part, without case. */
+export const contactKey = (partnerId: string, address: string) => ({
+  pk: `PARTNER#${partnerId}`,
+  sk: `${CONTACT_PREFIX}${address.toLowerCase()}`,
+});
+export const CONTACT_PREFIX = 'CONTACT#';
+export const confirmationTokenKey = (tokenHash: string) => ({
+  pk: `CONFIRMATION#${tokenHash}`,
+  sk: 'CONFIRMATION',
+});
+export const suppressionKey = (address: string) => ({
+  pk: `SUPPRESSED#${address.toLowerCase()}`,
+  sk: 'SUPPRESSED',
 });
 export const favoriteKey = (leadId: string, userSub: string) => ({
   pk: `LEAD#${leadId}`,
@@ -97,7 +123,6 @@ export function leadIndexKeys(lead: {
   senderId: string;
   respondBy: string;
   remindAt?: string | null;
-  remindedAt?: string;
 }): Record<string, string> {
   const received = lead.stage === 'received';
   const deadlineShard = shardOf(lead.id, DEADLINE_SHARDS);
@@ -106,7 +131,7 @@ export function leadIndexKeys(lead: {
     ...indexKeys('byPartner', partnerAllPk(lead.partnerId), lead.id),
     ...indexKeys('bySender', sentPk(lead.senderId, shardOf(lead.id, SENT_SHARDS)), lead.id),
     ...(received ? indexKeys('dueForExpiry', deadlinePk(deadlineShard), `${lead.respondBy}#${lead.id}`) : {}),
-    ...(received && lead.remindAt && !lead.remindedAt
+    ...(received && lead.remindAt
       ? indexKeys('dueForReminder', reminderPk(deadlineShard), `${lead.remindAt}#${lead.id}`)
       : {}),
   };

@@ -6,6 +6,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Lead, Sender } from '../../domain/lead.js';
 import type { Change } from '../../domain/lifecycle.js';
 import type { Due, IdempotentRequest, LeadStore, Page, PartnerListQuery } from '../../domain/ports.js';
+import { DynamoDeliveryMarkers } from './delivery-markers.js';
 import { LeadQueries } from './lead-queries.js';
 import { LeadWrites } from './lead-writes.js';
 import { SenderDirectory } from './sender-directory.js';
@@ -14,8 +15,10 @@ export class LeadRepository implements LeadStore {
   private readonly queries: LeadQueries;
   private readonly writes: LeadWrites;
   readonly senders: SenderDirectory;
+  private readonly markers: DynamoDeliveryMarkers;
 
   constructor(db: DynamoDBDocumentClient, tableName: string) {
+    this.markers = new DynamoDeliveryMarkers(db, tableName);
     this.queries = new LeadQueries(db, tableName);
     this.writes = new LeadWrites(db, tableName, (leadId) => this.queries.get(leadId, true));
     this.senders = new SenderDirectory(db, tableName);
@@ -49,11 +52,19 @@ export class LeadRepository implements LeadStore {
     return this.senders.byClient(clientId);
   }
 
-  due(kind: 'expiry' | 'reminder', now: Date, limit: number): Promise<Due[]> {
-    return this.queries.due(kind, now, limit);
+  due(kind: 'expiry' | 'reminder', before: Date, limit: number): Promise<Due[]> {
+    return this.queries.due(kind, before, limit);
   }
 
-  markReminded(leadId: string, partnerId: string, now: Date): Promise<boolean> {
-    return this.writes.markReminded(leadId, partnerId, now);
+  markReminded(leadId: string, partnerId: string, now: Date, recheckAt: Date): Promise<boolean> {
+    return this.writes.markReminded(leadId, partnerId, now, recheckAt);
+  }
+
+  reminderSettled(leadId: string): Promise<boolean> {
+    return this.markers.settled({ type: 'lead', leadId, kind: 'lead-reminder' });
+  }
+
+  clearReminder(leadId: string): Promise<void> {
+    return this.writes.clearReminder(leadId);
   }
 }

@@ -189,22 +189,25 @@ export class LeadWrites {
   }
 
   /**
-   * Marks a received lead's reminder as due, once: the change itself is the event the notifier
-   * emails from. False when the lead was answered, has expired, or was already reminded.
+   * Asks for a received lead's reminder: the new `remindedAt` is the event the notifier emails from,
+   * and the lead stays on the reminder index, due again at `recheckAt`, until the reminder is
+   * settled. Bookkeeping, not a change of the lead: the version stays. False when the lead was
+   * answered or has expired (the transition took it off the index).
    */
-  async markReminded(leadId: string, partnerId: string, now: Date): Promise<boolean> {
+  async markReminded(leadId: string, partnerId: string, now: Date, recheckAt: Date): Promise<boolean> {
     const reminder = indexes.dueForReminder;
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: leadKey(leadId),
-          UpdateExpression: 'SET remindedAt = :now REMOVE #rpk, #rsk',
+          UpdateExpression: 'SET remindedAt = :now, #rsk = :recheck',
           ConditionExpression:
-            'partnerId = :partner AND stage = :received AND respondBy > :now AND attribute_not_exists(remindedAt)',
+            'partnerId = :partner AND stage = :received AND respondBy > :now AND attribute_exists(#rpk)',
           ExpressionAttributeNames: { '#rpk': reminder.partitionKey, '#rsk': reminder.sortKey },
           ExpressionAttributeValues: {
             ':now': now.toISOString(),
+            ':recheck': `${recheckAt.toISOString()}#${leadId}`,
             ':partner': partnerId,
             ':received': 'received',
           },
@@ -214,6 +217,24 @@ export class LeadWrites {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
+    }
+  }
+
+  /** Takes a lead off the reminder index once its reminder is settled (a no-op if it already left). */
+  async clearReminder(leadId: string): Promise<void> {
+    const reminder = indexes.dueForReminder;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: leadKey(leadId),
+          UpdateExpression: 'REMOVE #rpk, #rsk',
+          ConditionExpression: 'attribute_exists(#rpk)',
+          ExpressionAttributeNames: { '#rpk': reminder.partitionKey, '#rsk': reminder.sortKey },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 

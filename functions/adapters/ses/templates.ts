@@ -1,17 +1,16 @@
 /**
- * The four emails (SPEC §6), as Mustache templates: HTML bodies escape every value, text bodies
- * keep them as typed, subjects are one line. Every email names the lead (id, customer company,
- * need) and says what the reader can do next.
+ * The emails (SPEC §6), as Mustache templates: HTML bodies escape every value, text bodies keep
+ * them as typed, subjects are one line and carry no text a sender or customer wrote (only lead
+ * ids, partner ids and dates), so nobody can make the platform's subject line say something.
+ * Every lead email names the lead (id, customer company, need) and says what the reader can do next.
  */
 import Mustache from 'mustache';
+import type { ConfirmationEmailView } from '../../domain/confirmation-service.js';
 import type { Lead } from '../../domain/lead.js';
+import type { EmailContent } from '../../domain/notification-service.js';
 import type { NotificationKind } from '../../domain/notifications.js';
 
-export interface EmailContent {
-  subject: string;
-  text: string;
-  html: string;
-}
+export type { EmailContent };
 
 export interface TemplateLinks {
   /** Where a declined customer picks another partner (CHOOSE_PARTNER_URL). */
@@ -39,7 +38,8 @@ Need: {{need}}`,
 
 const templates: Record<NotificationKind, Template> = {
   'lead-received': {
-    subject: '{{#urgent}}Urgent: contact requested - {{/urgent}}New lead from {{company}}: {{need}}',
+    subject:
+      '{{#urgent}}Urgent: {{/urgent}}New lead {{id}} for {{partnerId}}{{#urgent}} (contact requested){{/urgent}}',
     text: `A new lead has arrived for {{partnerId}}.
 {{#urgent}}
 The customer asked to be contacted directly: reach out now.
@@ -58,7 +58,7 @@ ${leadFacts.html}
 <p><a href="{{leadUrl}}">Open the lead</a></p>`,
   },
   'lead-reminder': {
-    subject: 'Reminder: the lead from {{company}} expires {{respondBy}}',
+    subject: 'Reminder: lead {{id}} for {{partnerId}} expires {{respondBy}}',
     text: `This lead for {{partnerId}} is still unanswered.
 
 ${leadFacts.text}
@@ -72,7 +72,7 @@ ${leadFacts.html}
 <p><a href="{{leadUrl}}">Open the lead</a></p>`,
   },
   'lead-declined': {
-    subject: 'Your request "{{need}}": please choose another partner',
+    subject: 'Your request {{id}}: please choose another partner',
     text: `Hello {{contactName}},
 
 The partner you contacted about "{{need}}" cannot take on your request.
@@ -127,5 +127,28 @@ export function renderEmail(kind: NotificationKind, lead: Lead, links: TemplateL
     subject: oneLine(Mustache.render(template.subject, view, {}, { escape: asIs })).slice(0, 200),
     text: Mustache.render(template.text, view, {}, { escape: asIs }),
     html: `<!doctype html><html><body>${Mustache.render(template.html, view)}</body></html>`,
+  };
+}
+
+const confirmation: Template = {
+  subject: 'Confirm your address for lead alerts from {{partnerId}}',
+  text: `The partner {{partnerId}} added this address to receive new-lead alerts and reminders from Partner Referrals.
+
+Confirm it by opening this link (valid until {{expiresAt}}):
+{{link}}
+
+Until it is confirmed, this address receives nothing else from us. If you did not expect this email, ignore it.
+`,
+  html: `<p>The partner <strong>{{partnerId}}</strong> added this address to receive new-lead alerts and reminders from Partner Referrals.</p>
+<p><a href="{{link}}">Confirm this address</a> (the link works until {{expiresAt}}).</p>
+<p>Until it is confirmed, this address receives nothing else from us. If you did not expect this email, ignore it.</p>`,
+};
+
+/** The email that asks a new profile contact to confirm its address. */
+export function renderConfirmation(view: ConfirmationEmailView): EmailContent {
+  return {
+    subject: oneLine(Mustache.render(confirmation.subject, view, {}, { escape: asIs })),
+    text: Mustache.render(confirmation.text, view, {}, { escape: asIs }),
+    html: `<!doctype html><html><body>${Mustache.render(confirmation.html, view)}</body></html>`,
   };
 }

@@ -1,0 +1,52 @@
+/**
+ * An email as it waits in the durable queue (SPEC §6 "Durable delivery"): everything needed to
+ * send it and to send it once, nothing that points back into the table's stream (whose records
+ * vanish after 24 hours). The notifier writes these; the email sender reads them.
+ */
+import * as z from 'zod';
+import { leadIdSchema, slugSchema } from './lead.js';
+
+export const leadNotificationKinds = [
+  'lead-received',
+  'lead-declined',
+  'lead-expired',
+  'lead-reminder',
+] as const;
+
+/** What the exactly-once marker of an email is keyed on: a lead event, or one confirmation request. */
+export const emailKeySchema = /* @__PURE__ */ z.discriminatedUnion('type', [
+  z.object({ type: z.literal('lead'), leadId: leadIdSchema, kind: z.enum(leadNotificationKinds) }),
+  z.object({
+    type: z.literal('confirmation'),
+    partnerId: slugSchema,
+    /** The confirmation request (one per token), not the address. */
+    requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  }),
+]);
+export type EmailKey = z.infer<typeof emailKeySchema>;
+
+export const emailMessageSchema = /* @__PURE__ */ z.object({
+  version: z.literal(1),
+  key: emailKeySchema,
+  /** At most 50: SES takes no more in one message. */
+  to: z.array(z.email()).min(1).max(50),
+  subject: z.string().min(1).max(200),
+  text: z.string(),
+  html: z.string(),
+  /** SES message tags (name -> value), e.g. the notification kind. */
+  tags: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,256}$/), z.string().regex(/^[A-Za-z0-9_.-]{1,256}$/)),
+  queuedAt: z.iso.datetime(),
+});
+export type EmailMessage = z.infer<typeof emailMessageSchema>;
+
+/** The message's identity for logs: keys only, never an address or a body (they hold personal data). */
+export function describeKey(key: EmailKey): Record<string, string> {
+  return key.type === 'lead'
+    ? { email: key.kind, leadId: key.leadId }
+    : { email: 'contact-confirmation', partnerId: key.partnerId, requestId: key.requestId };
+}
+
+/** The durable queue emails wait in until they are sent. */
+export interface EmailQueue {
+  enqueue(message: EmailMessage): Promise<void>;
+}

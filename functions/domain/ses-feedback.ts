@@ -1,0 +1,53 @@
+/**
+ * What SES tells about sent mail (SPEC §6): bounce and complaint events, as the configuration
+ * set's EventBridge destination delivers them. A hard bounce or a complaint suppresses the address;
+ * soft bounces do not (the mailbox may be full today and fine tomorrow).
+ */
+import * as z from 'zod';
+import type { Suppression } from './contacts.js';
+
+const recipients = z.array(z.object({ emailAddress: z.string().min(3) }));
+
+const detailSchema = z.object({
+  eventType: z.string(),
+  bounce: z
+    .object({ bounceType: z.string(), bouncedRecipients: recipients, timestamp: z.string().optional() })
+    .optional(),
+  complaint: z.object({ complainedRecipients: recipients, timestamp: z.string().optional() }).optional(),
+  mail: z.object({ timestamp: z.string().optional(), messageId: z.string().optional() }).optional(),
+});
+
+/** An SES event as EventBridge delivers it (source `aws.ses`). */
+export const sesEventSchema = /* @__PURE__ */ z.object({
+  source: z.literal('aws.ses'),
+  'detail-type': z.string(),
+  time: z.string().optional(),
+  detail: detailSchema,
+});
+export type SesEvent = z.infer<typeof sesEventSchema>;
+
+export interface SuppressionOf extends Suppression {
+  address: string;
+}
+
+/** The addresses an event suppresses, with why and when; none for soft bounces and other events. */
+export function suppressionsOf(event: SesEvent, now: Date): SuppressionOf[] {
+  const { detail } = event;
+  const at = (timestamp: string | undefined) =>
+    timestamp && !Number.isNaN(Date.parse(timestamp)) ? new Date(timestamp).toISOString() : now.toISOString();
+  if (detail.eventType === 'Bounce' && detail.bounce?.bounceType === 'Permanent') {
+    return detail.bounce.bouncedRecipients.map((r) => ({
+      address: r.emailAddress,
+      reason: 'bounce',
+      at: at(detail.bounce?.timestamp ?? event.time),
+    }));
+  }
+  if (detail.eventType === 'Complaint' && detail.complaint) {
+    return detail.complaint.complainedRecipients.map((r) => ({
+      address: r.emailAddress,
+      reason: 'complaint',
+      at: at(detail.complaint?.timestamp ?? event.time),
+    }));
+  }
+  return [];
+}

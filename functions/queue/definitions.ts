@@ -1,0 +1,78 @@
+/**
+ * The durable queues, defined once: the CDK stack builds each SQS queue, its dead-letter queue and
+ * its event-source mapping from these, and the local runtime builds its local queues from the very
+ * same numbers (an infra test proves they match), as the table definition does for the table.
+ */
+import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
+import type { BackoffPolicy } from '../domain/backoff.js';
+import { durationMs } from '../domain/duration.js';
+
+export interface QueueDefinition {
+  /** Names the queue locally and its constructs in CDK. */
+  name: string;
+  /** What waits in it, for the alarm texts. */
+  holds: string;
+  /** How long a received message stays hidden while its consumer works: six times the consumer's timeout, as AWS advises. */
+  visibilityTimeoutSeconds: number;
+  /** The consumer function's timeout. */
+  consumerTimeoutSeconds: number;
+  /** Messages per consumer invocation. */
+  batchSize: number;
+  /** Kept this long; longer than the whole retry schedule. */
+  retentionDays: number;
+  /** The dead-letter queue keeps what failed every retry this long (SQS counts from the first enqueue). */
+  deadLetterRetentionDays: number;
+  /** How failures are retried; `maxReceives` is the redrive policy's maxReceiveCount. */
+  backoff: BackoffPolicy;
+  /** The environment variables that may shorten the backoff (local runs and tests only). */
+  backoffEnv: { base: string; cap: string };
+  /** The oldest message may wait this long before the age alarm fires. */
+  maxAgeSeconds: number;
+}
+
+export const queueDefinitions = {
+  /**
+   * Emails waiting to be sent. 30 s doubling to a 30 min cap, 100 receives: a message is retried
+   * for at least 23.5 hours (about 35 on average) before it lands in the dead-letter queue.
+   */
+  emails: {
+    name: 'emails',
+    holds: 'emails waiting to be sent through SES',
+    visibilityTimeoutSeconds: 180,
+    consumerTimeoutSeconds: 30,
+    batchSize: 10,
+    retentionDays: 4,
+    deadLetterRetentionDays: 14,
+    backoff: { baseSeconds: 30, capSeconds: 30 * 60, maxReceives: 100 },
+    backoffEnv: { base: 'EMAIL_RETRY_BASE', cap: 'EMAIL_RETRY_CAP' },
+    maxAgeSeconds: 60 * 60,
+  },
+  /** SES bounce and complaint events (from EventBridge) waiting to suppress their addresses. */
+  sesEvents: {
+    name: 'ses-events',
+    holds: 'SES bounce and complaint events waiting to be recorded',
+    visibilityTimeoutSeconds: 60,
+    consumerTimeoutSeconds: 10,
+    batchSize: 10,
+    retentionDays: 4,
+    deadLetterRetentionDays: 14,
+    backoff: { baseSeconds: 10, capSeconds: 10 * 60, maxReceives: 50 },
+    backoffEnv: { base: 'SES_EVENTS_RETRY_BASE', cap: 'SES_EVENTS_RETRY_CAP' },
+    maxAgeSeconds: 60 * 60,
+  },
+} as const satisfies Record<string, QueueDefinition>;
+
+export type QueueName = keyof typeof queueDefinitions;
+
+/** The queue's backoff, with base and cap shortened by the environment where it says so (local runs). */
+export function backoffOf(definition: QueueDefinition): BackoffPolicy {
+  const seconds = (key: string, fallback: number) => {
+    const value = getStringFromEnv({ key, defaultValue: '' });
+    return value ? durationMs(value) / 1000 : fallback;
+  };
+  return {
+    ...definition.backoff,
+    baseSeconds: seconds(definition.backoffEnv.base, definition.backoff.baseSeconds),
+    capSeconds: seconds(definition.backoffEnv.cap, definition.backoff.capSeconds),
+  };
+}

@@ -1,0 +1,16 @@
+/** Contact confirmation settings, read once at cold start. */
+import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
+import type { ConfirmationRules } from '../domain/contacts.js';
+import { durationMs } from '../domain/duration.js';
+
+export const confirmationRules: ConfirmationRules = {
+  tokenTtlMs: durationMs(getStringFromEnv({ key: 'CONFIRMATION_TTL', defaultValue: 'P7D' })),
+  resendAfterMs: durationMs(getStringFromEnv({ key: 'CONFIRMATION_RESEND_AFTER', defaultValue: 'P1D' })),
+};
+
+/** The public API's base URL: confirmation links point at its confirm route (locally, the local API). */
+const publicApiUrl = () =>
+  getStringFromEnv({ key: 'PUBLIC_API_URL', errorMessage: 'PUBLIC_API_URL is not set' }).replace(/\/$/, '');
+
+export const confirmLink = (token: string) =>
+  `${publicApiUrl()}/v1/contacts/confirm?token=${encodeURIComponent(token)}`;

@@ -1,0 +1,94 @@
+/**
+ * The local SES (aws-ses-v2-local) behind a small proxy that can fail on purpose: an outage
+ * (`down`: the connection is dropped, as if SES were stopped; `throttle`: 429
+ * TooManyRequestsException) for every SendEmail, or only for those whose recipients contain a
+ * given text, so a test can fail its own emails without touching anyone else's. Controlled over
+ * HTTP on the same port (local only): `GET|PUT|DELETE /_local/outage` (see `npm run ses`).
+ */
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+
+export interface Outage {
+  mode: 'down' | 'throttle';
+  /** Only SendEmail calls whose destination contains this (case-insensitive); absent: all. */
+  match?: string;
+  /** SendEmail calls refused so far. */
+  refused: number;
+}
+
+const readBody = async (request: IncomingMessage) => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+};
+
+export async function startSesProxy(options: {
+  port: number;
+  upstreamPort: number;
+}): Promise<{ close(): Promise<void> }> {
+  const outages: Outage[] = [];
+
+  const server: Server = createServer(async (request, response) => {
+    const body = await readBody(request);
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === '/_local/outage') {
+      if (request.method === 'PUT') {
+        const input = body.length > 0 ? (JSON.parse(body.toString('utf8')) as Partial<Outage>) : {};
+        outages.push({
+          mode: input.mode === 'throttle' ? 'throttle' : 'down',
+          ...(input.match ? { match: input.match.toLowerCase() } : {}),
+          refused: 0,
+        });
+      }
+      if (request.method === 'DELETE') outages.splice(0);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ outages }));
+      return;
+    }
+    if (request.method === 'POST' && path === '/v2/email/outbound-emails' && outages.length > 0) {
+      const destination = body.toString('utf8').toLowerCase();
+      const outage = outages.find((o) => o.match === undefined || destination.includes(o.match));
+      if (outage) {
+        outage.refused += 1;
+        if (outage.mode === 'down') {
+          request.socket.destroy();
+          return;
+        }
+        response.writeHead(429, {
+          'content-type': 'application/json',
+          'x-amzn-errortype': 'TooManyRequestsException',
+        });
+        response.end(JSON.stringify({ message: 'Maximum sending rate exceeded.' }));
+        return;
+      }
+    }
+    const upstream = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: options.upstreamPort,
+        method: request.method,
+        path: request.url,
+        headers: request.headers,
+      },
+      (reply) => {
+        response.writeHead(reply.statusCode ?? 502, reply.headers);
+        reply.pipe(response);
+      },
+    );
+    upstream.on('error', () => {
+      response.writeHead(502);
+      response.end();
+    });
+    upstream.end(body);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  return {
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,281 @@
+/**
+ * The pieces of durable delivery on their own: the backoff policy, the local queue's SQS
+ * semantics (visibility, receive counts, dead letters, redrive, a journal that survives a
+ * restart), exactly-once delivery under failures, and the reconciler's grace and reminder re-arm.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import {
+  type BackoffPolicy,
+  MAX_DELAY_SECONDS,
+  minimumRetrySpanSeconds,
+  retryDelaySeconds,
+} from '../../functions/domain/backoff.js';
+import { type DeliveryMarkers, EmailDelivery, type Mailer } from '../../functions/domain/email-delivery.js';
+import type { EmailKey, EmailMessage } from '../../functions/domain/email-message.js';
+import { LeadArchivedError } from '../../functions/domain/errors.js';
+import { LeadService } from '../../functions/domain/lead-service.js';
+import type { Due, LeadStore } from '../../functions/domain/ports.js';
+import { LocalQueue } from '../../local/queue.js';
+import { windows } from '../support/leads.js';
+
+const policy: BackoffPolicy = { baseSeconds: 30, capSeconds: 1800, maxReceives: 100 };
+
+describe('backoff policy', () => {
+  it('doubles from the base, never passes the cap, and keeps at least half of each step (equal jitter)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 500 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (attempts, r) => {
+          const delay = retryDelaySeconds(policy, attempts, { random: () => r });
+          const step = Math.min(policy.capSeconds, policy.baseSeconds * 2 ** (attempts - 1));
+          expect(delay).toBeGreaterThanOrEqual(Math.floor(step / 2));
+          expect(delay).toBeLessThanOrEqual(step);
+          expect(delay).toBeLessThanOrEqual(MAX_DELAY_SECONDS);
+        },
+      ),
+    );
+    expect([1, 2, 3, 4].map((a) => retryDelaySeconds(policy, a, { random: () => 1 }))).toEqual([
+      30, 60, 120, 240,
+    ]);
+  });
+
+  it('spreads retries of messages that failed together', () => {
+    const delays = new Set(Array.from({ length: 50 }, () => retryDelaySeconds(policy, 6)));
+    expect(delays.size).toBeGreaterThan(10);
+  });
+
+  it('retries a permanent failure at once, and caps what SQS cannot take', () => {
+    expect(retryDelaySeconds(policy, 7, { permanent: true })).toBe(0);
+    expect(retryDelaySeconds({ ...policy, capSeconds: 10 ** 9 }, 60, { random: () => 1 })).toBe(
+      MAX_DELAY_SECONDS,
+    );
+  });
+
+  it('says how long an outage the policy outlasts', () => {
+    // 15 + 30 + 60 + 120 + 240 + 480 + 93 x 900 (each step's minimum, half the capped doubling).
+    expect(minimumRetrySpanSeconds(policy)).toBe(15 + 30 + 60 + 120 + 240 + 480 + 93 * 900);
+  });
+});
+
+describe('local queue', () => {
+  let clock = 0;
+  const now = () => clock;
+  const queues = () => {
+    const dlq = new LocalQueue('q-dead-letters', {
+      visibilityTimeoutSeconds: 30,
+      retentionSeconds: 14 * 86_400,
+      now,
+    });
+    const q = new LocalQueue('q', {
+      visibilityTimeoutSeconds: 60,
+      retentionSeconds: 4 * 86_400,
+      deadLetter: { queue: dlq, maxReceiveCount: 3 },
+      now,
+    });
+    return { q, dlq, byName: (name: string) => ({ q, 'q-dead-letters': dlq })[name] };
+  };
+  beforeEach(() => {
+    clock = 1_000_000;
+  });
+
+  it('hides a received message for its visibility timeout, or the delay its consumer sets', () => {
+    const { q } = queues();
+    q.send('a');
+    const [first] = q.receive(10);
+    expect(first).toMatchObject({ body: 'a', receiveCount: 1 });
+    expect(q.receive(10)).toEqual([]);
+    clock += 60_000;
+    const [again] = q.receive(10);
+    expect(again?.receiveCount).toBe(2);
+    q.changeVisibility(again!.receipt!, 5);
+    clock += 4_000;
+    expect(q.receive(10)).toEqual([]);
+    clock += 1_000;
+    expect(q.receive(10)).toHaveLength(1);
+  });
+
+  it('only the latest receipt deletes a message or changes its visibility', () => {
+    const { q } = queues();
+    q.send('a');
+    const [first] = q.receive(1, 0);
+    const [second] = q.receive(1);
+    q.delete(first!.receipt!);
+    expect(q.counts()).toMatchObject({ inFlight: 1 });
+    expect(() => q.changeVisibility(first!.receipt!, 0)).toThrow(/receipt/);
+    q.delete(second!.receipt!);
+    expect(q.counts()).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+  });
+
+  it('moves a message to the dead-letter queue on the receive after maxReceiveCount, whole, and redrives it back', () => {
+    const { q, dlq, byName } = queues();
+    q.send('{"whole":"message"}');
+    for (let i = 0; i < 3; i++) {
+      expect(q.receive(1, 0)).toHaveLength(1);
+    }
+    expect(q.receive(1, 0)).toEqual([]);
+    expect(dlq.peek()).toEqual([expect.objectContaining({ body: '{"whole":"message"}', source: 'q' })]);
+    expect(dlq.redrive(byName)).toBe(1);
+    expect(q.receive(1)).toEqual([expect.objectContaining({ body: '{"whole":"message"}', receiveCount: 1 })]);
+  });
+
+  it('keeps its messages across a restart through its journal; what was in flight comes back', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'queue-'));
+    try {
+      const journal = join(dir, 'q.jsonl');
+      const q = new LocalQueue('q', { visibilityTimeoutSeconds: 60, retentionSeconds: 86_400, journal, now });
+      q.send('kept');
+      q.send('deleted');
+      q.send('in flight');
+      const received = q.receive(3);
+      q.delete(received.find((m) => m.body === 'deleted')!.receipt!);
+      q.changeVisibility(received.find((m) => m.body === 'kept')!.receipt!, 0);
+      const restarted = new LocalQueue('q', {
+        visibilityTimeoutSeconds: 60,
+        retentionSeconds: 86_400,
+        journal,
+        now,
+      });
+      expect(restarted.receive(10).map((m) => m.body)).toEqual(['kept']);
+      clock += 60_000;
+      // The one received after the restart and never deleted is due again too.
+      expect(
+        restarted
+          .receive(10)
+          .map((m) => m.body)
+          .sort(),
+      ).toEqual(['in flight', 'kept']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('drops messages past their retention', () => {
+    const { q } = queues();
+    q.send('old');
+    clock += 4 * 86_400_000;
+    expect(q.receive(10)).toEqual([]);
+    expect(q.peek()).toEqual([]);
+  });
+});
+
+describe('exactly-once delivery', () => {
+  const message: EmailMessage = {
+    version: 1,
+    key: { type: 'lead', leadId: '01JD0000000000000000000000', kind: 'lead-expired' },
+    to: ['s@example.com'],
+    subject: 's',
+    text: 't',
+    html: 'h',
+    tags: {},
+    queuedAt: '2026-11-25T10:00:00.000Z',
+  };
+  const memoryMarkers = () => {
+    const state = new Map<string, string>();
+    const id = (key: EmailKey) => JSON.stringify(key);
+    const markers: DeliveryMarkers & { state: Map<string, string> } = {
+      state,
+      async reserve(key) {
+        const current = state.get(id(key));
+        if (current === 'sending' || current === 'sent') return false;
+        state.set(id(key), 'sending');
+        return true;
+      },
+      async confirm(key) {
+        state.set(id(key), 'sent');
+      },
+      async release(key) {
+        state.set(id(key), 'released');
+      },
+    };
+    return markers;
+  };
+
+  it('sends once whatever order attempts, failures and duplicates come in', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), async (outcomes) => {
+        const markers = memoryMarkers();
+        let sent = 0;
+        let attempt = 0;
+        const mailer: Mailer = {
+          async send() {
+            if (!outcomes[attempt++ % outcomes.length]) throw new Error('SES down');
+            sent += 1;
+            return `ses-${sent}`;
+          },
+        };
+        const delivery = new EmailDelivery(markers, mailer, () => new Date());
+        const results: string[] = [];
+        for (let i = 0; i < outcomes.length + 3; i++) {
+          results.push(await delivery.deliver(message).catch(() => 'failed'));
+        }
+        const everSucceeded = outcomes.some(Boolean);
+        expect(sent).toBe(everSucceeded ? 1 : 0);
+        if (everSucceeded) expect(results.filter((r) => r === 'sent')).toHaveLength(1);
+      }),
+    );
+  });
+});
+
+describe('reconciler', () => {
+  const now = new Date('2026-12-09T12:00:00.000Z');
+  const store = (settled: boolean) => {
+    const calls: string[] = [];
+    const due: Due = {
+      leadId: '01JD0000000000000000000000',
+      partnerId: 'contoso',
+      respondBy: '2026-12-09T10:00:00.000Z',
+    };
+    const fake: Partial<LeadStore> = {
+      async due(kind, before) {
+        calls.push(`due ${kind} before ${before.toISOString()}`);
+        return [due];
+      },
+      async apply() {
+        calls.push('expire');
+        throw new LeadArchivedError();
+      },
+      async reminderSettled() {
+        return settled;
+      },
+      async clearReminder(leadId) {
+        calls.push(`clear ${leadId}`);
+      },
+      async markReminded(leadId, _partner, at, recheckAt) {
+        calls.push(`remind ${leadId} at ${at.toISOString()} recheck ${recheckAt.toISOString()}`);
+        return true;
+      },
+    };
+    return {
+      calls,
+      service: new LeadService(
+        fake as LeadStore,
+        windows,
+        () => now,
+        () => 'x',
+      ),
+    };
+  };
+
+  it('leaves leads younger than the grace to TTL, and asks for an unsettled reminder again later', async () => {
+    const { calls, service } = store(false);
+    await service.reconcile(10, { graceMs: 15 * 60_000, reminderRetryMs: 6 * 3_600_000 });
+    expect(calls).toEqual(
+      expect.arrayContaining([
+        'due expiry before 2026-12-09T11:45:00.000Z',
+        'due reminder before 2026-12-09T12:00:00.000Z',
+        'remind 01JD0000000000000000000000 at 2026-12-09T12:00:00.000Z recheck 2026-12-09T18:00:00.000Z',
+      ]),
+    );
+  });
+
+  it('takes a settled reminder off the index instead of asking again', async () => {
+    const { calls, service } = store(true);
+    await service.reconcile(10, { graceMs: 0, reminderRetryMs: 1000 });
+    expect(calls).toContain('clear 01JD0000000000000000000000');
+    expect(calls.some((c) => c.startsWith('remind'))).toBe(false);
+  });
+});

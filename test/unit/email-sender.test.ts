@@ -1,0 +1,198 @@
+/**
+ * The email sender and the SES events consumer against mocked SQS, SES and DynamoDB: each queued
+ * email goes out once however often it is received, a failed send is hidden for its backoff delay
+ * and reported as a batch item failure with its reservation given back, a message no retry can fix
+ * is sent round at once (to the dead-letter queue), and bounces and complaints suppress addresses.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BadRequestException, SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import type { EmailMessage } from '../../functions/domain/email-message.js';
+import { queueDefinitions } from '../../functions/queue/definitions.js';
+import { sesEvent } from '../../local/ses.js';
+
+Object.assign(process.env, {
+  TABLE_NAME: 'leads',
+  AWS_REGION: 'eu-west-1',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  MAIL_FROM: 'Partner Referrals <no-reply@referrals.example>',
+  SES_CONFIGURATION_SET: 'referrals',
+  EMAIL_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/emails',
+  SES_EVENTS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/ses-events',
+});
+const ddb = mockClient(DynamoDBDocumentClient);
+const ses = mockClient(SESv2Client);
+const sqs = mockClient(SQSClient);
+const { handler: sender } = await import('../../functions/email-sender/handler.js');
+const { handler: sesEvents } = await import('../../functions/ses-events/handler.js');
+const context = { awsRequestId: 'r', functionName: 'email-sender' } as Context;
+
+const message: EmailMessage = {
+  version: 1,
+  key: { type: 'lead', leadId: '01JD0000000000000000000000', kind: 'lead-declined' },
+  to: ['ana@fabrikam.example'],
+  subject: 'Your request 01JD0000000000000000000000: please choose another partner',
+  text: 'Hello',
+  html: '<p>Hello</p>',
+  tags: { notification: 'lead-declined' },
+  queuedAt: '2026-11-25T10:00:00.000Z',
+};
+
+let n = 0;
+const record = (body: unknown, receiveCount = 1): SQSRecord => {
+  n += 1;
+  return {
+    messageId: `m-${n}`,
+    receiptHandle: `receipt-${n}`,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    attributes: {
+      ApproximateReceiveCount: String(receiveCount),
+      SentTimestamp: '0',
+      SenderId: 'x',
+      ApproximateFirstReceiveTimestamp: '0',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:eu-west-1:1:emails',
+    awsRegion: 'eu-west-1',
+  };
+};
+
+/** An in-memory marker table with the reserve/confirm/release conditions of the real one. */
+function markers() {
+  const state = new Map<string, string>();
+  ddb.on(PutCommand).callsFake((input: { Item: { pk: string; sk: string; state: string } }) => {
+    const key = `${input.Item.pk}|${input.Item.sk}`;
+    const current = state.get(key);
+    if (current !== undefined && current !== 'released') {
+      throw new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
+    }
+    state.set(key, input.Item.state);
+    return {};
+  });
+  ddb
+    .on(UpdateCommand)
+    .callsFake(
+      (input: { Key: { pk: string; sk: string }; ExpressionAttributeValues: Record<string, unknown> }) => {
+        const key = `${input.Key.pk}|${input.Key.sk}`;
+        if (input.ExpressionAttributeValues[':sent']) state.set(key, 'sent');
+        else if (input.ExpressionAttributeValues[':released']) state.set(key, 'released');
+        else state.set(key, 'suppressed');
+        return {};
+      },
+    );
+  return state;
+}
+
+const delays = () =>
+  sqs.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input.VisibilityTimeout);
+
+beforeEach(() => {
+  ddb.reset();
+  ses.reset();
+  sqs.reset();
+  sqs.on(ChangeMessageVisibilityCommand).resolves({});
+});
+
+describe('email sender', () => {
+  it('sends a queued email once, with its tags and the configuration set, even when received twice', async () => {
+    const state = markers();
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+    const result = await sender({ Records: [record(message), record(message)] }, context);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
+    expect(ses).toHaveReceivedCommandWith(SendEmailCommand, {
+      FromEmailAddress: 'Partner Referrals <no-reply@referrals.example>',
+      Destination: { ToAddresses: ['ana@fabrikam.example'] },
+      ConfigurationSetName: 'referrals',
+      EmailTags: [{ Name: 'notification', Value: 'lead-declined' }],
+    });
+    expect([...state.values()]).toEqual(['sent']);
+  });
+
+  it('an SES outage hides the message for its backoff delay, gives the reservation back, and the retry sends once', async () => {
+    const state = markers();
+    ses.on(SendEmailCommand).rejects(new Error('SES is down'));
+    const first = await sender({ Records: [record(message, 3)] }, context);
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: `m-${n}` }]);
+    // Third receive: base 30 s doubled twice is 120 s, with equal jitter between 60 and 120.
+    const [delay] = delays();
+    expect(delay).toBeGreaterThanOrEqual(60);
+    expect(delay).toBeLessThanOrEqual(120);
+    expect(sqs).toHaveReceivedCommandWith(ChangeMessageVisibilityCommand, {
+      QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/emails',
+      ReceiptHandle: `receipt-${n}`,
+    });
+    expect([...state.values()]).toEqual(['released']);
+
+    const failedAttempts = ses.commandCalls(SendEmailCommand).length;
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-2' });
+    // SES is back: the retry and a duplicate of the message (the stream record was queued twice).
+    const retry = await sender({ Records: [record(message, 4), record(message, 1)] }, context);
+    expect(retry.batchItemFailures).toEqual([]);
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, failedAttempts + 1);
+    expect([...state.values()]).toEqual(['sent']);
+    // Once sent, nothing sends it again.
+    await sender({ Records: [record(message, 5)] }, context);
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, failedAttempts + 1);
+  });
+
+  it('never waits longer than the cap, and the last receive goes to the dead-letter queue', async () => {
+    markers();
+    ses.on(SendEmailCommand).rejects(new Error('down'));
+    await sender({ Records: [record(message, 40)] }, context);
+    expect(delays()[0]).toBeLessThanOrEqual(queueDefinitions.emails.backoff.capSeconds);
+    expect(delays()[0]).toBeGreaterThanOrEqual(queueDefinitions.emails.backoff.capSeconds / 2);
+  });
+
+  it('sends a malformed message or one SES refuses as malformed round at once, towards the dead-letter queue', async () => {
+    markers();
+    const result = await sender({ Records: [record('not json'), record({ ...message, to: [] })] }, context);
+    expect(result.batchItemFailures).toHaveLength(2);
+    expect(delays()).toEqual([0, 0]);
+    expect(ses).not.toHaveReceivedCommand(SendEmailCommand);
+
+    ses.on(SendEmailCommand).rejects(new BadRequestException({ message: 'bad', $metadata: {} }));
+    sqs.resetHistory();
+    await sender({ Records: [record(message)] }, context);
+    expect(delays()).toEqual([0]);
+  });
+});
+
+describe('SES events', () => {
+  it('suppresses a hard-bounced address and a complaining one, lower-cased', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    const result = await sesEvents(
+      {
+        Records: [
+          record(sesEvent('bounce', 'Desk@Contoso.example')),
+          record(sesEvent('complaint', 'boss@contoso.example')),
+        ],
+      },
+      context,
+    );
+    expect(result.batchItemFailures).toEqual([]);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'SUPPRESSED#desk@contoso.example', sk: 'SUPPRESSED' },
+      ExpressionAttributeValues: expect.objectContaining({ ':reason': 'bounce' }),
+    });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'SUPPRESSED#boss@contoso.example', sk: 'SUPPRESSED' },
+      ExpressionAttributeValues: expect.objectContaining({ ':reason': 'complaint' }),
+    });
+  });
+
+  it('ignores soft bounces, and sends an unreadable event round at once', async () => {
+    const soft = sesEvent('bounce', 'full@contoso.example');
+    soft.detail.bounce!.bounceType = 'Transient';
+    const result = await sesEvents({ Records: [record(soft), record({ hello: 'world' })] }, context);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: `m-${n}` }]);
+    expect(delays()).toEqual([0]);
+  });
+});
