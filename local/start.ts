@@ -18,7 +18,7 @@ import { consumerFilters } from '../functions/stream/filters.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startLocalApi } from './http-server.js';
 import { LOCAL_PARTNER_CLIENT, localSigner } from './jwt.js';
-import { assertPortFree, freePort } from './ports.js';
+import { assertPortFree } from './ports.js';
 import { startQueuePoller } from './queue-poller.js';
 import { localSenders } from './senders.js';
 import { startSesProxy } from './ses-proxy.js';
@@ -119,9 +119,11 @@ process.on('uncaughtException', (error) => {
 
 try {
   // The local SES listens on a private port behind a proxy that can simulate an outage (npm run ses).
-  const sesUpstream = await freePort();
-  const ses = await sesLocal({ host: '127.0.0.1', port: sesUpstream });
+  // Port 0: the OS picks a free one at bind time, so nothing can take it between a probe and the bind.
+  const ses = await sesLocal({ host: '127.0.0.1', port: 0 });
   stops.push(() => new Promise((resolve) => ses.close(() => resolve())));
+  const address = ses.address();
+  const sesUpstream = typeof address === 'object' && address ? address.port : 0;
   const sesProxy = await startSesProxy({ port: sesPort, upstreamPort: sesUpstream });
   stops.push(() => sesProxy.close());
 

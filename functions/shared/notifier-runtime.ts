@@ -32,13 +32,15 @@ export const queue = new SqsEmailQueue(
   sqsClient,
   getStringFromEnv({ key: 'EMAIL_QUEUE_URL', errorMessage: 'EMAIL_QUEUE_URL is not set' }),
 );
-// A new bounce is heeded within a minute; an expiry burst from one sender looks its address up once.
-export const contacts = new ContactStore(documentClient, tableName, 60_000);
+export const contacts = new ContactStore(documentClient, tableName);
+// For recipients, suppressions are kept a minute: an expiry burst from one sender looks its address
+// up once, and a new bounce is heeded within the minute (SES's own suppression list covers that gap).
+const recipientContacts = new ContactStore(documentClient, tableName, 60_000);
 export const markers = new DynamoDeliveryMarkers(documentClient, tableName);
 const profiles = new ProfileRepository(documentClient, tableName);
 
 export const notifications = new NotificationService(
-  new DynamoRecipientDirectory(documentClient, tableName, profiles, contacts),
+  new DynamoRecipientDirectory(documentClient, tableName, profiles, recipientContacts),
   (kind, lead) => renderEmail(kind, lead, links),
   () => new Date(),
 );

@@ -5,6 +5,7 @@
  */
 import {
   call,
+  confirmAddresses,
   emails,
   get,
   leadBody,
@@ -138,6 +139,7 @@ describe('alerts and reminders to the profile contacts', () => {
       },
     });
     expect(saved.status).toBe(200);
+    await confirmAddresses(urls.shortSes, [desk, sales]);
 
     const answered = await post<PartnerLead>('/v1/leads', leadBody(partnerId, { contactRequested: false }), {
       token: await sender(),

@@ -20,12 +20,14 @@ import { join } from 'node:path';
 const root = process.cwd();
 /** Per jest process, so that two runs at once never read or end each other's runtimes. */
 const envFile = join(root, '.local', `integration-env.${process.pid}.json`);
-const STARTUP_MS = 40_000;
+// Three runtimes (three JVMs) start at once on a shared two-core machine: give them room.
+const STARTUP_MS = 90_000;
 
 interface Started {
   name: string;
   url: string;
   sesUrl: string;
+  sqsUrl: string;
   pid: number;
   dog: number | undefined;
   child: ChildProcess;
@@ -36,10 +38,12 @@ export interface IntegrationEnv {
   main: string;
   short: string;
   ttl: string;
-  /** The local SES of each runtime (sent mail as JSON at /store). */
+  /** The local SES of each runtime (sent mail as JSON at /store, outages at /_local/outage). */
   mainSes: string;
   shortSes: string;
   ttlSes: string;
+  /** The main runtime's local SQS endpoint (its queues are <endpoint>/000000000000/<name>). */
+  mainSqs: string;
   pids: number[];
   /** The watchdog of each runtime (see `watchdog`). */
   watchdogs: number[];
@@ -84,7 +88,12 @@ function killGroup(pid: number, signal: NodeJS.Signals) {
 }
 
 async function startRuntime(name: string, windows: Record<string, string>): Promise<Started> {
-  const [port, dynamoPort, sesPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, dynamoPort, sesPort, sqsPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   const child = spawn(process.execPath, [tsx, 'local/start.ts'], {
     cwd: root,
@@ -96,6 +105,7 @@ async function startRuntime(name: string, windows: Record<string, string>): Prom
       PORT: String(port),
       DYNAMODB_PORT: String(dynamoPort),
       SES_PORT: String(sesPort),
+      SQS_PORT: String(sqsPort),
       LOCAL_IN_MEMORY: '1',
       LOCAL_QUIET: '1',
       TABLE_NAME: `partner-referrals-it-${name}`,
@@ -136,6 +146,7 @@ async function startRuntime(name: string, windows: Record<string, string>): Prom
     name,
     url,
     sesUrl: `http://127.0.0.1:${sesPort}`,
+    sqsUrl: `http://127.0.0.1:${sqsPort}`,
     pid: child.pid!,
     dog,
     child,
@@ -148,7 +159,8 @@ async function startWithRetry(name: string, windows: Record<string, string>): Pr
   try {
     return await startRuntime(name, windows);
   } catch (error) {
-    if (!/port \d+ is busy/.test((error as Error).message)) throw error;
+    // A port can be taken between the probe and the bind (by another runtime, or as a client socket's port).
+    if (!/port \d+ is busy|EADDRINUSE/.test((error as Error).message)) throw error;
     return startRuntime(name, windows);
   }
 }
@@ -168,7 +180,8 @@ export default async function globalSetup() {
   mkdirSync(join(root, '.local'), { recursive: true });
   ensureSigningKey();
   const results = await Promise.allSettled([
-    startWithRetry('main', {}),
+    // Failed emails retried within a second or two, so the SES-outage test is short.
+    startWithRetry('main', { EMAIL_RETRY_BASE: 'PT1S', EMAIL_RETRY_CAP: 'PT2S' }),
     // Reminders at 2 s, the reconciler every second: the reminder path and the reconciler's expiry.
     startWithRetry('short', {
       LEAD_RESPONSE_WINDOW: 'PT4S',
@@ -197,6 +210,7 @@ export default async function globalSetup() {
     mainSes: main.sesUrl,
     shortSes: short.sesUrl,
     ttlSes: ttl.sesUrl,
+    mainSqs: main.sqsUrl,
     pids: started.map((s) => s.pid),
     watchdogs: started.flatMap((s) => (s.dog === undefined ? [] : [s.dog])),
   };

@@ -19,6 +19,7 @@ interface Urls {
   mainSes: string;
   shortSes: string;
   ttlSes: string;
+  mainSqs: string;
 }
 
 function runtimeUrls(): Urls {
@@ -268,4 +269,34 @@ export function expectProblem(reply: Reply<unknown>, status: number, code?: stri
   expect(typeof body.title).toBe('string');
   expect(typeof body.code).toBe('string');
   if (code) expect(body.code).toBe(code);
+}
+
+/** The confirmation link emailed to `address` (waits for it), or undefined if none came. */
+export async function confirmationLink(sesBase: string, address: string, timeoutMs = 15_000) {
+  const [email] = await waitForEmails(
+    sesBase,
+    (e) => to(address)(e) && /^Confirm your address/.test(e.subject),
+    1,
+    timeoutMs,
+  );
+  return /(http:\/\/\S+\/v1\/contacts\/confirm\?token=[A-Za-z0-9_-]+)/.exec(email?.body.text ?? '')?.[1];
+}
+
+/** Confirms each address by opening the link it was emailed, as its owner would. */
+export async function confirmAddresses(sesBase: string, addresses: string[]) {
+  for (const address of addresses) {
+    const link = await confirmationLink(sesBase, address);
+    if (!link) throw new Error(`no confirmation email reached ${address}`);
+    const reply = await fetch(link);
+    if (reply.status !== 200) throw new Error(`confirming ${address} answered ${reply.status}`);
+  }
+}
+
+/** Simulates SES trouble on a runtime, for SendEmail calls whose recipients contain `match`. */
+export async function sesOutage(sesBase: string, action: 'start' | 'stop' | 'status', match?: string) {
+  const reply = await fetch(`${sesBase}/_local/outage`, {
+    method: { start: 'PUT', stop: 'DELETE', status: 'GET' }[action],
+    ...(action === 'start' ? { body: JSON.stringify({ mode: 'down', match }) } : {}),
+  });
+  return (await reply.json()) as { outages: Array<{ match?: string; refused: number }> };
 }

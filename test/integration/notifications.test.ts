@@ -6,6 +6,7 @@
 import {
   acceptBody,
   call,
+  confirmAddresses,
   type Email,
   emails,
   leadBody,
@@ -71,6 +72,7 @@ describe('notifications', () => {
       },
     });
     expect(profile.status).toBe(200);
+    await confirmAddresses(urls.mainSes, [alerts]);
 
     const customerEmail = `luca-${tag()}@fabrikam.example`;
     const lead = leadBody(partnerId, {

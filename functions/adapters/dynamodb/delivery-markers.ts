@@ -27,10 +27,13 @@ export class DynamoDeliveryMarkers implements DeliveryMarkers {
         new PutCommand({
           TableName: this.tableName,
           Item: { ...markerKey(key), entity: 'notification', state: 'sending', reservedAt: now.getTime() },
-          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :sending AND reservedAt < :stale)',
+          // Free, given back after a failed send, or left by a sender that died mid-send.
+          ConditionExpression:
+            'attribute_not_exists(pk) OR #state = :released OR (#state = :sending AND reservedAt < :stale)',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
             ':sending': 'sending',
+            ':released': 'released',
             ':stale': now.getTime() - STALE_RESERVATION_MS,
           },
         }),
