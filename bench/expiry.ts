@@ -1,6 +1,6 @@
 /**
  * Part 4 (issue 3): many leads expiring at once. A whole local runtime (`local/start.ts`: TTL
- * emulator, stream poller, archiver, notifier, reconciler, local SES) holds N received leads that
+ * emulator, stream poller, archiver, notifier, email queue and sender, reconciler, local SES) holds N received leads that
  * share one deadline; the clock starts when it passes and stops when every lead
  * is stored as archived/expired and its sender's email has reached SES. Next to it, a plain loop
  * of N UpdateItem calls on the same table: on the very lead items (each write maintains the same
@@ -31,10 +31,11 @@ export interface ExpiryResult {
 const TABLE = 'partner-referrals-local';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function startRuntime(
+export async function startRuntime(
   root: string,
-  ports: { api: number; dynamo: number; ses: number },
+  ports: { api: number; dynamo: number; ses: number; sqs: number },
   windowSeconds: number,
+  extraEnv: Record<string, string> = {},
 ) {
   const child = spawn(
     process.execPath,
@@ -51,11 +52,15 @@ async function startRuntime(
         PORT: String(ports.api),
         DYNAMODB_PORT: String(ports.dynamo),
         SES_PORT: String(ports.ses),
+        SQS_PORT: String(ports.sqs),
         LEAD_RESPONSE_WINDOW: `PT${windowSeconds}S`,
         REMINDER_BEFORE: 'P1D',
         RECONCILE_INTERVAL: process.env.BENCH_RECONCILE ?? 'PT2S',
+        // As deployed, the reconciler leaves deadlines younger than its grace to TTL (here: the emulator).
+        RECONCILE_GRACE: process.env.BENCH_RECONCILE_GRACE ?? 'PT60S',
         LOCAL_TTL_INTERVAL: process.env.BENCH_TTL ?? 'PT1S',
         POWERTOOLS_LOG_LEVEL: 'ERROR',
+        ...extraEnv,
       },
     },
   );
@@ -79,7 +84,7 @@ async function startRuntime(
   }
 }
 
-function stopRuntime(child: ChildProcess) {
+export function stopRuntime(child: ChildProcess) {
   return new Promise<void>((resolve) => {
     if (child.exitCode !== null || !child.pid) return resolve();
     child.once('exit', () => resolve());
@@ -99,7 +104,7 @@ function stopRuntime(child: ChildProcess) {
 }
 
 /** Runs `work` over `items` with at most `width` in flight. */
-async function pool<T>(items: T[], width: number, work: (item: T) => Promise<void>) {
+export async function pool<T>(items: T[], width: number, work: (item: T) => Promise<void>) {
   let next = 0;
   await Promise.all(
     Array.from({ length: width }, async () => {
@@ -113,9 +118,14 @@ export async function expiryBench(
   leads: number,
   log: (line: string) => void,
 ): Promise<ExpiryResult> {
-  const ports = { api: await freePort(), dynamo: await freePort(), ses: await freePort() };
+  const ports = {
+    api: await freePort(),
+    dynamo: await freePort(),
+    ses: await freePort(),
+    sqs: await freePort(),
+  };
   // Long enough to write every lead before the shared deadline.
-  const windowSeconds = Math.max(20, Math.ceil(leads / 80));
+  const windowSeconds = Math.max(30, Math.ceil(leads / 40));
   log(`expiry: starting a local runtime (window PT${windowSeconds}S)`);
   const child = await startRuntime(root, ports, windowSeconds);
   const endpoint = `http://127.0.0.1:${ports.dynamo}`;
