@@ -40,6 +40,7 @@ import {
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct, IConstruct } from 'constructs';
+import { EMAIL_MARKER_PREFIX } from '../functions/adapters/dynamodb/keys.js';
 import { durationMs } from '../functions/domain/duration.js';
 import { SENDER_SCOPE } from '../functions/http/auth.js';
 import { type Route, routeList } from '../functions/http/routes.js';
@@ -201,8 +202,15 @@ export class StatelessStack extends Stack {
       alarmTopic: this.alarmTopic,
     });
     this.emailSender.addEnvironment('EMAIL_QUEUE_URL', emails.queue.queueUrl);
-    // The exactly-once markers: reserve (PutItem), confirm and release (UpdateItem). No index, no delete.
-    this.grantItemActions(this.emailSender, props.table, ['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    // The exactly-once markers only (partition keys EMAIL#…): reserve (PutItem), give back (UpdateItem),
+    // confirm a batch (BatchWriteItem). It cannot read, change or delete a lead, a contact or anything else.
+    this.emailSender.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+        resources: [props.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${EMAIL_MARKER_PREFIX}*`] } },
+      }),
+    );
     // SES v2 authorises SendEmail against the sending identity AND the configuration set named in
     // the call, so both ARNs, and nothing else; Simple content needs no ses:SendRawEmail.
     this.emailSender.addToRolePolicy(

@@ -1,7 +1,9 @@
 /**
  * Sends a queued email exactly once per key: a conditional marker is reserved before sending and
  * confirmed after, so a message received twice (or queued twice from a stream record delivered
- * twice) sends once, and a failed send releases the reservation so a later attempt can send.
+ * twice) sends once, and a failed send gives the reservation back so a later attempt can send.
+ * Confirmations are returned rather than written, so a consumer can write a whole batch of them in
+ * one request.
  */
 import type { EmailKey, EmailMessage } from './email-message.js';
 
@@ -18,14 +20,30 @@ export class PermanentDeliveryError extends Error {
   }
 }
 
+/** Another attempt holds the reservation right now: try again later (it may yet fail and give it back). */
+export class DeliveryInProgressError extends Error {
+  override readonly name = 'DeliveryInProgressError';
+}
+
+export interface SentEmail {
+  key: EmailKey;
+  recipients: number;
+  messageId: string;
+  at: Date;
+}
+
 export interface DeliveryMarkers {
-  /** True when this call reserved the key; false when its email is sent or being sent. */
-  reserve(key: EmailKey, now: Date): Promise<boolean>;
-  confirm(key: EmailKey, detail: { recipients: number; messageId: string; at: Date }): Promise<void>;
+  /**
+   * Reserves the key: `reserved` for this call; `sent` when its email went out; `busy` while
+   * another attempt holds a fresh reservation (a stale one, left by a sender that died, is taken over).
+   */
+  reserve(key: EmailKey, now: Date): Promise<'reserved' | 'sent' | 'busy'>;
+  /** Records sent emails (one write for many). */
+  confirm(sent: SentEmail[]): Promise<void>;
   release(key: EmailKey): Promise<void>;
 }
 
-export type DeliveryOutcome = 'sent' | 'duplicate';
+export type DeliveryResult = { outcome: 'sent'; sent: SentEmail } | { outcome: 'duplicate' };
 
 export class EmailDelivery {
   constructor(
@@ -34,8 +52,11 @@ export class EmailDelivery {
     private readonly clock: () => Date,
   ) {}
 
-  async deliver(message: EmailMessage): Promise<DeliveryOutcome> {
-    if (!(await this.markers.reserve(message.key, this.clock()))) return 'duplicate';
+  /** Sends the email unless its key was sent; the caller confirms what was sent. */
+  async deliver(message: EmailMessage): Promise<DeliveryResult> {
+    const reservation = await this.markers.reserve(message.key, this.clock());
+    if (reservation === 'sent') return { outcome: 'duplicate' };
+    if (reservation === 'busy') throw new DeliveryInProgressError('another attempt is sending this email');
     let messageId: string;
     try {
       messageId = await this.mailer.send(message);
@@ -43,8 +64,9 @@ export class EmailDelivery {
       await this.markers.release(message.key).catch(() => undefined);
       throw error;
     }
-    // Sent: a failed confirmation must not release the reservation, or a retry would send again.
-    await this.markers.confirm(message.key, { recipients: message.to.length, messageId, at: this.clock() });
-    return 'sent';
+    return {
+      outcome: 'sent',
+      sent: { key: message.key, recipients: message.to.length, messageId, at: this.clock() },
+    };
   }
 }

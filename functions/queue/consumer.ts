@@ -11,7 +11,9 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { type BackoffPolicy, retryDelaySeconds } from '../domain/backoff.js';
 import { logger } from '../shared/logger.js';
 
-export interface QueueConsumerOptions {
+export interface QueueConsumerOptions<S> {
+  /** State shared by one batch's records (opened before them, closed after: e.g. one batched write). */
+  batch?: { open(): S; close(state: S): Promise<void> };
   sqs: SQSClient;
   queueUrl: string;
   backoff: BackoffPolicy;
@@ -24,11 +26,10 @@ export interface QueueConsumerOptions {
 const errorName = (error: unknown) => (error instanceof Error ? error.name : typeof error);
 
 /** A Lambda handler for an SQS event source that processes each record with `process`. */
-export function queueConsumer(
-  process: (record: SQSRecord) => Promise<void>,
-  options: QueueConsumerOptions,
+export function queueConsumer<S = undefined>(
+  process: (record: SQSRecord, batch: S) => Promise<void>,
+  options: QueueConsumerOptions<S>,
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
-  const processor = new BatchProcessor(EventType.SQS);
   const describe = (record: SQSRecord) => {
     try {
       return options.describe?.(record) ?? {};
@@ -37,9 +38,9 @@ export function queueConsumer(
     }
   };
 
-  const withBackoff = async (record: SQSRecord) => {
+  const withBackoff = async (record: SQSRecord, batch: S) => {
     try {
-      await process(record);
+      await process(record, batch);
     } catch (error) {
       const attempts = Number(record.attributes.ApproximateReceiveCount) || 1;
       const permanent = options.isPermanent?.(error) ?? false;
@@ -76,8 +77,23 @@ export function queueConsumer(
 
   return async (event, context) => {
     logger.addContext(context);
-    // An all-failed batch is still a partial response: each message keeps its own delay, and the
-    // function's error metric stays a signal of bugs rather than of an SES outage.
-    return processPartialResponse(event, withBackoff, processor, { context, throwOnFullBatchFailure: false });
+    // One processor per batch: it keeps the batch's state, and the local runtime runs batches side by side.
+    const processor = new BatchProcessor(EventType.SQS);
+    const batch = options.batch ? options.batch.open() : (undefined as S);
+    try {
+      // An all-failed batch is still a partial response: each message keeps its own delay, and the
+      // function's error metric stays a signal of bugs rather than of an SES outage.
+      return await processPartialResponse(
+        event,
+        (record: SQSRecord) => withBackoff(record, batch),
+        processor,
+        {
+          context,
+          throwOnFullBatchFailure: false,
+        },
+      );
+    } finally {
+      await options.batch?.close(batch);
+    }
   };
 }

@@ -648,8 +648,22 @@ describe('durable queues: emails and SES feedback', () => {
     ];
     const sorted = (actions: string[]) => [...new Set(actions)].sort();
     expect(sorted(functionOf(stateless.emailSender).actions)).toEqual(
-      sorted([...logs, ...consume, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'ses:SendEmail']),
+      sorted([
+        ...logs,
+        ...consume,
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:BatchWriteItem',
+        'ses:SendEmail',
+      ]),
     );
+    // …and only on the email markers' own partitions: never a lead, a contact or a suppression.
+    const markers = functionOf(stateless.emailSender).statements.find((s) =>
+      actionsOf(s).includes('dynamodb:BatchWriteItem'),
+    ) as Statement & { Condition?: unknown };
+    expect(markers.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['EMAIL#*'] },
+    });
     expect(sorted(functionOf(stateless.sesEvents).actions)).toEqual(
       sorted([...logs, ...consume, 'dynamodb:UpdateItem']),
     );

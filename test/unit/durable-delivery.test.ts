@@ -13,7 +13,12 @@ import {
   minimumRetrySpanSeconds,
   retryDelaySeconds,
 } from '../../functions/domain/backoff.js';
-import { type DeliveryMarkers, EmailDelivery, type Mailer } from '../../functions/domain/email-delivery.js';
+import {
+  DeliveryInProgressError,
+  type DeliveryMarkers,
+  EmailDelivery,
+  type Mailer,
+} from '../../functions/domain/email-delivery.js';
 import type { EmailKey, EmailMessage } from '../../functions/domain/email-message.js';
 import { LeadArchivedError } from '../../functions/domain/errors.js';
 import { LeadService } from '../../functions/domain/lead-service.js';
@@ -180,12 +185,13 @@ describe('exactly-once delivery', () => {
       state,
       async reserve(key) {
         const current = state.get(id(key));
-        if (current === 'sending' || current === 'sent') return false;
+        if (current === 'sent') return 'sent';
+        if (current === 'sending') return 'busy';
         state.set(id(key), 'sending');
-        return true;
+        return 'reserved';
       },
-      async confirm(key) {
-        state.set(id(key), 'sent');
+      async confirm(sent) {
+        for (const email of sent) state.set(id(email.key), 'sent');
       },
       async release(key) {
         state.set(id(key), 'released');
@@ -210,13 +216,38 @@ describe('exactly-once delivery', () => {
         const delivery = new EmailDelivery(markers, mailer, () => new Date());
         const results: string[] = [];
         for (let i = 0; i < outcomes.length + 3; i++) {
-          results.push(await delivery.deliver(message).catch(() => 'failed'));
+          const result = await delivery.deliver(message).catch(() => undefined);
+          if (result?.outcome === 'sent') await markers.confirm([result.sent]);
+          results.push(result?.outcome ?? 'failed');
         }
         const everSucceeded = outcomes.some(Boolean);
         expect(sent).toBe(everSucceeded ? 1 : 0);
         if (everSucceeded) expect(results.filter((r) => r === 'sent')).toHaveLength(1);
       }),
     );
+  });
+});
+
+describe('a reservation another attempt holds', () => {
+  it('is waited for, not taken as sent: the message is retried until that attempt sends or gives it back', async () => {
+    const markers: DeliveryMarkers = {
+      reserve: async () => 'busy',
+      confirm: async () => undefined,
+      release: async () => undefined,
+    };
+    const mailer: Mailer = { send: async () => 'never' };
+    await expect(
+      new EmailDelivery(markers, mailer, () => new Date()).deliver({
+        version: 1,
+        key: { type: 'lead', leadId: '01JD0000000000000000000000', kind: 'lead-expired' },
+        to: ['s@example.com'],
+        subject: 's',
+        text: 't',
+        html: 'h',
+        tags: {},
+        queuedAt: '2026-11-25T10:00:00.000Z',
+      }),
+    ).rejects.toThrow(DeliveryInProgressError);
   });
 });
 

@@ -7,7 +7,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BadRequestException, SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -70,11 +70,34 @@ function markers() {
     const key = `${input.Item.pk}|${input.Item.sk}`;
     const current = state.get(key);
     if (current !== undefined && current !== 'released') {
-      throw new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
+      // As DynamoDB answers with ReturnValuesOnConditionCheckFailure: the old item, in wire format.
+      throw new ConditionalCheckFailedException({
+        message: 'exists',
+        $metadata: {},
+        Item: { state: { S: current } },
+      });
     }
     state.set(key, input.Item.state);
     return {};
   });
+  ddb
+    .on(BatchWriteCommand)
+    .callsFake(
+      (input: {
+        RequestItems: Record<
+          string,
+          Array<{ PutRequest: { Item: { pk: string; sk: string; state: string } } }>
+        >;
+      }) => {
+        for (const request of input.RequestItems.leads ?? []) {
+          state.set(
+            `${request.PutRequest.Item.pk}|${request.PutRequest.Item.sk}`,
+            request.PutRequest.Item.state,
+          );
+        }
+        return {};
+      },
+    );
   ddb
     .on(UpdateCommand)
     .callsFake(
@@ -103,9 +126,13 @@ describe('email sender', () => {
   it('sends a queued email once, with its tags and the configuration set, even when received twice', async () => {
     const state = markers();
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
-    const result = await sender({ Records: [record(message), record(message)] }, context);
+    const result = await sender({ Records: [record(message)] }, context);
     expect(result.batchItemFailures).toEqual([]);
+    // Received again (SQS delivers at least once): sent already, so only deleted.
+    expect((await sender({ Records: [record(message)] }, context)).batchItemFailures).toEqual([]);
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
+    // Confirmed after the batch, in one write.
+    expect(ddb).toHaveReceivedCommandTimes(BatchWriteCommand, 1);
     expect(ses).toHaveReceivedCommandWith(SendEmailCommand, {
       FromEmailAddress: 'Partner Referrals <no-reply@referrals.example>',
       Destination: { ToAddresses: ['ana@fabrikam.example'] },
@@ -113,6 +140,22 @@ describe('email sender', () => {
       EmailTags: [{ Name: 'notification', Value: 'lead-declined' }],
     });
     expect([...state.values()]).toEqual(['sent']);
+  });
+
+  it('a copy received while another attempt holds the reservation waits (backoff), and is a duplicate once that one sent', async () => {
+    const state = markers();
+    let finish: (id: { MessageId: string }) => void = () => undefined;
+    ses.on(SendEmailCommand).callsFake(() => new Promise((resolve) => (finish = resolve)));
+    const first = sender({ Records: [record(message)] }, context);
+    await new Promise((r) => setTimeout(r, 50));
+    const copy = await sender({ Records: [record(message)] }, context);
+    expect(copy.batchItemFailures).toHaveLength(1);
+    expect(delays()).toHaveLength(1);
+    finish({ MessageId: 'ses-3' });
+    expect((await first).batchItemFailures).toEqual([]);
+    expect([...state.values()]).toEqual(['sent']);
+    expect((await sender({ Records: [record(message, 2)] }, context)).batchItemFailures).toEqual([]);
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
   });
 
   it('an SES outage hides the message for its backoff delay, gives the reservation back, and the retry sends once', async () => {
@@ -132,9 +175,10 @@ describe('email sender', () => {
 
     const failedAttempts = ses.commandCalls(SendEmailCommand).length;
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-2' });
-    // SES is back: the retry and a duplicate of the message (the stream record was queued twice).
-    const retry = await sender({ Records: [record(message, 4), record(message, 1)] }, context);
+    // SES is back: the retry sends; a copy of the message (the stream record was queued twice) does not.
+    const retry = await sender({ Records: [record(message, 4)] }, context);
     expect(retry.batchItemFailures).toEqual([]);
+    expect((await sender({ Records: [record(message, 1)] }, context)).batchItemFailures).toEqual([]);
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, failedAttempts + 1);
     expect([...state.values()]).toEqual(['sent']);
     // Once sent, nothing sends it again.

@@ -143,8 +143,8 @@ describe('notifier', () => {
     expect(sqs).not.toHaveReceivedCommand(SendMessageCommand);
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
       Item: expect.objectContaining({
-        pk: `LEAD#${lead.id}`,
-        sk: 'NOTIFIED#lead-reminder',
+        pk: `EMAIL#${lead.id}#lead-reminder`,
+        sk: 'EMAIL',
         state: 'no-recipients',
       }),
     });

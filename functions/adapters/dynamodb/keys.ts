@@ -17,9 +17,9 @@
  * | sender      | SENDER#<senderId>           | SENDER              |                                                    |
  * | sender link | CLIENT#<oauthClientId>      | SENDER              |                                                    |
  * | profile     | PARTNER#<partnerId>         | PROFILE             |                                                    |
- * | email sent  | LEAD#<leadId>               | NOTIFIED#<kind>     | (exactly-once marker per lead and event)           |
+ * | email sent  | EMAIL#<leadId>#<kind>       | EMAIL               | (exactly-once marker per lead and event)           |
  * | contact     | PARTNER#<partnerId>         | CONTACT#<address>   | (confirmation status of one alert address)         |
- * | confirm sent| CONFIRMATION-REQUEST#<id>   | NOTIFIED            | (exactly-once marker of a confirmation email)      |
+ * | confirm sent| EMAIL#confirmation#<id>     | EMAIL               | (exactly-once marker of a confirmation email)      |
  * | token       | CONFIRMATION#<sha256(token)>| CONFIRMATION        | TTL expiresAt = token expiry                       |
  * | suppressed  | SUPPRESSED#<address>        | SUPPRESSED          | (hard bounce or complaint, platform-wide)          |
  *
@@ -60,14 +60,9 @@ export const indexKeys = (index: IndexKey, pk: string, sk: string): Record<strin
 
 export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
 export const timerKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'TIMER#EXPIRY' });
-export const notifiedKey = (leadId: string, kind: string) => ({
-  pk: `LEAD#${leadId}`,
-  sk: `NOTIFIED#${kind}`,
-});
-export const confirmationNotifiedKey = (requestId: string) => ({
-  pk: `CONFIRMATION-REQUEST#${requestId}`,
-  sk: 'NOTIFIED',
-});
+/** Every exactly-once email marker lives in a partition of its own, under this prefix. */
+export const EMAIL_MARKER_PREFIX = 'EMAIL#';
+export const emailMarkerKey = (id: string) => ({ pk: `${EMAIL_MARKER_PREFIX}${id}`, sk: 'EMAIL' });
 /** Addresses are keyed lower-cased: mail systems treat the domain, and in practice the local part, without case. */
 export const contactKey = (partnerId: string, address: string) => ({
   pk: `PARTNER#${partnerId}`,
