@@ -13,6 +13,7 @@ import sesLocalModule from 'aws-ses-v2-local';
 import { LeadRepository } from '../functions/adapters/dynamodb/lead-repository.js';
 import { tableDefinition } from '../functions/adapters/dynamodb/table-definition.js';
 import { durationMs } from '../functions/domain/duration.js';
+import { defaults } from '../functions/shared/defaults.js';
 import { consumerFilters } from '../functions/stream/filters.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startLocalApi } from './http-server.js';
@@ -185,7 +186,7 @@ try {
   API            http://localhost:${port}   (health: /v1/health, OpenAPI: /openapi.json)
   DynamoDB Local ${dynamo.endpoint}   table ${tableName}${inMemory ? ' (in memory)' : ' (data in .local/dynamodb)'}
   SES inbox      http://localhost:${sesPort}/   (JSON: /store)
-  Windows        respond within ${env.LEAD_RESPONSE_WINDOW || 'P14D'}, contact-now for ${env.CONTACT_NOW_WINDOW || 'PT72H'}, reminder ${env.REMINDER_BEFORE || 'PT48H'} before
+  Windows        respond within ${env.LEAD_RESPONSE_WINDOW || defaults.LEAD_RESPONSE_WINDOW}, contact-now for ${env.CONTACT_NOW_WINDOW || defaults.CONTACT_NOW_WINDOW}, reminder ${env.REMINDER_BEFORE || defaults.REMINDER_BEFORE} before
   Expiry         TTL stream -> archiver; reconciler every ${env.RECONCILE_INTERVAL || 'PT5S'}
   Tokens         npm run --silent token -- --partner contoso --role referrals-admin
                  npm run --silent token -- --sender microsoft-marketing
