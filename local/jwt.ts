@@ -8,7 +8,6 @@ import { dirname, join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 
 export const LOCAL_ISSUER = 'https://partner-referrals.local/issuer';
-export const LOCAL_PARTNER_CLIENT = 'local-partner-app';
 const ALG = 'ES256';
 
 export const keyFile = (root = process.cwd()) => join(root, '.local', 'jwt-signing-key.json');
@@ -66,13 +65,4 @@ export async function localSigner(file = keyFile()): Promise<LocalSigner> {
       return payload;
     },
   };
-}
-
-/** Claims as API Gateway hands them to a Lambda: every value a string, arrays as "[a b]". */
-export function asGatewayClaims(payload: JWTPayload): Record<string, string> {
-  const claims: Record<string, string> = {};
-  for (const [key, value] of Object.entries(payload)) {
-    claims[key] = Array.isArray(value) ? `[${value.join(' ')}]` : String(value);
-  }
-  return claims;
 }

@@ -15,9 +15,10 @@ import { tableDefinition } from '../functions/adapters/dynamodb/table-definition
 import { durationMs } from '../functions/domain/duration.js';
 import { defaults } from '../functions/shared/defaults.js';
 import { consumerFilters } from '../functions/stream/filters.js';
+import { LOCAL_PARTNER_CLIENT } from './claims.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startLocalApi } from './http-server.js';
-import { LOCAL_PARTNER_CLIENT, localSigner } from './jwt.js';
+import { localSigner } from './jwt.js';
 import { assertPortFree } from './ports.js';
 import { localSenders } from './senders.js';
 import { startStreamPoller } from './stream-poller.js';

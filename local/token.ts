@@ -5,8 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { slugSchema } from '../functions/domain/lead.js';
-import { SENDER_SCOPE } from '../functions/http/auth.js';
-import { LOCAL_PARTNER_CLIENT, localSigner } from './jwt.js';
+import { partnerClaims, senderClaims } from './claims.js';
+import { localSigner } from './jwt.js';
 
 const usage = `usage: npm run --silent token -- --partner <id> --role <group> [--user <sub>] [--ttl <seconds>]
        npm run --silent token -- --sender <senderId> [--ttl <seconds>]`;
@@ -39,26 +39,12 @@ const signer = await localSigner();
 if (values.sender !== undefined) {
   if (values.partner !== undefined) fail('use either --sender or --partner');
   if (!slugSchema.safeParse(values.sender).success) fail('--sender must be a sender id (a-z, 0-9, -)');
-  const token = await signer.sign(
-    { sub: values.sender, client_id: values.sender, token_use: 'access', scope: SENDER_SCOPE },
-    ttl,
-  );
-  console.log(token);
+  console.log(await signer.sign(senderClaims(values.sender), ttl));
 } else if (values.partner !== undefined) {
   if (!slugSchema.safeParse(values.partner).success) fail('--partner must be a partner id (a-z, 0-9, -)');
   if (!values.role) fail('--role is required with --partner (mpn-partner-admin or referrals-admin)');
-  const token = await signer.sign(
-    {
-      sub: values.user ?? `${values.partner}-user`,
-      partner_id: values.partner,
-      'cognito:groups': [values.role],
-      client_id: LOCAL_PARTNER_CLIENT,
-      token_use: 'access',
-      scope: 'aws.cognito.signin.user.admin',
-    },
-    ttl,
-  );
-  console.log(token);
+  const options = { role: values.role, ...(values.user ? { user: values.user } : {}) };
+  console.log(await signer.sign(partnerClaims(values.partner, options), ttl));
 } else {
   fail('name a --partner or a --sender');
 }
