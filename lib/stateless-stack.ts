@@ -45,9 +45,6 @@ import { durationContext, minutesContext, pascalCase, stringContext } from './co
 
 const SERVICE_NAME = 'partner-referrals';
 
-/** Routes whose handlers seal and open list cursors, and so need the cursor key. */
-const CURSOR_ROUTES: ReadonlySet<string> = new Set(['list-leads', 'list-sent-leads']);
-
 /** What the stateless stack takes from the stateful one. */
 export interface StatelessStackProps extends StackProps {
   table: ITable;
@@ -248,7 +245,7 @@ export class StatelessStack extends Stack {
   }
 
   private routeFunction(route: Route, props: StatelessStackProps, tableEnvironment: Record<string, string>) {
-    const cursor = CURSOR_ROUTES.has(route.name);
+    const cursor = route.cursor === true;
     const fn = new AppFunction(this, pascalCase(route.name), {
       entry: `functions/${route.name}/handler.ts`,
       description: `${route.method} ${route.path}: ${route.summary}`,

@@ -240,3 +240,25 @@ describe('get-lead', () => {
     expect(ddb.calls()).toHaveLength(1);
   });
 });
+
+describe('the route table drives the middy stack', () => {
+  it('a sender route without its sender lookup is a type error, and fails when built, not when called', async () => {
+    const { routeHandler } = await import('../../functions/http/route-handler.js');
+    const { routes } = await import('../../functions/http/routes.js');
+    // @ts-expect-error: a sender route needs { senderForClient }
+    expect(() => routeHandler(routes.createLead, async () => ({ status: 201 }))).toThrow(
+      'route create-lead needs a sender lookup',
+    );
+    expect(() => routeHandler(routes.health, async () => ({ status: 200 }))).not.toThrow();
+  });
+
+  it("a malformed id is the route's own 404", async () => {
+    const bad = 'not-a-lead-id';
+    const response = await call(getLead, apiEvent({ path: `/v1/leads/${bad}`, pathParameters: { id: bad } }));
+    expect(response).toMatchObject({
+      status: 404,
+      body: { code: 'lead-not-found', title: 'Lead not found' },
+    });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+});
