@@ -4,8 +4,8 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { leads } from '../shared/lead-composition-root.js';
 import { logger } from '../shared/logger.js';
-import { leads } from '../shared/runtime.js';
 import { isTtlDeletion, itemOf } from '../stream/records.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);

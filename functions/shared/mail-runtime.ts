@@ -8,9 +8,10 @@ import { ProfileRepository } from '../adapters/dynamodb/profile-repository.js';
 import { SesMailer } from '../adapters/ses/mailer.js';
 import { renderEmail } from '../adapters/ses/templates.js';
 import { NotificationService } from '../domain/notification-service.js';
-import { setting } from './config.js';
+import { loadConfig, setting } from './config.js';
 import { defaults, mailFromOn } from './defaults.js';
-import { config } from './runtime.js';
+
+const config = loadConfig();
 
 const links = {
   choosePartnerUrl: setting('CHOOSE_PARTNER_URL'),

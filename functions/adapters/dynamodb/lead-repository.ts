@@ -25,7 +25,7 @@ import {
 import { type Lead, leadTypes, type Sender, tabOf, tabs } from '../../domain/lead.js';
 import { type Change, explainRefusal } from '../../domain/lifecycle.js';
 import type { Due, IdempotencyClaim, LeadStore, Page, PartnerListQuery } from '../../domain/ports.js';
-import { effective } from '../../domain/views.js';
+import { asOf } from '../../domain/views.js';
 import {
   clientKey,
   DEADLINE_SHARDS,
@@ -502,7 +502,7 @@ export class LeadRepository implements LeadStore {
       const leads = await this.getMany(page.items.map((i) => i.value));
       const items = leads
         .filter((lead) => lead.partnerId === query.partnerId)
-        .filter((lead) => !query.stage || effective(lead, query.now).stage === query.stage)
+        .filter((lead) => !query.stage || asOf(lead, query.now).stage === query.stage)
         .map((lead) => ({ id: lead.id, value: lead }))
         .sort((a, b) => (a.id < b.id ? 1 : -1));
       return { ...page, items };
