@@ -1,22 +1,47 @@
-/** Reading DynamoDB stream records as domain objects. */
+/** Reading DynamoDB stream records as domain objects, parsed with their schemas. */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { fromItem } from '../adapters/dynamodb/lead-repository.js';
-import type { Lead } from '../domain/lead.js';
+import * as z from 'zod';
+import { type Lead, leadIdSchema, leadSchema, slugSchema } from '../domain/lead.js';
 
 type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
 
 export const itemOf = (image: Image | undefined): Record<string, unknown> | undefined =>
   image ? unmarshall(image as unknown as Record<string, AttributeValue>) : undefined;
 
+/**
+ * A lead item as the lead: its keys are dropped by the schema, and a string set (favorites) reads
+ * as the list the schema describes. An image that is not a lead fails here, as a batch item failure.
+ */
+const leadOf = (item: Record<string, unknown>): Lead =>
+  leadSchema.parse({
+    ...item,
+    ...(item.favoritedBy instanceof Set ? { favoritedBy: [...item.favoritedBy] } : {}),
+  });
+
 export function leadImages(record: DynamoDBRecord): { previous?: Lead; current?: Lead } {
   const previous = itemOf(record.dynamodb?.OldImage);
   const current = itemOf(record.dynamodb?.NewImage);
   return {
-    ...(previous?.entity === 'lead' ? { previous: fromItem(previous) } : {}),
-    ...(current?.entity === 'lead' ? { current: fromItem(current) } : {}),
+    ...(previous?.entity === 'lead' ? { previous: leadOf(previous) } : {}),
+    ...(current?.entity === 'lead' ? { current: leadOf(current) } : {}),
   };
+}
+
+/** The expiry timer of a received lead, as the archiver reads it from a TTL deletion. */
+const timerSchema = /* @__PURE__ */ z.object({
+  entity: z.literal('timer'),
+  leadId: leadIdSchema,
+  partnerId: slugSchema,
+  respondBy: z.iso.datetime(),
+});
+export type Timer = z.infer<typeof timerSchema>;
+
+/** The expiry timer an image holds; `undefined` for any other item. */
+export function timerOf(image: Image | undefined): Timer | undefined {
+  const item = itemOf(image);
+  return item?.entity === 'timer' ? timerSchema.parse(item) : undefined;
 }
 
 /** A deletion by DynamoDB's TTL process, not by a user or a function (SPEC §5). */
