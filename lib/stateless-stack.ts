@@ -162,7 +162,7 @@ export class StatelessStack extends Stack {
       timeout: Duration.seconds(30),
       environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAME, ...tableEnvironment },
     });
-    // Conditional UpdateItem on the lead, plus the history item the transition writes.
+    // One conditional UpdateItem on the lead; the transition's history entry is appended in the same write.
     this.grantTable(this.archiver, props.table, 'write');
 
     this.notifier = new AppFunction(this, 'Notifier', {

@@ -1,6 +1,7 @@
 /**
- * DynamoDB Local 1.25.1, the build shipped in amplify-dynamodb-simulator: the one that emits the
- * TTL REMOVE stream records the expiry path consumes (the newer 3.x deletes silently).
+ * DynamoDB Local 1.25.1, the build shipped in amplify-dynamodb-simulator, with Streams. Its own TTL
+ * runs only on tables without a global secondary index, so for ours local/ttl-emulator.ts deletes
+ * expired items in its place; their REMOVE records come through this stream.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole system on this machine, no AWS account. DynamoDB Local (TTL + Streams),
+ * `npm start`: the whole system on this machine, no AWS account. DynamoDB Local (Streams, TTL emulated),
  * a local SES, the table from the stack's own definition, the two local senders, and the same
  * Lambda handlers behind a local HTTP server built from the same route table.
  */

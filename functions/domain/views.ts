@@ -61,7 +61,6 @@ export function partnerView(stored: Lead, now: Date, windows: Windows, userSub: 
     version: lead.version,
   };
 }
-export type PartnerView = ReturnType<typeof partnerView>;
 
 /** The lead as its sender sees it: the outcome and the deal's headline, never the partner's notes, contacts or CRM ids. */
 export function senderView(stored: Lead, now: Date) {
@@ -81,7 +80,6 @@ export function senderView(stored: Lead, now: Date) {
       : null,
   };
 }
-export type SenderView = ReturnType<typeof senderView>;
 
 /** The history as readers see it, oldest first, with the expiry included once it is due. */
 export const historyView = (stored: Lead, now: Date): HistoryEntry[] => asOf(stored, now).history;

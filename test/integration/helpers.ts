@@ -1,5 +1,5 @@
 /**
- * What the integration tests share: the base URLs of the two runtimes global-setup started, a
+ * What the integration tests share: the base URLs of the three runtimes global-setup started, a
  * small fetch client, token makers (signed with the same local key the runtimes trust) and a
  * valid-lead-body factory.
  */
