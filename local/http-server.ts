@@ -5,12 +5,12 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { problemResponse, problems, toProblem } from '../functions/http/problem.js';
+import { errorResponse, problemResponse, problems } from '../functions/http/problem.js';
 import type { HttpHandler } from '../functions/http/route-handler.js';
 import { type Route, routeList } from '../functions/http/routes.js';
 import { apiGatewayEvent } from './api-event.js';
 import { type JwtAuthorizer, jwtAuthorizer } from './claims.js';
-import type { LocalSigner } from './jwt.js';
+import { bearerTokenOf, type LocalSigner, rejectionOf } from './jwt.js';
 import { lambdaContext } from './lambda-context.js';
 
 type Handler = HttpHandler;
@@ -90,16 +90,11 @@ export async function startLocalApi(
     let result: APIGatewayProxyStructuredResultV2;
     try {
       if (!match) {
-        result =
+        result = errorResponse(
           matches.length > 0
-            ? {
-                ...problemResponse(toProblem(problems.methodNotAllowed())),
-                headers: {
-                  'content-type': 'application/problem+json',
-                  allow: matches.map((m) => m.route.method).join(', '),
-                },
-              }
-            : problemResponse(toProblem(problems.notFound()));
+            ? problems.methodNotAllowed(matches.map((m) => m.route.method))
+            : problems.notFound(),
+        );
       } else {
         result = await invoke(match, method, url, request);
       }
@@ -122,18 +117,17 @@ export async function startLocalApi(
     const { route } = match;
     let authorizer: JwtAuthorizer | undefined;
     if (route.access !== 'public') {
-      const header = request.headers.authorization ?? '';
-      const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-      if (!token) return problemResponse(toProblem(problems.unauthorized()));
+      const token = bearerTokenOf(request.headers.authorization);
+      if (typeof token !== 'string') return errorResponse(problems.unauthorized(token.rejected));
       try {
         authorizer = jwtAuthorizer(await options.signer.verify(token, options.audiences()));
-      } catch {
-        return problemResponse(toProblem(problems.unauthorized()));
+      } catch (error) {
+        return errorResponse(problems.unauthorized(rejectionOf(error)));
       }
     }
     const body = await readBody(request);
-    if (body === 'too-large') return problemResponse(toProblem(problems.tooLarge(GATEWAY_MAX_BODY)));
-    if (body === 'aborted') return problemResponse(toProblem(problems.malformedJson()));
+    if (body === 'too-large') return errorResponse(problems.tooLarge(GATEWAY_MAX_BODY));
+    if (body === 'aborted') return errorResponse(problems.malformedJson());
     const values = match.pattern.exec(url.pathname)!.slice(1);
     const pathParameters = Object.fromEntries(match.names.map((n, i) => [n, safeDecode(values[i] ?? '')]));
     const headers: Record<string, string> = {};

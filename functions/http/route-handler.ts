@@ -17,7 +17,8 @@ import { DomainError } from '../domain/errors.js';
 import type { Sender } from '../domain/lead.js';
 import { logger } from '../shared/logger.js';
 import { type PartnerPrincipal, partnerPrincipal, type SenderPrincipal, senderPrincipal } from './auth.js';
-import { issuesOf, problemResponse, problems, toProblem } from './problem.js';
+import { jsonErrorAt } from './json-error.js';
+import { errorResponse, issuesOf, problemResponse, problems } from './problem.js';
 import type { Route } from './routes.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -75,10 +76,11 @@ function jsonBody(route: Route): MiddlewareObj<Event, Result, Error, ParsingCont
       if (!raw || raw.length === 0) return;
       const type = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (!/^application\/(?:[\w.+-]+\+)?json$/.test(type)) throw problems.unsupportedMediaType();
+      const text = raw.toString('utf8');
       try {
-        context.parsed.body = JSON.parse(raw.toString('utf8'));
+        context.parsed.body = JSON.parse(text);
       } catch {
-        throw problems.malformedJson();
+        throw problems.malformedJson(jsonErrorAt(text));
       }
     },
   };
@@ -150,7 +152,7 @@ function problemErrors(): MiddlewareObj<Event, Result> {
       const { error } = request;
       if (error instanceof DomainError) {
         if (error.status >= 500) logger.error('request failed', { code: error.code });
-        request.response = problemResponse(toProblem(error));
+        request.response = errorResponse(error);
         return;
       }
       // Anything else is a bug: log it, answer a generic 500 that reveals nothing.

@@ -252,6 +252,20 @@ describe('the route table drives the middy stack', () => {
     expect(() => routeHandler(routes.health, async () => ({ status: 200 }))).not.toThrow();
   });
 
+  it('a request without authorizer output gets the plain bearer challenge (RFC 6750 §3.1)', async () => {
+    const response = await call(accept, acceptEvent({ claims: null }));
+    expect(response).toMatchObject({ status: 401, body: { code: 'unauthorized' } });
+    expect(response.headers['www-authenticate']).toBe('Bearer realm="partner-referrals"');
+  });
+
+  it('malformed JSON names the line and column where parsing failed', async () => {
+    const response = await call(accept, acceptEvent({ body: '{"deal": {"name": "ERP",, }}' }));
+    expect(response.body).toMatchObject({
+      code: 'malformed-json',
+      detail: 'The body is not valid JSON: parsing failed at line 1, column 25 (character 25).',
+    });
+  });
+
   it("a malformed id is the route's own 404", async () => {
     const bad = 'not-a-lead-id';
     const response = await call(getLead, apiEvent({ path: `/v1/leads/${bad}`, pathParameters: { id: bad } }));
