@@ -53,6 +53,8 @@ export async function startDynamoDbLocal(options: {
       join(emulatorDir, 'DynamoDBLocal.jar'),
       ...storage,
       '-sharedDb',
+      // Nothing leaves this machine, and there is no network to send it to anyway.
+      '-disableTelemetry',
       '-port',
       String(options.port),
     ],

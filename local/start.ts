@@ -9,26 +9,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LeadRepository } from '../functions/adapters/dynamodb/lead-repository.js';
-import { tableDefinition } from '../functions/adapters/dynamodb/table-definition.js';
 import { durationMs } from '../functions/domain/duration.js';
 import type { HttpHandler } from '../functions/http/route-handler.js';
-import { routeList } from '../functions/http/routes.js';
 import { defaults } from '../functions/shared/defaults.js';
-import { consumerFilters } from '../functions/stream/filters.js';
-import { LOCAL_PARTNER_CLIENT } from './claims.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
-import { startLocalApi } from './http-server.js';
-import { localSigner } from './jwt.js';
 import { assertPortFree } from './ports.js';
 import { localSenders } from './senders.js';
-import { startStreamPoller } from './stream-poller.js';
-import { ensureTable } from './table.js';
-import { startTtlEmulator } from './ttl-emulator.js';
 
-const started = performance.now();
+// The rest (the SDK, zod, the server) is imported below, while DynamoDB Local's JVM starts.
 const env = process.env;
 const root = process.cwd();
 const stateDir = join(root, '.local');
@@ -113,7 +101,8 @@ process.on('uncaughtException', (error) => {
   void stop(1);
 });
 
-const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
+/** Seconds since `since`, by default since this process started. */
+const seconds = (since = 0) => ((performance.now() - since) / 1000).toFixed(1);
 /** Runs one step of the start and prints a line when it completes, with how long it took. */
 async function step<T>(done: string, work: () => Promise<T>): Promise<T> {
   const at = performance.now();
@@ -130,7 +119,7 @@ console.log(
   `Starting Partner Referrals (API on port ${port}, DynamoDB Local on ${dynamoPort}, SES on ${sesPort})…`,
 );
 try {
-  const [dynamo, , signer] = await settleAll([
+  const [dynamo, , signer, modules] = await settleAll([
     step(`DynamoDB Local up at ${dynamoEndpoint}`, async () => {
       const dynamo = await startDynamoDbLocal({
         port: dynamoPort,
@@ -148,11 +137,26 @@ try {
       const ses = await sesLocal({ host: '127.0.0.1', port: sesPort });
       stops.push(() => new Promise((resolve) => ses.close(() => resolve())));
     }),
-    localSigner(),
-    step('handlers loaded', () =>
-      Promise.all([...routeList.map((r) => r.name), 'archiver', 'notifier', 'reconciler'].map(handlerOf)),
-    ),
+    import('./jwt.js').then(({ localSigner }) => localSigner()),
+    runtimeModules(),
+    step('handlers loaded', async () => {
+      const { routeList } = await import('../functions/http/routes.js');
+      const names = [...routeList.map((r) => r.name), 'archiver', 'notifier', 'reconciler'];
+      return Promise.all(names.map(handlerOf));
+    }),
   ]);
+  const {
+    DynamoDBClient,
+    DynamoDBDocumentClient,
+    LeadRepository,
+    tableDefinition,
+    consumerFilters,
+    LOCAL_PARTNER_CLIENT,
+    startLocalApi,
+    startStreamPoller,
+    ensureTable,
+    startTtlEmulator,
+  } = modules;
 
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint });
   await step(
@@ -218,7 +222,7 @@ try {
     await reconciling;
   });
 
-  console.log(`Partner Referrals is running (ready in ${seconds(started)} s)
+  console.log(`Partner Referrals is running (ready in ${seconds()} s)
   API            http://localhost:${port}   (health: /v1/health, OpenAPI: /openapi.json)
   DynamoDB Local ${dynamo.endpoint}   table ${tableName}${inMemory ? ' (in memory)' : ' (data in .local/dynamodb)'}
   SES inbox      http://localhost:${sesPort}/   (JSON: /store)
@@ -230,6 +234,35 @@ Press Ctrl-C to stop.`);
 } catch (error) {
   console.error(`npm start: ${(error as Error).message}`);
   await stop(1);
+}
+
+/** What the local runtime needs once DynamoDB Local is up, imported while it starts. */
+async function runtimeModules() {
+  const [dynamodb, lib, repository, table, filters, claims, httpServer, poller, localTable, ttl] =
+    await Promise.all([
+      import('@aws-sdk/client-dynamodb'),
+      import('@aws-sdk/lib-dynamodb'),
+      import('../functions/adapters/dynamodb/lead-repository.js'),
+      import('../functions/adapters/dynamodb/table-definition.js'),
+      import('../functions/stream/filters.js'),
+      import('./claims.js'),
+      import('./http-server.js'),
+      import('./stream-poller.js'),
+      import('./table.js'),
+      import('./ttl-emulator.js'),
+    ]);
+  return {
+    DynamoDBClient: dynamodb.DynamoDBClient,
+    DynamoDBDocumentClient: lib.DynamoDBDocumentClient,
+    LeadRepository: repository.LeadRepository,
+    tableDefinition: table.tableDefinition,
+    consumerFilters: filters.consumerFilters,
+    LOCAL_PARTNER_CLIENT: claims.LOCAL_PARTNER_CLIENT,
+    startLocalApi: httpServer.startLocalApi,
+    startStreamPoller: poller.startStreamPoller,
+    ensureTable: localTable.ensureTable,
+    startTtlEmulator: ttl.startTtlEmulator,
+  };
 }
 
 /**
