@@ -1,6 +1,7 @@
-/** What the domain needs from storage; the DynamoDB repository implements it. */
+/** What the domain needs from storage; the DynamoDB repositories implement it. */
 import type { Lead, Sender, Stage, Tab } from './lead.js';
 import type { Change } from './lifecycle.js';
+import type { Profile, ProfileInput } from './profile.js';
 
 /** A request made under an Idempotency-Key: a replay with the same key and body returns the original. */
 export interface IdempotentRequest {
@@ -56,4 +57,13 @@ export interface LeadStore {
   due(kind: 'expiry' | 'reminder', now: Date, limit: number): Promise<Due[]>;
   /** Records that a lead's reminder is due, once; false if it no longer applies. */
   markReminded(leadId: string, partnerId: string, now: Date): Promise<boolean>;
+}
+
+export interface ProfileStore {
+  get(partnerId: string): Promise<Profile | undefined>;
+  /**
+   * Replaces the profile in one conditional write: with `ifMatch`, only at one of those versions
+   * (0: never saved) or, for `'any'`, only once saved; a refusal throws `VersionMismatchError`.
+   */
+  put(partnerId: string, input: ProfileInput, now: Date, ifMatch?: number[] | 'any'): Promise<Profile>;
 }

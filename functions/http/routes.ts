@@ -16,6 +16,7 @@ import {
   ifMatchHeaders,
   leadIdParams,
   newLeadBody,
+  openApiDocumentSchema,
   partnerLeadPage,
   partnerLeadSchema,
   partnerListQuery,
@@ -25,6 +26,14 @@ import {
 } from './schemas.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What this route's 404 says: a path parameter that fails its schema names nothing, like an unknown one. */
+export interface NotFound {
+  code: string;
+  title: string;
+  /** When it happens, for the OpenAPI document. */
+  description: string;
+}
 
 export interface Route {
   /** The function's folder under functions/ and the operation id. */
@@ -38,6 +47,12 @@ export interface Route {
   summary: string;
   tag: 'Leads' | 'Sent leads' | 'Profile' | 'Platform';
   params?: z.ZodObject;
+  /** Required with `params`: the 404 of an id that names nothing the caller may see. */
+  notFound?: NotFound;
+  /** When this route answers 409, for the OpenAPI document. */
+  conflict?: string;
+  /** Seals and opens list cursors, so its function gets the cursor key. */
+  cursor?: boolean;
   query?: z.ZodObject;
   headers?: z.ZodObject;
   body?: z.ZodType;
@@ -46,7 +61,16 @@ export interface Route {
   success: { status: 200 | 201 | 204; description: string; schema?: z.ZodType; etag?: boolean };
 }
 
-const route = <R extends Route>(r: R): R => r;
+/** A route of the table; one with path parameters must say what its 404 is. */
+const route = <R extends Route>(
+  r: R & (R extends { params: z.ZodObject } ? { notFound: NotFound } : unknown),
+): R => r;
+const leadNotFound: NotFound = {
+  code: 'lead-not-found',
+  title: 'Lead not found',
+  description: "No such lead, or not one of the caller's.",
+};
+const leadConflict = 'The lead is archived, expired or in the wrong stage.';
 const lead = {
   status: 200,
   description: 'The lead after the change.',
@@ -72,7 +96,7 @@ export const openapi = /* @__PURE__ */ route({
   data: 'none',
   tag: 'Platform',
   summary: 'This OpenAPI document',
-  success: { status: 200, description: 'The OpenAPI 3.1 document.' },
+  success: { status: 200, description: 'The OpenAPI 3.1 document.', schema: openApiDocumentSchema },
 });
 export const createLead = /* @__PURE__ */ route({
   name: 'create-lead',
@@ -84,6 +108,7 @@ export const createLead = /* @__PURE__ */ route({
   summary: 'Send a lead to a partner',
   headers: idempotencyHeaders,
   body: newLeadBody,
+  conflict: 'The Idempotency-Key was used with another body.',
   success: { status: 201, description: 'The lead, as its sender sees it.', schema: senderLeadSchema },
 });
 export const listSentLeads = /* @__PURE__ */ route({
@@ -95,6 +120,7 @@ export const listSentLeads = /* @__PURE__ */ route({
   tag: 'Sent leads',
   summary: 'List the leads this sender sent, newest first',
   query: sentListQuery,
+  cursor: true,
   success: { status: 200, description: 'A page of sent leads.', schema: senderLeadPage },
 });
 export const getSentLead = /* @__PURE__ */ route({
@@ -106,6 +132,7 @@ export const getSentLead = /* @__PURE__ */ route({
   tag: 'Sent leads',
   summary: 'Read a sent lead and its outcome',
   params: leadIdParams,
+  notFound: leadNotFound,
   success: { status: 200, description: 'The lead, as its sender sees it.', schema: senderLeadSchema },
 });
 export const listLeads = /* @__PURE__ */ route({
@@ -117,6 +144,7 @@ export const listLeads = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: "List the partner's leads by tab and stage, newest first",
   query: partnerListQuery,
+  cursor: true,
   success: { status: 200, description: 'A page of leads.', schema: partnerLeadPage },
 });
 export const getLead = /* @__PURE__ */ route({
@@ -128,6 +156,7 @@ export const getLead = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: 'Read a lead',
   params: leadIdParams,
+  notFound: leadNotFound,
   success: { ...lead, description: 'The lead.' },
 });
 export const acceptLead = /* @__PURE__ */ route({
@@ -139,6 +168,8 @@ export const acceptLead = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: 'Accept a received lead',
   params: leadIdParams,
+  notFound: leadNotFound,
+  conflict: leadConflict,
   headers: ifMatchHeaders,
   body: acceptBody,
   success: lead,
@@ -152,6 +183,8 @@ export const declineLead = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: 'Decline a received lead',
   params: leadIdParams,
+  notFound: leadNotFound,
+  conflict: leadConflict,
   headers: ifMatchHeaders,
   body: declineBody,
   success: lead,
@@ -165,6 +198,8 @@ export const editLead = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: "Edit an accepted lead's deal",
   params: leadIdParams,
+  notFound: leadNotFound,
+  conflict: leadConflict,
   headers: ifMatchHeaders,
   body: editBody,
   success: lead,
@@ -178,6 +213,8 @@ export const addLeadContacts = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: 'Add partner contacts to an accepted lead',
   params: leadIdParams,
+  notFound: leadNotFound,
+  conflict: leadConflict,
   headers: ifMatchHeaders,
   body: contactsBody,
   success: lead,
@@ -191,6 +228,8 @@ export const winLead = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: 'Close an accepted lead as won',
   params: leadIdParams,
+  notFound: leadNotFound,
+  conflict: leadConflict,
   headers: ifMatchHeaders,
   body: closeBody,
   bodyOptional: true,
@@ -205,6 +244,8 @@ export const loseLead = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: 'Close an accepted lead as lost',
   params: leadIdParams,
+  notFound: leadNotFound,
+  conflict: leadConflict,
   headers: ifMatchHeaders,
   body: closeBody,
   bodyOptional: true,
@@ -219,6 +260,7 @@ export const favoriteLead = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: "Put a lead in the caller's favorites",
   params: leadIdParams,
+  notFound: leadNotFound,
   success: { status: 204, description: 'The lead is a favorite of the caller.' },
 });
 export const unfavoriteLead = /* @__PURE__ */ route({
@@ -230,6 +272,7 @@ export const unfavoriteLead = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: "Take a lead out of the caller's favorites",
   params: leadIdParams,
+  notFound: leadNotFound,
   success: { status: 204, description: 'The lead is not a favorite of the caller.' },
 });
 export const getLeadHistory = /* @__PURE__ */ route({
@@ -241,6 +284,7 @@ export const getLeadHistory = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: "Read a lead's history, oldest first",
   params: leadIdParams,
+  notFound: leadNotFound,
   success: { status: 200, description: 'Every transition of the lead.', schema: historyResponse },
 });
 export const getProfile = /* @__PURE__ */ route({
