@@ -9,7 +9,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { LOCAL_PARTNER_CLIENT, localSigner } from '../local/jwt.js';
+import { partnerClaims, senderClaims } from '../local/claims.js';
+import { localSigner } from '../local/jwt.js';
 import { freePort } from '../local/ports.js';
 import { pool, startRuntime, stopRuntime } from './expiry.js';
 
@@ -47,26 +48,9 @@ async function sesOutage() {
   const started = performance.now();
   try {
     const signer = await localSigner();
-    const senderToken = await signer.sign(
-      {
-        sub: 'fabrikam-referrals',
-        client_id: 'fabrikam-referrals',
-        token_use: 'access',
-        scope: 'referrals/leads.write',
-      },
-      3600,
-    );
+    const senderToken = await signer.sign(senderClaims('fabrikam-referrals'), 3600);
     const partnerId = `soak-${Date.now().toString(36)}`;
-    const partnerToken = await signer.sign(
-      {
-        sub: 'soak-user',
-        partner_id: partnerId,
-        'cognito:groups': ['referrals-admin'],
-        client_id: LOCAL_PARTNER_CLIENT,
-        token_use: 'access',
-      },
-      3600,
-    );
+    const partnerToken = await signer.sign(partnerClaims(partnerId, { user: 'soak-user' }), 3600);
     const call = async (method: string, path: string, token: string, body?: unknown) => {
       const response = await fetch(`${api}${path}`, {
         method,

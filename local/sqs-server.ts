@@ -34,6 +34,9 @@ class SqsError extends Error {
 
 export const deadLetterName = (name: string) => `${name}-dead-letters`;
 
+/** The URL of a local queue, as the functions get it in their environment. */
+export const localQueueUrl = (port: number, name: string) => `http://127.0.0.1:${port}/000000000000/${name}`;
+
 /** Starts the local queues of `definitions` (each with its dead-letter queue) on 127.0.0.1:`port`. */
 export async function startLocalSqs(options: {
   port: number;
@@ -61,7 +64,7 @@ export async function startLocalSqs(options: {
     queues.set(dlq.name, dlq);
     queues.set(queue.name, queue);
   }
-  const urlOf = (name: string) => `${endpoint}/000000000000/${name}`;
+  const urlOf = (name: string) => localQueueUrl(options.port, name);
   const tasks: Json[] = [];
 
   const byUrl = (url: unknown): LocalQueue => {

@@ -1,35 +1,24 @@
 /**
- * `npm start`: the whole system on this machine, no AWS account. DynamoDB Local (TTL + Streams),
+ * `npm start`: the whole system on this machine, no AWS account. DynamoDB Local (Streams, TTL emulated),
  * a local SES, the table from the stack's own definition, the two local senders, and the same
  * Lambda handlers behind a local HTTP server built from the same route table.
+ *
+ * What does not depend on each other starts at once (DynamoDB Local's JVM, SES local, the
+ * signing key, the handlers' modules), and each step prints a line with its time as it completes.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import sesLocalModule from 'aws-ses-v2-local';
-import { LeadRepository } from '../functions/adapters/dynamodb/lead-repository.js';
-import { tableDefinition } from '../functions/adapters/dynamodb/table-definition.js';
 import { durationMs } from '../functions/domain/duration.js';
-import { type QueueName, queueDefinitions } from '../functions/queue/definitions.js';
-import { consumerFilters } from '../functions/stream/filters.js';
+import type { HttpHandler } from '../functions/http/route-handler.js';
+import { queueDefinitions } from '../functions/queue/definitions.js';
+import { defaults } from '../functions/shared/defaults.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
-import { startLocalApi } from './http-server.js';
-import { LOCAL_PARTNER_CLIENT, localSigner } from './jwt.js';
 import { assertPortFree } from './ports.js';
-import { startQueuePoller } from './queue-poller.js';
 import { localSenders } from './senders.js';
-import { startSesProxy } from './ses-proxy.js';
-import { startLocalSqs } from './sqs-server.js';
-import { startStreamPoller } from './stream-poller.js';
-import { ensureTable } from './table.js';
-import { startTtlEmulator } from './ttl-emulator.js';
+import { localQueueUrl } from './sqs-server.js';
 
-const started = performance.now();
-// aws-ses-v2-local is CommonJS with an ES-module-style default export.
-const sesLocal = (sesLocalModule as unknown as { default?: typeof sesLocalModule }).default ?? sesLocalModule;
+// The rest (the SDK, zod, the server) is imported below, while DynamoDB Local's JVM starts.
 const env = process.env;
 const root = process.cwd();
 const stateDir = join(root, '.local');
@@ -75,12 +64,6 @@ for (const variable of [
   }
 }
 
-const java = spawnSync('java', ['-version']);
-if (java.error || java.status !== 0) {
-  fail(
-    'Java 17+ is required for DynamoDB Local: install a JRE (e.g. apt-get install openjdk-17-jre-headless) and retry',
-  );
-}
 await Promise.all([
   assertPortFree(port, 'PORT'),
   assertPortFree(dynamoPort, 'DYNAMODB_PORT'),
@@ -97,12 +80,30 @@ function cursorSecret(): string {
 }
 
 const tableName = env.TABLE_NAME || 'partner-referrals-local';
-const dynamo = await startDynamoDbLocal({
-  port: dynamoPort,
-  ...(inMemory ? {} : { dataDir: join(stateDir, 'dynamodb') }),
-}).catch((error: Error) => fail(error.message));
-const stops: Array<() => Promise<void>> = [() => dynamo.stop()];
+const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
+// What the deployed functions get from their environment, pointed at the local services.
+Object.assign(env, {
+  TABLE_NAME: tableName,
+  DYNAMODB_ENDPOINT: dynamoEndpoint,
+  SES_ENDPOINT: `http://127.0.0.1:${sesPort}`,
+  SQS_ENDPOINT: `http://127.0.0.1:${sqsPort}`,
+  EMAIL_QUEUE_URL: localQueueUrl(sqsPort, queueDefinitions.emails.name),
+  SES_EVENTS_QUEUE_URL: localQueueUrl(sqsPort, queueDefinitions.sesEvents.name),
+  // Confirmation links point at this API, so the flow works end to end on this machine.
+  PUBLIC_API_URL: env.PUBLIC_API_URL || `http://localhost:${port}`,
+  // TTL here runs every second: the reconciler need not wait the deployed 15 minutes for it.
+  RECONCILE_GRACE: env.RECONCILE_GRACE || 'PT5S',
+  AWS_REGION: env.AWS_REGION || 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  CURSOR_SECRET: env.CURSOR_SECRET || cursorSecret(),
+  POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL || 'WARN',
+  POWERTOOLS_DEV: 'true',
+  AWS_LAMBDA_FUNCTION_NAME: 'local',
+});
 
+// Everything started so far, stopped in reverse order on Ctrl-C, SIGTERM or a failed start.
+const stops: Array<() => Promise<void>> = [];
 let stopping = false;
 async function stop(code = 0) {
   if (stopping) return;
@@ -117,92 +118,144 @@ process.on('uncaughtException', (error) => {
   void stop(1);
 });
 
+/** Seconds since `since`, by default since this process started. */
+const seconds = (since = 0) => ((performance.now() - since) / 1000).toFixed(1);
+/** Runs one step of the start and prints a line when it completes, with how long it took. */
+async function step<T>(done: string, work: () => Promise<T>): Promise<T> {
+  const at = performance.now();
+  const result = await work();
+  console.log(`  ${done} (${seconds(at)} s)`);
+  return result;
+}
+
+/** The handler module of a function, imported once (the same module the API and consumers get). */
+const handlerOf = async (name: string): Promise<HttpHandler> =>
+  (await import(`../functions/${name}/handler.ts`)).handler;
+
+console.log(
+  `Starting Partner Referrals (API on port ${port}, DynamoDB Local on ${dynamoPort}, SES on ${sesPort}, queues on ${sqsPort})…`,
+);
 try {
-  // The local SES listens on a private port behind a proxy that can simulate an outage (npm run ses).
-  // Port 0: the OS picks a free one at bind time, so nothing can take it between a probe and the bind.
-  const ses = await sesLocal({ host: '127.0.0.1', port: 0 });
-  stops.push(() => new Promise((resolve) => ses.close(() => resolve())));
-  const address = ses.address();
-  const sesUpstream = typeof address === 'object' && address ? address.port : 0;
-  const sesProxy = await startSesProxy({ port: sesPort, upstreamPort: sesUpstream });
-  stops.push(() => sesProxy.close());
-
-  // The durable queues (emails, SES events) with their dead-letter queues, behind an SQS endpoint.
-  const sqs = await startLocalSqs({
-    port: sqsPort,
-    definitions: Object.values(queueDefinitions),
-    ...(inMemory ? {} : { dataDir: join(stateDir, 'queues') }),
-  });
-  stops.push(() => sqs.close());
-
-  // What the deployed functions get from their environment, pointed at the local services.
-  Object.assign(env, {
-    TABLE_NAME: tableName,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    SES_ENDPOINT: `http://127.0.0.1:${sesPort}`,
-    SQS_ENDPOINT: sqs.endpoint,
-    EMAIL_QUEUE_URL: sqs.urlOf(queueDefinitions.emails.name),
-    SES_EVENTS_QUEUE_URL: sqs.urlOf(queueDefinitions.sesEvents.name),
-    // Confirmation links point at this API, so the flow works end to end on this machine.
-    PUBLIC_API_URL: env.PUBLIC_API_URL || `http://localhost:${port}`,
-    // TTL here runs every second: the reconciler need not wait the deployed 15 minutes for it.
-    RECONCILE_GRACE: env.RECONCILE_GRACE || 'PT5S',
-    AWS_REGION: env.AWS_REGION || 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    CURSOR_SECRET: env.CURSOR_SECRET || cursorSecret(),
-    POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL || 'WARN',
-    POWERTOOLS_DEV: 'true',
-    AWS_LAMBDA_FUNCTION_NAME: 'local',
-  });
+  const [dynamo, , sqs, signer, modules] = await settleAll([
+    step(`DynamoDB Local up at ${dynamoEndpoint}`, async () => {
+      const dynamo = await startDynamoDbLocal({
+        port: dynamoPort,
+        ...(inMemory ? {} : { dataDir: join(stateDir, 'dynamodb') }),
+      });
+      stops.push(() => dynamo.stop());
+      return dynamo;
+    }),
+    step(`SES local up at http://localhost:${sesPort}`, async () => {
+      // aws-ses-v2-local is CommonJS with an ES-module-style default export; importing it takes
+      // longer than anything but the JVM, so it loads while DynamoDB Local starts.
+      const module = await import('aws-ses-v2-local');
+      const sesLocal =
+        (module.default as unknown as { default?: typeof module.default }).default ?? module.default;
+      // On a private port (0: the OS picks one at bind time), behind a proxy that can simulate an
+      // outage (npm run ses).
+      const ses = await sesLocal({ host: '127.0.0.1', port: 0 });
+      stops.push(() => new Promise((resolve) => ses.close(() => resolve())));
+      const address = ses.address();
+      const { startSesProxy } = await import('./ses-proxy.js');
+      const proxy = await startSesProxy({
+        port: sesPort,
+        upstreamPort: typeof address === 'object' && address ? address.port : 0,
+      });
+      stops.push(() => proxy.close());
+    }),
+    step(`queues up at http://127.0.0.1:${sqsPort} (emails, ses-events, dead letters)`, async () => {
+      const { startLocalSqs } = await import('./sqs-server.js');
+      const sqs = await startLocalSqs({
+        port: sqsPort,
+        definitions: Object.values(queueDefinitions),
+        ...(inMemory ? {} : { dataDir: join(stateDir, 'queues') }),
+      });
+      stops.push(() => sqs.close());
+      return sqs;
+    }),
+    import('./jwt.js').then(({ localSigner }) => localSigner()),
+    runtimeModules(),
+    step('handlers loaded', async () => {
+      const { routeList } = await import('../functions/http/routes.js');
+      const names = [
+        ...routeList.map((r) => r.name),
+        'archiver',
+        'notifier',
+        'reconciler',
+        'email-sender',
+        'ses-events',
+      ];
+      return Promise.all(names.map(handlerOf));
+    }),
+  ]);
+  const {
+    DynamoDBClient,
+    DynamoDBDocumentClient,
+    LeadRepository,
+    tableDefinition,
+    consumerFilters,
+    LOCAL_PARTNER_CLIENT,
+    startLocalApi,
+    startStreamPoller,
+    ensureTable,
+    startTtlEmulator,
+  } = modules;
 
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint });
-  await ensureTable(client, tableName);
-  const repository = new LeadRepository(DynamoDBDocumentClient.from(client), tableName);
-  for (const sender of localSenders) await repository.senders.register(sender, sender.id);
+  await step(
+    `table ${tableName} ready, senders ${localSenders.map((s) => s.id).join(', ')} registered`,
+    async () => {
+      await ensureTable(client, tableName);
+      const repository = new LeadRepository(DynamoDBDocumentClient.from(client), tableName);
+      await Promise.all(localSenders.map((sender) => repository.senders.register(sender, sender.id)));
+    },
+  );
 
-  const signer = await localSigner();
-  const api = await startLocalApi({
-    port,
-    signer,
-    audiences: () => [LOCAL_PARTNER_CLIENT, ...localSenders.map((s) => s.id)],
-    loadHandler: async (route) => (await import(`../functions/${route.name}/handler.ts`)).handler,
-    ...(env.LOCAL_QUIET === '1' ? {} : { log: (line: string) => console.log(line) }),
-  });
-  stops.push(() => api.close());
-
-  // DynamoDB Local runs no TTL on a table with GSIs: the emulator stands in for DynamoDB's TTL process.
-  const ttl = await startTtlEmulator({
-    client,
-    tableName,
-    attribute: tableDefinition.timeToLiveAttribute,
-    intervalMs: durationMs(env.LOCAL_TTL_INTERVAL || 'PT1S'),
-    log: (line) => console.error(line),
-  });
-  stops.push(() => ttl.stop());
-
-  // The stream consumers, fed from DynamoDB Local's stream with the stack's own filters.
-  const poller = await startStreamPoller({
-    isTtlDeletion: (pk, sk) => ttl.deletedByTtl(pk, sk),
-    observe: (record) => ttl.observe(record),
-    endpoint: dynamo.endpoint,
-    tableName,
-    failedRecordsFile: join(stateDir, 'failed-stream-records.jsonl'),
-    consumers: (['archiver', 'notifier'] as const).map((name) => ({
-      name,
-      filters: consumerFilters[name],
-      load: async () => (await import(`../functions/${name}/handler.ts`)).handler,
-    })),
-    log: (line) => console.error(line),
-  });
-  stops.push(() => poller.stop());
+  await settleAll([
+    step('stream consumers running (archiver, notifier; TTL emulated)', async () => {
+      // DynamoDB Local runs no TTL on a table with GSIs: the emulator stands in for DynamoDB's TTL process.
+      const ttl = await startTtlEmulator({
+        client,
+        tableName,
+        attribute: tableDefinition.timeToLiveAttribute,
+        intervalMs: durationMs(env.LOCAL_TTL_INTERVAL || 'PT1S'),
+        log: (line) => console.error(line),
+      });
+      stops.push(() => ttl.stop());
+      // The stream consumers, fed from DynamoDB Local's stream with the stack's own filters.
+      const poller = await startStreamPoller({
+        isTtlDeletion: (pk, sk) => ttl.deletedByTtl(pk, sk),
+        observe: (record) => ttl.observe(record),
+        endpoint: dynamo.endpoint,
+        tableName,
+        failedRecordsFile: join(stateDir, 'failed-stream-records.jsonl'),
+        consumers: (['archiver', 'notifier'] as const).map((name) => ({
+          name,
+          filters: consumerFilters[name],
+          load: async () => (await import(`../functions/${name}/handler.ts`)).handler,
+        })),
+        log: (line) => console.error(line),
+      });
+      stops.push(() => poller.stop());
+    }),
+    step(`API listening on http://localhost:${port}`, async () => {
+      const api = await startLocalApi({
+        port,
+        signer,
+        audiences: () => [LOCAL_PARTNER_CLIENT, ...localSenders.map((s) => s.id)],
+        loadHandler: (route) => handlerOf(route.name),
+        ...(env.LOCAL_QUIET === '1' ? {} : { log: (line: string) => console.log(line) }),
+      });
+      stops.push(() => api.close());
+    }),
+  ]);
 
   // The queue consumers, fed as Lambda's SQS event-source mappings feed them.
-  const consumers: Array<[QueueName, string]> = [
+  const { startQueuePoller } = await import('./queue-poller.js');
+  for (const [queue, name] of [
     ['emails', 'email-sender'],
     ['sesEvents', 'ses-events'],
-  ];
-  for (const [queue, name] of consumers) {
+  ] as const) {
     const definition = queueDefinitions[queue];
     const poller = startQueuePoller({
       queue: sqs.queue(definition.name),
@@ -217,12 +270,11 @@ try {
 
   // The scheduled reconciler, on a short interval.
   const reconcileMs = durationMs(env.RECONCILE_INTERVAL || 'PT5S');
-  const reconciler = (await import('../functions/reconciler/handler.js')).handler;
   let reconciling = Promise.resolve();
   const timer = setInterval(() => {
     reconciling = reconciling
       .then(async () => {
-        await reconciler();
+        await (await import('../functions/reconciler/handler.js')).handler();
       })
       .catch((error: Error) => console.error(`reconciler: ${error.message}`));
   }, reconcileMs);
@@ -231,13 +283,12 @@ try {
     await reconciling;
   });
 
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`Partner Referrals is running (ready in ${seconds} s)
+  console.log(`Partner Referrals is running (ready in ${seconds()} s)
   API            http://localhost:${port}   (health: /v1/health, OpenAPI: /openapi.json)
   DynamoDB Local ${dynamo.endpoint}   table ${tableName}${inMemory ? ' (in memory)' : ' (data in .local/dynamodb)'}
   SES inbox      http://localhost:${sesPort}/   (JSON: /store; outage and bounce simulation: npm run ses)
-  Queues         ${sqs.endpoint}   emails, ses-events and their dead letters${inMemory ? ' (in memory)' : ' (in .local/queues)'}; npm run dlq -- list
-  Windows        respond within ${env.LEAD_RESPONSE_WINDOW || 'P14D'}, contact-now for ${env.CONTACT_NOW_WINDOW || 'PT72H'}, reminder ${env.REMINDER_BEFORE || 'PT48H'} before
+  Queues         http://127.0.0.1:${sqsPort}   emails, ses-events and their dead letters${inMemory ? ' (in memory)' : ' (in .local/queues)'}; npm run dlq -- list
+  Windows        respond within ${env.LEAD_RESPONSE_WINDOW || defaults.LEAD_RESPONSE_WINDOW}, contact-now for ${env.CONTACT_NOW_WINDOW || defaults.CONTACT_NOW_WINDOW}, reminder ${env.REMINDER_BEFORE || defaults.REMINDER_BEFORE} before
   Expiry         TTL stream -> archiver; reconciler every ${env.RECONCILE_INTERVAL || 'PT5S'}
   Tokens         npm run --silent token -- --partner contoso --role referrals-admin
                  npm run --silent token -- --sender microsoft-marketing
@@ -245,4 +296,43 @@ Press Ctrl-C to stop.`);
 } catch (error) {
   console.error(`npm start: ${(error as Error).message}`);
   await stop(1);
+}
+
+/** What the local runtime needs once DynamoDB Local is up, imported while it starts. */
+async function runtimeModules() {
+  const [dynamodb, lib, repository, table, filters, claims, httpServer, poller, localTable, ttl] =
+    await Promise.all([
+      import('@aws-sdk/client-dynamodb'),
+      import('@aws-sdk/lib-dynamodb'),
+      import('../functions/adapters/dynamodb/lead-repository.js'),
+      import('../functions/adapters/dynamodb/table-definition.js'),
+      import('../functions/stream/filters.js'),
+      import('./claims.js'),
+      import('./http-server.js'),
+      import('./stream-poller.js'),
+      import('./table.js'),
+      import('./ttl-emulator.js'),
+    ]);
+  return {
+    DynamoDBClient: dynamodb.DynamoDBClient,
+    DynamoDBDocumentClient: lib.DynamoDBDocumentClient,
+    LeadRepository: repository.LeadRepository,
+    tableDefinition: table.tableDefinition,
+    consumerFilters: filters.consumerFilters,
+    LOCAL_PARTNER_CLIENT: claims.LOCAL_PARTNER_CLIENT,
+    startLocalApi: httpServer.startLocalApi,
+    startStreamPoller: poller.startStreamPoller,
+    ensureTable: localTable.ensureTable,
+    startTtlEmulator: ttl.startTtlEmulator,
+  };
+}
+
+/**
+ * Like Promise.all, but waits for every step before failing with the first error, so whatever a
+ * sibling started is in `stops` by then (DynamoDB Local's JVM is a child process that would
+ * otherwise outlive us).
+ */
+async function settleAll<T extends readonly unknown[] | []>(steps: T) {
+  await Promise.allSettled(steps);
+  return Promise.all(steps);
 }

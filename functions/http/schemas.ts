@@ -141,6 +141,9 @@ export const senderLeadPage = /* @__PURE__ */ pageOf(senderLeadSchema, 'SentLead
 export const historyResponse = /* @__PURE__ */ z
   .object({ items: z.array(historyEntrySchema.meta({ id: 'HistoryEntry' })) })
   .meta({ id: 'LeadHistory' });
+export const openApiDocumentSchema = /* @__PURE__ */ z
+  .looseObject({ openapi: z.string() })
+  .meta({ id: 'OpenApiDocument', description: 'An OpenAPI 3.1 document.' });
 export const healthResponse = /* @__PURE__ */ z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 
 /** The confirmation link's query: a 256-bit token, base64url. */

@@ -1,17 +1,12 @@
 import { profileView } from '../domain/confirmation-service.js';
-import { etagOf, ifMatchVersions } from '../http/lead-replies.js';
+import { etagOf, parseIfMatch } from '../http/etag.js';
 import { routeHandler } from '../http/route-handler.js';
 import { putProfile as route } from '../http/routes.js';
 import { contacts } from '../shared/contacts-runtime.js';
-import { profiles } from '../shared/runtime.js';
+import { profiles } from '../shared/profile-composition-root.js';
 
 export const handler = routeHandler(route, async ({ principal, headers, body }) => {
-  const profile = await profiles.put(
-    principal.partnerId,
-    body,
-    new Date(),
-    ifMatchVersions(headers['if-match']),
-  );
+  const profile = await profiles.replace(principal.partnerId, body, parseIfMatch(headers['if-match']));
   // New addresses show `pending`: their confirmation link goes out from the table's stream.
   return {
     status: 200,

@@ -3,8 +3,9 @@
  * every run archives the received leads whose `respondBy` passed more than a grace period ago
  * (found on a sparse index, never a Scan), and asks for due reminders until their email is settled.
  */
+
+import { config, leads } from '../shared/lead-composition-root.js';
 import { logger } from '../shared/logger.js';
-import { config, leads } from '../shared/runtime.js';
 
 const limit = Number(process.env.RECONCILE_LIMIT ?? 2000);
 

@@ -2,10 +2,11 @@
 import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import type { ConfirmationRules } from '../domain/contacts.js';
 import { durationMs } from '../domain/duration.js';
+import { setting } from './config.js';
 
 export const confirmationRules: ConfirmationRules = {
-  tokenTtlMs: durationMs(getStringFromEnv({ key: 'CONFIRMATION_TTL', defaultValue: 'P7D' })),
-  resendAfterMs: durationMs(getStringFromEnv({ key: 'CONFIRMATION_RESEND_AFTER', defaultValue: 'P1D' })),
+  tokenTtlMs: durationMs(setting('CONFIRMATION_TTL')),
+  resendAfterMs: durationMs(setting('CONFIRMATION_RESEND_AFTER')),
 };
 
 /** The public API's base URL: confirmation links point at its confirm route (locally, the local API). */

@@ -6,12 +6,10 @@ import { DynamoDeliveryMarkers } from '../adapters/dynamodb/delivery-markers.js'
 import { SesMailer } from '../adapters/ses/mailer.js';
 import { EmailDelivery } from '../domain/email-delivery.js';
 import { backoffOf, queueDefinitions } from '../queue/definitions.js';
+import { defaults, mailFromOn } from './defaults.js';
 
 const tableName = getStringFromEnv({ key: 'TABLE_NAME', errorMessage: 'TABLE_NAME is not set' });
-const from = getStringFromEnv({
-  key: 'MAIL_FROM',
-  defaultValue: 'Partner Referrals <no-reply@partner-referrals.example>',
-});
+const from = getStringFromEnv({ key: 'MAIL_FROM', defaultValue: mailFromOn(defaults.MAIL_DOMAIN) });
 const configurationSet = process.env.SES_CONFIGURATION_SET || undefined;
 
 export const emailQueueUrl = getStringFromEnv({

@@ -14,18 +14,13 @@ import { sqsClient } from '../adapters/sqs/client.js';
 import { SqsEmailQueue } from '../adapters/sqs/email-queue.js';
 import { ConfirmationService } from '../domain/confirmation-service.js';
 import { NotificationService } from '../domain/notification-service.js';
+import { setting } from './config.js';
 import { confirmationRules, confirmLink } from './contacts-config.js';
 
 const tableName = getStringFromEnv({ key: 'TABLE_NAME', errorMessage: 'TABLE_NAME is not set' });
 const links = {
-  choosePartnerUrl: getStringFromEnv({
-    key: 'CHOOSE_PARTNER_URL',
-    defaultValue: 'https://partner-referrals.example/find-a-partner',
-  }),
-  partnerConsoleUrl: getStringFromEnv({
-    key: 'PARTNER_CONSOLE_URL',
-    defaultValue: 'https://partner-referrals.example/leads',
-  }),
+  choosePartnerUrl: setting('CHOOSE_PARTNER_URL'),
+  partnerConsoleUrl: setting('PARTNER_CONSOLE_URL'),
 };
 
 export const queue = new SqsEmailQueue(

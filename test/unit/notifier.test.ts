@@ -4,6 +4,7 @@
  * marker key), only confirmed and unsuppressed contacts are alerted, a saved profile queues
  * confirmation links once, and a record that cannot be queued fails alone, logged by its keys.
  */
+import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
@@ -36,7 +37,7 @@ const { handler: notifier } = await import('../../functions/notifier/handler.js'
 const { handler: archiver } = await import('../../functions/archiver/handler.js');
 const context = { awsRequestId: 'r', functionName: 'notifier' } as Context;
 
-// Line breaks never get this far (intake refuses them; the template tests cover them anyway).
+// Markup that intake accepts; line breaks it refuses (an image holding one fails, see below).
 const hostile = 'Evil "Bcc: victim@example.com" <script>x</script>';
 const lead = received({
   customer: { companyName: hostile, contactName: '<b>Ana</b>', email: 'Ana@Fabrikam.example', country: 'IT' },
@@ -109,6 +110,22 @@ describe('notifier', () => {
     expect(sqs).toHaveReceivedCommandWith(SendMessageCommand, {
       QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/emails',
     });
+  });
+
+  it('parses each image with the lead schema: one holding what intake refuses fails alone and queues nothing', async () => {
+    const injected = {
+      ...toItem(declined),
+      customer: { ...lead.customer, companyName: 'Evil\r\nBcc: x@example.com' },
+    };
+    const record = streamRecord({
+      eventName: 'MODIFY',
+      oldItem: toItem(lead),
+      newItem: injected,
+      sequenceNumber: '5',
+    });
+    const result = await notifier({ Records: [record, declineRecord()] }, context);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '5' }]);
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 1);
   });
 
   it('alerts only the confirmed, unsuppressed contacts of the profile, once each', async () => {
@@ -259,6 +276,16 @@ describe('archiver', () => {
       context,
     );
     expect(result.batchItemFailures).toEqual([]);
+  });
+
+  it('parses the timer: one without a valid lead id fails alone, and writes nothing', async () => {
+    const broken = { ...timer, leadId: 'not-a-lead-id', sk: 'TIMER#EXPIRY' };
+    const result = await archiver(
+      { Records: [streamRecord({ eventName: 'REMOVE', oldItem: broken, ttl: true, sequenceNumber: '3' })] },
+      context,
+    ).catch((error: Error) => error);
+    expect(result).toBeInstanceOf(FullBatchFailureError);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 
   it('reports a failing write for retry', async () => {

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type Lead, leadTypes, tabOf, tabs } from '../../domain/lead.js';
 import type { Due, Page, PartnerListQuery, SenderListQuery } from '../../domain/ports.js';
-import { effective } from '../../domain/views.js';
+import { asOf } from '../../domain/views.js';
 import {
   DEADLINE_SHARDS,
   deadlinePk,
@@ -210,7 +210,7 @@ export class LeadQueries {
       const leads = await this.getMany(page.items.map((i) => i.value));
       const items = leads
         .filter((lead) => lead.partnerId === query.partnerId)
-        .filter((lead) => !query.stage || effective(lead, query.now).stage === query.stage)
+        .filter((lead) => !query.stage || asOf(lead, query.now).stage === query.stage)
         .map((lead) => ({ id: lead.id, value: lead }))
         .sort((a, b) => (a.id < b.id ? 1 : -1));
       return { ...page, items };

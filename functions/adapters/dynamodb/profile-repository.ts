@@ -2,10 +2,17 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { VersionMismatchError } from '../../domain/errors.js';
-import { emptyProfile, type Profile, type ProfileInput } from '../../domain/profile.js';
+import type { ProfileStore } from '../../domain/ports.js';
+import type { Profile, ProfileInput } from '../../domain/profile.js';
 import { profileKey } from './keys.js';
 
-export class ProfileRepository {
+/** The stored item as the profile, without the item's own attributes. */
+function profileOf(item: Record<string, unknown>): Profile {
+  const { pk: _pk, sk: _sk, entity: _entity, ...profile } = item;
+  return profile as Profile;
+}
+
+export class ProfileRepository implements ProfileStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -15,19 +22,9 @@ export class ProfileRepository {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: profileKey(partnerId) }),
     );
-    if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, entity: _entity, ...profile } = Item;
-    return profile as Profile;
+    return Item ? profileOf(Item) : undefined;
   }
 
-  async getOrEmpty(partnerId: string): Promise<Profile> {
-    return (await this.get(partnerId)) ?? emptyProfile(partnerId);
-  }
-
-  /**
-   * Replaces the profile in one write; with `ifMatch`, only if it is at one of those versions
-   * (0: never saved) or, for `'any'`, only if it was saved before.
-   */
   async put(partnerId: string, input: ProfileInput, now: Date, ifMatch?: number[] | 'any'): Promise<Profile> {
     const fields = { ...input, partnerId, updatedAt: now.toISOString(), entity: 'profile' };
     const names: Record<string, string> = { '#version': 'version' };
@@ -62,8 +59,7 @@ export class ProfileRepository {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      const { pk: _pk, sk: _sk, entity: _entity, ...profile } = Attributes ?? {};
-      return profile as Profile;
+      return profileOf(Attributes ?? {});
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new VersionMismatchError('profile');
       throw error;
