@@ -50,7 +50,12 @@ describe('npm start', () => {
   }, 40_000);
 
   it('prints one line per step as it comes up, with its time, then the banner; SIGTERM stops it all', async () => {
-    const [port, dynamoPort, sesPort] = [await freePort(), await freePort(), await freePort()];
+    const [port, dynamoPort, sesPort, sqsPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const child = spawn(
       process.execPath,
       [join('node_modules', 'tsx', 'dist', 'cli.mjs'), 'local/start.ts'],
@@ -61,6 +66,7 @@ describe('npm start', () => {
           PORT: String(port),
           DYNAMODB_PORT: String(dynamoPort),
           SES_PORT: String(sesPort),
+          SQS_PORT: String(sqsPort),
           LOCAL_IN_MEMORY: '1',
           LOCAL_QUIET: '1',
         },
@@ -82,7 +88,7 @@ describe('npm start', () => {
       }
       const lines = output.split('\n');
       expect(lines[0]).toBe(
-        `Starting Partner Referrals (API on port ${port}, DynamoDB Local on ${dynamoPort}, SES on ${sesPort})…`,
+        `Starting Partner Referrals (API on port ${port}, DynamoDB Local on ${dynamoPort}, SES on ${sesPort}, queues on ${sqsPort})…`,
       );
       const steps = lines
         .filter((l) => /^ {2}\S.* \(\d+\.\d s\)$/.test(l))
@@ -92,6 +98,7 @@ describe('npm start', () => {
           `  API listening on http://localhost:${port}`,
           `  DynamoDB Local up at http://127.0.0.1:${dynamoPort}`,
           `  SES local up at http://localhost:${sesPort}`,
+          `  queues up at http://127.0.0.1:${sqsPort} (emails, ses-events, dead letters)`,
           '  handlers loaded',
           '  stream consumers running (archiver, notifier; TTL emulated)',
           '  table partner-referrals-local ready, senders microsoft-marketing, fabrikam-referrals registered',
@@ -103,12 +110,14 @@ describe('npm start', () => {
       child.kill('SIGTERM');
       await exited;
     }
-    // Nothing keeps listening: DynamoDB Local's JVM went with it.
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = createServer();
-      probe.once('error', () => resolve(false));
-      probe.listen(dynamoPort, '127.0.0.1', () => probe.close(() => resolve(true)));
-    });
-    expect(free).toBe(true);
+    // Nothing keeps listening: DynamoDB Local's JVM went with it, and so did the queues and SES.
+    for (const used of [dynamoPort, sqsPort, sesPort]) {
+      const free = await new Promise<boolean>((resolve) => {
+        const probe = createServer();
+        probe.once('error', () => resolve(false));
+        probe.listen(used, '127.0.0.1', () => probe.close(() => resolve(true)));
+      });
+      expect(free).toBe(true);
+    }
   }, 70_000);
 });
