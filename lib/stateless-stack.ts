@@ -200,15 +200,16 @@ export class StatelessStack extends Stack {
       alarmTopic: this.alarmTopic,
     });
     this.emailSender.addEnvironment('EMAIL_QUEUE_URL', emails.queue.queueUrl);
-    // The exactly-once markers only (partition keys EMAIL#…): reserve (PutItem), give back (UpdateItem),
-    // confirm a batch (BatchWriteItem). It cannot read, change or delete a lead, a contact or anything else.
+    // The exactly-once markers only (partition keys EMAIL#…), a batch at a time: BatchGetItem before
+    // sending, BatchWriteItem after. It cannot read, change or delete a lead, a contact or anything else.
     this.emailSender.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
         resources: [props.table.tableArn],
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${EMAIL_MARKER_PREFIX}*`] } },
       }),
     );
+
     // SES v2 authorises SendEmail against the sending identity AND the configuration set named in
     // the call, so both ARNs, and nothing else; Simple content needs no ses:SendRawEmail.
     this.emailSender.addToRolePolicy(

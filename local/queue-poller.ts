@@ -30,6 +30,8 @@ const toRecord = (queue: LocalQueue, m: StoredMessage): SQSRecord => ({
     SentTimestamp: String(m.sentAt),
     SenderId: 'local',
     ApproximateFirstReceiveTimestamp: String(m.firstReceivedAt ?? m.sentAt),
+    ...(m.groupId ? { MessageGroupId: m.groupId } : {}),
+    ...(m.dedupId ? { MessageDeduplicationId: m.dedupId, SequenceNumber: String(m.sentAt) } : {}),
   },
   messageAttributes: {},
   md5OfBody: m.md5,

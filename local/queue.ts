@@ -20,12 +20,20 @@ export interface StoredMessage {
   receipt?: string;
   /** The queue a dead-lettered message came from (where a redrive returns it). */
   source?: string;
+  /** FIFO queues: the message group and the deduplication id. */
+  groupId?: string;
+  dedupId?: string;
 }
 
 export interface LocalQueueOptions {
   visibilityTimeoutSeconds: number;
   retentionSeconds: number;
   deadLetter?: { queue: LocalQueue; maxReceiveCount: number };
+  /**
+   * FIFO: a message group is never in flight twice (its later messages wait until the head is
+   * deleted), and a message with a deduplication id seen in the last 5 minutes is accepted but dropped.
+   */
+  fifo?: boolean;
   /** Append-only journal of changes; absent: in memory only. */
   journal?: string;
   now?: () => number;
@@ -36,10 +44,13 @@ export class ReceiptHandleIsInvalid extends Error {
 }
 
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
+/** SQS FIFO drops a message whose deduplication id it saw this recently. */
+const DEDUP_WINDOW_MS = 5 * 60_000;
 
 export class LocalQueue {
   private readonly messages = new Map<string, StoredMessage>();
   private readonly receipts = new Map<string, string>();
+  private readonly dedup = new Map<string, { at: number; message: StoredMessage }>();
   private readonly now: () => number;
 
   constructor(
@@ -54,30 +65,51 @@ export class LocalQueue {
     return `arn:aws:sqs:us-east-1:000000000000:${this.name}`;
   }
 
-  send(body: string, delaySeconds = 0, source?: string): StoredMessage {
+  send(
+    body: string,
+    options: { delaySeconds?: number; groupId?: string; dedupId?: string } = {},
+  ): StoredMessage {
     const now = this.now();
-    return this.put({
+    if (this.options.fifo) {
+      if (!options.groupId || !options.dedupId)
+        throw new Error('a FIFO queue needs a group and a deduplication id');
+      for (const [dedupId, seen] of this.dedup)
+        if (seen.at + DEDUP_WINDOW_MS <= now) this.dedup.delete(dedupId);
+      const seen = this.dedup.get(options.dedupId);
+      if (seen) return seen.message;
+    }
+    const message = this.put({
       id: randomUUID(),
       body,
       md5: md5(body),
       sentAt: now,
-      visibleAt: now + delaySeconds * 1000,
+      visibleAt: now + (options.delaySeconds ?? 0) * 1000,
       receiveCount: 0,
-      ...(source ? { source } : {}),
+      ...(options.groupId ? { groupId: options.groupId } : {}),
+      ...(options.dedupId ? { dedupId: options.dedupId } : {}),
     });
+    if (options.dedupId) this.dedup.set(options.dedupId, { at: now, message });
+    return message;
   }
 
   /** Up to `max` visible messages, oldest first, each hidden for the visibility timeout. */
   receive(max: number, visibilityTimeoutSeconds = this.options.visibilityTimeoutSeconds): StoredMessage[] {
     const now = this.now();
     const out: StoredMessage[] = [];
+    // FIFO: a group whose head is in flight (or waiting) offers nothing until that message is gone.
+    const held = new Set<string>();
     for (const message of [...this.messages.values()]) {
       if (out.length >= max) break;
       if (message.sentAt + this.options.retentionSeconds * 1000 <= now) {
         this.remove(message.id);
         continue;
       }
-      if (message.visibleAt > now) continue;
+      const group = this.options.fifo ? message.groupId : undefined;
+      if (group !== undefined && held.has(group)) continue;
+      if (message.visibleAt > now) {
+        if (group !== undefined) held.add(group);
+        continue;
+      }
       const { deadLetter } = this.options;
       if (deadLetter && message.receiveCount >= deadLetter.maxReceiveCount) {
         this.remove(message.id);

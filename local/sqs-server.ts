@@ -52,6 +52,7 @@ export async function startLocalSqs(options: {
   for (const d of options.definitions) {
     const dlq = new LocalQueue(deadLetterName(d.name), {
       visibilityTimeoutSeconds: 30,
+      fifo: d.fifo,
       retentionSeconds: d.deadLetterRetentionDays * 86_400,
       ...journal(deadLetterName(d.name)),
     });
@@ -59,6 +60,7 @@ export async function startLocalSqs(options: {
       visibilityTimeoutSeconds: d.visibilityTimeoutSeconds,
       retentionSeconds: d.retentionDays * 86_400,
       deadLetter: { queue: dlq, maxReceiveCount: d.backoff.maxReceives },
+      fifo: d.fifo,
       ...journal(d.name),
     });
     queues.set(dlq.name, dlq);
@@ -83,7 +85,21 @@ export async function startLocalSqs(options: {
       if (typeof input.MessageBody !== 'string' || input.MessageBody.length === 0) {
         throw new SqsError('com.amazonaws.sqs#InvalidParameterValue', 'MessageBody is required.');
       }
-      const message = byUrl(input.QueueUrl).send(input.MessageBody, Number(input.DelaySeconds ?? 0));
+      const queue = byUrl(input.QueueUrl);
+      const group = typeof input.MessageGroupId === 'string' ? input.MessageGroupId : undefined;
+      const dedup =
+        typeof input.MessageDeduplicationId === 'string' ? input.MessageDeduplicationId : undefined;
+      if (queue.options.fifo && (!group || !dedup)) {
+        throw new SqsError(
+          'com.amazonaws.sqs#MissingParameter',
+          'A FIFO queue needs MessageGroupId and MessageDeduplicationId.',
+        );
+      }
+      const message = queue.send(input.MessageBody, {
+        delaySeconds: Number(input.DelaySeconds ?? 0),
+        ...(group ? { groupId: group } : {}),
+        ...(dedup ? { dedupId: dedup } : {}),
+      });
       return { MessageId: message.id, MD5OfMessageBody: message.md5 };
     },
     ReceiveMessage: (input) => {
@@ -104,6 +120,8 @@ export async function startLocalSqs(options: {
             SentTimestamp: String(m.sentAt),
             ApproximateFirstReceiveTimestamp: String(m.firstReceivedAt ?? m.sentAt),
             ...(m.source ? { DeadLetterQueueSourceArn: queues.get(m.source)?.arn ?? '' } : {}),
+            ...(m.groupId ? { MessageGroupId: m.groupId } : {}),
+            ...(m.dedupId ? { MessageDeduplicationId: m.dedupId, SequenceNumber: String(m.sentAt) } : {}),
           },
         })),
       };
@@ -134,6 +152,7 @@ export async function startLocalSqs(options: {
       return {
         Attributes: {
           QueueArn: queue.arn,
+          FifoQueue: String(Boolean(queue.options.fifo)),
           ApproximateNumberOfMessages: String(counts.visible),
           ApproximateNumberOfMessagesNotVisible: String(counts.inFlight),
           ApproximateNumberOfMessagesDelayed: String(counts.delayed),

@@ -1,11 +1,14 @@
 /**
- * Sends a queued email exactly once per key: a conditional marker is reserved before sending and
- * confirmed after, so a message received twice (or queued twice from a stream record delivered
- * twice) sends once, and a failed send gives the reservation back so a later attempt can send.
- * Confirmations are returned rather than written, so a consumer can write a whole batch of them in
- * one request.
+ * Sends queued emails exactly once per key. The queue is FIFO with one message group per key, so
+ * two copies of an email are never in flight at once: a batch reads which of its keys were sent
+ * already (one read for the batch), sends the others, and records them as sent (one write for the
+ * batch). A copy received later finds its key sent and is dropped.
+ *
+ * One gap remains, as with any sender that cannot make the provider's send and its own record
+ * atomic: if the function dies after SES accepted an email and before the batch is recorded, that
+ * email is sent again when its message comes back. Nothing is ever lost.
  */
-import type { EmailKey, EmailMessage } from './email-message.js';
+import { type EmailKey, type EmailMessage, emailKeyId } from './email-message.js';
 
 export interface Mailer {
   /** Sends one email; resolves to the provider's message id. */
@@ -20,11 +23,6 @@ export class PermanentDeliveryError extends Error {
   }
 }
 
-/** Another attempt holds the reservation right now: try again later (it may yet fail and give it back). */
-export class DeliveryInProgressError extends Error {
-  override readonly name = 'DeliveryInProgressError';
-}
-
 export interface SentEmail {
   key: EmailKey;
   recipients: number;
@@ -33,17 +31,19 @@ export interface SentEmail {
 }
 
 export interface DeliveryMarkers {
-  /**
-   * Reserves the key: `reserved` for this call; `sent` when its email went out; `busy` while
-   * another attempt holds a fresh reservation (a stale one, left by a sender that died, is taken over).
-   */
-  reserve(key: EmailKey, now: Date): Promise<'reserved' | 'sent' | 'busy'>;
+  /** The ids (`emailKeyId`) of those keys whose email went out already. */
+  sent(keys: EmailKey[]): Promise<Set<string>>;
   /** Records sent emails (one write for many). */
   confirm(sent: SentEmail[]): Promise<void>;
-  release(key: EmailKey): Promise<void>;
 }
 
-export type DeliveryResult = { outcome: 'sent'; sent: SentEmail } | { outcome: 'duplicate' };
+/** One batch of deliveries: what was sent before it, and what it sent. */
+export interface DeliveryBatch {
+  readonly before: ReadonlySet<string>;
+  readonly sent: SentEmail[];
+}
+
+export type DeliveryOutcome = 'sent' | 'duplicate';
 
 export class EmailDelivery {
   constructor(
@@ -52,21 +52,24 @@ export class EmailDelivery {
     private readonly clock: () => Date,
   ) {}
 
-  /** Sends the email unless its key was sent; the caller confirms what was sent. */
-  async deliver(message: EmailMessage): Promise<DeliveryResult> {
-    const reservation = await this.markers.reserve(message.key, this.clock());
-    if (reservation === 'sent') return { outcome: 'duplicate' };
-    if (reservation === 'busy') throw new DeliveryInProgressError('another attempt is sending this email');
-    let messageId: string;
-    try {
-      messageId = await this.mailer.send(message);
-    } catch (error) {
-      await this.markers.release(message.key).catch(() => undefined);
-      throw error;
-    }
-    return {
-      outcome: 'sent',
-      sent: { key: message.key, recipients: message.to.length, messageId, at: this.clock() },
-    };
+  /** Starts a batch: one read says which of its emails were sent already. */
+  async begin(messages: EmailMessage[]): Promise<DeliveryBatch> {
+    const before =
+      messages.length > 0 ? await this.markers.sent(messages.map((m) => m.key)) : new Set<string>();
+    return { before, sent: [] };
+  }
+
+  /** Sends the email unless its key was sent, before or earlier in this batch. */
+  async deliver(message: EmailMessage, batch: DeliveryBatch): Promise<DeliveryOutcome> {
+    const id = emailKeyId(message.key);
+    if (batch.before.has(id) || batch.sent.some((s) => emailKeyId(s.key) === id)) return 'duplicate';
+    const messageId = await this.mailer.send(message);
+    batch.sent.push({ key: message.key, recipients: message.to.length, messageId, at: this.clock() });
+    return 'sent';
+  }
+
+  /** Records what the batch sent, in one write. */
+  async finish(batch: DeliveryBatch): Promise<void> {
+    if (batch.sent.length > 0) await this.markers.confirm(batch.sent);
   }
 }

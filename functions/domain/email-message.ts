@@ -39,6 +39,10 @@ export const emailMessageSchema = /* @__PURE__ */ z.object({
 });
 export type EmailMessage = z.infer<typeof emailMessageSchema>;
 
+/** One string per email key: the FIFO message group and deduplication id, and the marker's id. */
+export const emailKeyId = (key: EmailKey): string =>
+  key.type === 'lead' ? `lead:${key.leadId}:${key.kind}` : `confirmation:${key.requestId}`;
+
 /** The message's identity for logs: keys only, never an address or a body (they hold personal data). */
 export function describeKey(key: EmailKey): Record<string, string> {
   return key.type === 'lead'

@@ -1,15 +1,16 @@
 /**
- * Sends the emails waiting in the durable queue through SES (SPEC §6 "Durable delivery"), each
- * once per key however often it is queued or received. A failed send is retried with backoff by
+ * Sends the emails waiting in the durable queue (SQS FIFO) through SES (SPEC §6 "Durable
+ * delivery"), each once per key however often it is queued or received. A failed send is retried with backoff by
  * the queue; what fails every attempt lands in the dead-letter queue with the whole message.
  */
 import type { SQSRecord } from 'aws-lambda';
 import { sqsClient } from '../adapters/sqs/client.js';
-import { PermanentDeliveryError, type SentEmail } from '../domain/email-delivery.js';
+import { type DeliveryBatch, PermanentDeliveryError } from '../domain/email-delivery.js';
 import { describeKey, emailMessageSchema } from '../domain/email-message.js';
 import { queueConsumer } from '../queue/consumer.js';
+import { queueDefinitions } from '../queue/definitions.js';
 import { logger } from '../shared/logger.js';
-import { delivery, emailBackoff, emailQueueUrl, markers } from '../shared/mail-runtime.js';
+import { delivery, emailBackoff, emailQueueUrl } from '../shared/mail-runtime.js';
 
 /** A body that is not an email message is a bug upstream: no retry will make it one. */
 class MalformedMessageError extends PermanentDeliveryError {}
@@ -26,35 +27,42 @@ function messageOf(record: SQSRecord) {
   return parsed.data;
 }
 
-async function send(record: SQSRecord, sent: SentEmail[]): Promise<void> {
+async function send(record: SQSRecord, batch: DeliveryBatch): Promise<void> {
   const message = messageOf(record);
-  const result = await delivery.deliver(message);
-  if (result.outcome === 'sent') sent.push(result.sent);
-  logger.info('email', {
-    ...describeKey(message.key),
-    outcome: result.outcome,
-    recipients: message.to.length,
+  const outcome = await delivery.deliver(message, batch);
+  logger.info('email', { ...describeKey(message.key), outcome, recipients: message.to.length });
+}
+
+/** The batch's markers in one read: the messages that parse (the others fail on their own). */
+function begin(records: SQSRecord[]): Promise<DeliveryBatch> {
+  const messages = records.flatMap((record) => {
+    try {
+      return [messageOf(record)];
+    } catch {
+      return [];
+    }
   });
+  return delivery.begin(messages);
 }
 
 /**
- * The batch's sent emails are confirmed in one write after it. Should that fail, their markers
- * stay reserved: a copy received within five minutes waits, and none is sent twice meanwhile.
+ * The batch's sent emails are recorded in one write after it. Should that fail, a later copy of
+ * one of them would send it again: logged with the keys, so an operator can tell.
  */
-async function confirmSent(sent: SentEmail[]) {
-  if (sent.length === 0) return;
+async function finish(batch: DeliveryBatch) {
   try {
-    await markers.confirm(sent);
+    await delivery.finish(batch);
   } catch (error) {
-    logger.error('could not confirm sent emails', {
-      emails: sent.map((s) => describeKey(s.key)),
+    logger.error('could not record sent emails', {
+      emails: batch.sent.map((s) => describeKey(s.key)),
       error: error instanceof Error ? error.name : typeof error,
     });
   }
 }
 
 export const handler = queueConsumer(send, {
-  batch: { open: (): SentEmail[] => [], close: confirmSent },
+  batch: { open: begin, close: finish },
+  fifo: queueDefinitions.emails.fifo,
   sqs: sqsClient,
   queueUrl: emailQueueUrl,
   backoff: emailBackoff,

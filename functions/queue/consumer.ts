@@ -5,15 +5,25 @@
  * over, and moves it to the dead-letter queue once it has been received `maxReceives` times.
  * Failures are logged with the message's keys only, never its body.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import {
+  BatchProcessor,
+  EventType,
+  processPartialResponse,
+  SqsFifoPartialProcessorAsync,
+} from '@aws-lambda-powertools/batch';
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type BackoffPolicy, retryDelaySeconds } from '../domain/backoff.js';
 import { logger } from '../shared/logger.js';
 
 export interface QueueConsumerOptions<S> {
-  /** State shared by one batch's records (opened before them, closed after: e.g. one batched write). */
-  batch?: { open(): S; close(state: S): Promise<void> };
+  /** State shared by one batch's records (opened before them, closed after: e.g. one batched read and write). */
+  batch?: { open(records: SQSRecord[]): Promise<S>; close(state: S): Promise<void> };
+  /**
+   * A FIFO queue: records are processed in order, and one that fails holds back only the later
+   * records of its own message group (Powertools' FIFO processor, skipGroupOnError).
+   */
+  fifo?: boolean;
   sqs: SQSClient;
   queueUrl: string;
   backoff: BackoffPolicy;
@@ -77,23 +87,24 @@ export function queueConsumer<S = undefined>(
 
   return async (event, context) => {
     logger.addContext(context);
-    // One processor per batch: it keeps the batch's state, and the local runtime runs batches side by side.
-    const processor = new BatchProcessor(EventType.SQS);
-    const batch = options.batch ? options.batch.open() : (undefined as S);
+    const batch = options.batch ? await options.batch.open(event.Records) : (undefined as S);
+    const handle = (record: SQSRecord) => withBackoff(record, batch);
     try {
-      // An all-failed batch is still a partial response: each message keeps its own delay, and the
-      // function's error metric stays a signal of bugs rather than of an SES outage.
-      return await processPartialResponse(
-        event,
-        (record: SQSRecord) => withBackoff(record, batch),
-        processor,
-        {
-          context,
-          throwOnFullBatchFailure: false,
-        },
-      );
+      // One processor per batch: it keeps the batch's state, and the local runtime runs batches side
+      // by side. An all-failed batch is still a partial response: each message keeps its own delay,
+      // and the function's error metric stays a signal of bugs rather than of an SES outage.
+      return options.fifo
+        ? await processPartialResponse(event, handle, new SqsFifoPartialProcessorAsync(), {
+            context,
+            skipGroupOnError: true,
+            throwOnFullBatchFailure: false,
+          })
+        : await processPartialResponse(event, handle, new BatchProcessor(EventType.SQS), {
+            context,
+            throwOnFullBatchFailure: false,
+          });
     } finally {
-      await options.batch?.close(batch);
+      if (options.batch) await options.batch.close(batch);
     }
   };
 }

@@ -28,6 +28,11 @@ export interface QueueDefinition {
   backoffEnv: { base: string; cap: string };
   /** The oldest message may wait this long before the age alarm fires. */
   maxAgeSeconds: number;
+  /**
+   * FIFO, one message group per work item: SQS never has two copies of an item in flight at once
+   * and drops a copy sent within 5 minutes of the first, so the consumer needs no reservation.
+   */
+  fifo: boolean;
 }
 
 export const queueDefinitions = {
@@ -46,6 +51,7 @@ export const queueDefinitions = {
     backoff: { baseSeconds: 30, capSeconds: 30 * 60, maxReceives: 100 },
     backoffEnv: { base: 'EMAIL_RETRY_BASE', cap: 'EMAIL_RETRY_CAP' },
     maxAgeSeconds: 60 * 60,
+    fifo: true,
   },
   /** SES bounce and complaint events (from EventBridge) waiting to suppress their addresses. */
   sesEvents: {
@@ -59,6 +65,8 @@ export const queueDefinitions = {
     backoff: { baseSeconds: 10, capSeconds: 10 * 60, maxReceives: 50 },
     backoffEnv: { base: 'SES_EVENTS_RETRY_BASE', cap: 'SES_EVENTS_RETRY_CAP' },
     maxAgeSeconds: 60 * 60,
+    // EventBridge puts events on it; their order does not matter and recording one twice is harmless.
+    fifo: false,
   },
 } as const satisfies Record<string, QueueDefinition>;
 

@@ -4,7 +4,7 @@ import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { QueueDefinition } from '../../functions/queue/definitions.js';
 import { alarmAbove, deadLettersAlarm, errorsAlarm } from './alarms.js';
@@ -37,13 +37,24 @@ export class DurableQueue extends Construct {
   constructor(scope: Construct, id: string, props: DurableQueueProps) {
     super(scope, id);
     const { definition } = props;
+    // A FIFO queue's dead-letter queue must be FIFO too.
+    const fifo = definition.fifo
+      ? {
+          fifo: true,
+          deduplicationScope: DeduplicationScope.MESSAGE_GROUP,
+          fifoThroughputLimit: FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+        }
+      : {};
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
+      ...(definition.fifo ? { fifo: true } : {}),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // SQS counts retention from the first enqueue: longer than the source's, or dead letters die on arrival.
       retentionPeriod: Duration.days(definition.deadLetterRetentionDays),
     });
     this.queue = new Queue(this, 'Queue', {
+      // High-throughput FIFO: deduplication and ordering per message group, not per queue.
+      ...fifo,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),

@@ -13,13 +13,8 @@ import {
   minimumRetrySpanSeconds,
   retryDelaySeconds,
 } from '../../functions/domain/backoff.js';
-import {
-  DeliveryInProgressError,
-  type DeliveryMarkers,
-  EmailDelivery,
-  type Mailer,
-} from '../../functions/domain/email-delivery.js';
-import type { EmailKey, EmailMessage } from '../../functions/domain/email-message.js';
+import { type DeliveryMarkers, EmailDelivery, type Mailer } from '../../functions/domain/email-delivery.js';
+import { type EmailMessage, emailKeyId } from '../../functions/domain/email-message.js';
 import { LeadArchivedError } from '../../functions/domain/errors.js';
 import { LeadService } from '../../functions/domain/lead-service.js';
 import type { Due, LeadStore } from '../../functions/domain/ports.js';
@@ -158,6 +153,29 @@ describe('local queue', () => {
     }
   });
 
+  it('FIFO: never hands out a group while its head is in flight, and drops a copy sent within 5 minutes', () => {
+    const q = new LocalQueue('f', {
+      visibilityTimeoutSeconds: 60,
+      retentionSeconds: 86_400,
+      fifo: true,
+      now,
+    });
+    const first = q.send('email A', { groupId: 'a', dedupId: 'a-1' });
+    expect(q.send('email A again', { groupId: 'a', dedupId: 'a-1' }).id).toBe(first.id);
+    q.send('email B', { groupId: 'b', dedupId: 'b-1' });
+    const [a] = q.receive(1);
+    expect(a?.body).toBe('email A');
+    clock += 6 * 60_000;
+    // A copy of A after the window is taken in, but waits while A is in flight (here: hidden again).
+    q.changeVisibility(q.receive(1)[0]!.receipt!, 0);
+    q.send('email A, much later', { groupId: 'a', dedupId: 'a-1' });
+    const heads = q.receive(10, 60);
+    expect(heads.map((m) => m.body)).toEqual(['email A', 'email B', 'email A, much later']);
+    expect(q.receive(10)).toEqual([]);
+    q.delete(heads[0]!.receipt!);
+    expect(() => q.send('no group')).toThrow(/group/);
+  });
+
   it('drops messages past their retention', () => {
     const { q } = queues();
     q.send('old');
@@ -179,75 +197,49 @@ describe('exactly-once delivery', () => {
     queuedAt: '2026-11-25T10:00:00.000Z',
   };
   const memoryMarkers = () => {
-    const state = new Map<string, string>();
-    const id = (key: EmailKey) => JSON.stringify(key);
-    const markers: DeliveryMarkers & { state: Map<string, string> } = {
-      state,
-      async reserve(key) {
-        const current = state.get(id(key));
-        if (current === 'sent') return 'sent';
-        if (current === 'sending') return 'busy';
-        state.set(id(key), 'sending');
-        return 'reserved';
+    const sent = new Set<string>();
+    const markers: DeliveryMarkers = {
+      async sent(keys) {
+        return new Set(keys.map(emailKeyId).filter((id) => sent.has(id)));
       },
-      async confirm(sent) {
-        for (const email of sent) state.set(id(email.key), 'sent');
-      },
-      async release(key) {
-        state.set(id(key), 'released');
+      async confirm(emails) {
+        for (const email of emails) sent.add(emailKeyId(email.key));
       },
     };
     return markers;
   };
 
-  it('sends once whatever order attempts, failures and duplicates come in', async () => {
+  it('sends once whatever order attempts, failures and copies (one at a time, as FIFO delivers them) come in', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), async (outcomes) => {
-        const markers = memoryMarkers();
-        let sent = 0;
-        let attempt = 0;
-        const mailer: Mailer = {
-          async send() {
-            if (!outcomes[attempt++ % outcomes.length]) throw new Error('SES down');
-            sent += 1;
-            return `ses-${sent}`;
-          },
-        };
-        const delivery = new EmailDelivery(markers, mailer, () => new Date());
-        const results: string[] = [];
-        for (let i = 0; i < outcomes.length + 3; i++) {
-          const result = await delivery.deliver(message).catch(() => undefined);
-          if (result?.outcome === 'sent') await markers.confirm([result.sent]);
-          results.push(result?.outcome ?? 'failed');
-        }
-        const everSucceeded = outcomes.some(Boolean);
-        expect(sent).toBe(everSucceeded ? 1 : 0);
-        if (everSucceeded) expect(results.filter((r) => r === 'sent')).toHaveLength(1);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.record({ up: fc.boolean(), copies: fc.integer({ min: 1, max: 3 }) }), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        async (rounds) => {
+          const markers = memoryMarkers();
+          let sent = 0;
+          let up = false;
+          const mailer: Mailer = {
+            async send() {
+              if (!up) throw new Error('SES down');
+              sent += 1;
+              return `ses-${sent}`;
+            },
+          };
+          const delivery = new EmailDelivery(markers, mailer, () => new Date());
+          for (const round of rounds) {
+            up = round.up;
+            // A batch may hold several copies of the message (queued more than 5 minutes apart).
+            const copies = Array.from({ length: round.copies }, () => message);
+            const batch = await delivery.begin(copies);
+            for (const copy of copies) await delivery.deliver(copy, batch).catch(() => undefined);
+            await delivery.finish(batch);
+          }
+          expect(sent).toBe(rounds.some((r) => r.up) ? 1 : 0);
+        },
+      ),
     );
-  });
-});
-
-describe('a reservation another attempt holds', () => {
-  it('is waited for, not taken as sent: the message is retried until that attempt sends or gives it back', async () => {
-    const markers: DeliveryMarkers = {
-      reserve: async () => 'busy',
-      confirm: async () => undefined,
-      release: async () => undefined,
-    };
-    const mailer: Mailer = { send: async () => 'never' };
-    await expect(
-      new EmailDelivery(markers, mailer, () => new Date()).deliver({
-        version: 1,
-        key: { type: 'lead', leadId: '01JD0000000000000000000000', kind: 'lead-expired' },
-        to: ['s@example.com'],
-        subject: 's',
-        text: 't',
-        html: 'h',
-        tags: {},
-        queuedAt: '2026-11-25T10:00:00.000Z',
-      }),
-    ).rejects.toThrow(DeliveryInProgressError);
   });
 });
 

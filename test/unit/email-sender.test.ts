@@ -4,10 +4,14 @@
  * and reported as a batch item failure with its reservation given back, a message no retry can fix
  * is sent round at once (to the dead-letter queue), and bounces and complaints suppress addresses.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BadRequestException, SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -43,7 +47,11 @@ const message: EmailMessage = {
 };
 
 let n = 0;
-const record = (body: unknown, receiveCount = 1): SQSRecord => {
+const record = (
+  body: unknown,
+  receiveCount = 1,
+  group = 'lead:01JD0000000000000000000000:lead-declined',
+): SQSRecord => {
   n += 1;
   return {
     messageId: `m-${n}`,
@@ -54,6 +62,7 @@ const record = (body: unknown, receiveCount = 1): SQSRecord => {
       SentTimestamp: '0',
       SenderId: 'x',
       ApproximateFirstReceiveTimestamp: '0',
+      MessageGroupId: group,
     },
     messageAttributes: {},
     md5OfBody: '',
@@ -63,52 +72,31 @@ const record = (body: unknown, receiveCount = 1): SQSRecord => {
   };
 };
 
-/** An in-memory marker table with the reserve/confirm/release conditions of the real one. */
+/** An in-memory marker table: BatchGetItem reads it, BatchWriteItem records sent emails. */
 function markers() {
   const state = new Map<string, string>();
-  ddb.on(PutCommand).callsFake((input: { Item: { pk: string; sk: string; state: string } }) => {
-    const key = `${input.Item.pk}|${input.Item.sk}`;
-    const current = state.get(key);
-    if (current !== undefined && current !== 'released') {
-      // As DynamoDB answers with ReturnValuesOnConditionCheckFailure: the old item, in wire format.
-      throw new ConditionalCheckFailedException({
-        message: 'exists',
-        $metadata: {},
-        Item: { state: { S: current } },
-      });
-    }
-    state.set(key, input.Item.state);
-    return {};
-  });
+  ddb
+    .on(BatchGetCommand)
+    .callsFake((input: { RequestItems: Record<string, { Keys: Array<{ pk: string }> }> }) => ({
+      Responses: {
+        leads: (input.RequestItems.leads?.Keys ?? [])
+          .filter((key) => state.has(key.pk))
+          .map((key) => ({ pk: key.pk, state: state.get(key.pk) })),
+      },
+    }));
   ddb
     .on(BatchWriteCommand)
     .callsFake(
       (input: {
-        RequestItems: Record<
-          string,
-          Array<{ PutRequest: { Item: { pk: string; sk: string; state: string } } }>
-        >;
+        RequestItems: Record<string, Array<{ PutRequest: { Item: { pk: string; state: string } } }>>;
       }) => {
         for (const request of input.RequestItems.leads ?? []) {
-          state.set(
-            `${request.PutRequest.Item.pk}|${request.PutRequest.Item.sk}`,
-            request.PutRequest.Item.state,
-          );
+          state.set(request.PutRequest.Item.pk, request.PutRequest.Item.state);
         }
         return {};
       },
     );
-  ddb
-    .on(UpdateCommand)
-    .callsFake(
-      (input: { Key: { pk: string; sk: string }; ExpressionAttributeValues: Record<string, unknown> }) => {
-        const key = `${input.Key.pk}|${input.Key.sk}`;
-        if (input.ExpressionAttributeValues[':sent']) state.set(key, 'sent');
-        else if (input.ExpressionAttributeValues[':released']) state.set(key, 'released');
-        else state.set(key, 'suppressed');
-        return {};
-      },
-    );
+  ddb.on(UpdateCommand).resolves({});
   return state;
 }
 
@@ -123,7 +111,7 @@ beforeEach(() => {
 });
 
 describe('email sender', () => {
-  it('sends a queued email once, with its tags and the configuration set, even when received twice', async () => {
+  it('sends a queued email once, with its tags and the configuration set, even when received again', async () => {
     const state = markers();
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
     const result = await sender({ Records: [record(message)] }, context);
@@ -131,62 +119,56 @@ describe('email sender', () => {
     // Received again (SQS delivers at least once): sent already, so only deleted.
     expect((await sender({ Records: [record(message)] }, context)).batchItemFailures).toEqual([]);
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
-    // Confirmed after the batch, in one write.
-    expect(ddb).toHaveReceivedCommandTimes(BatchWriteCommand, 1);
     expect(ses).toHaveReceivedCommandWith(SendEmailCommand, {
       FromEmailAddress: 'Partner Referrals <no-reply@referrals.example>',
       Destination: { ToAddresses: ['ana@fabrikam.example'] },
       ConfigurationSetName: 'referrals',
       EmailTags: [{ Name: 'notification', Value: 'lead-declined' }],
     });
-    expect([...state.values()]).toEqual(['sent']);
+    // One read before each batch and one write after the batch that sent: never one per email.
+    expect(ddb).toHaveReceivedCommandTimes(BatchGetCommand, 2);
+    expect(ddb).toHaveReceivedCommandTimes(BatchWriteCommand, 1);
+    expect(state.get('EMAIL#01JD0000000000000000000000#lead-declined')).toBe('sent');
   });
 
-  it('a copy received while another attempt holds the reservation waits (backoff), and is a duplicate once that one sent', async () => {
-    const state = markers();
-    let finish: (id: { MessageId: string }) => void = () => undefined;
-    ses.on(SendEmailCommand).callsFake(() => new Promise((resolve) => (finish = resolve)));
-    const first = sender({ Records: [record(message)] }, context);
-    await new Promise((r) => setTimeout(r, 50));
-    const copy = await sender({ Records: [record(message)] }, context);
-    expect(copy.batchItemFailures).toHaveLength(1);
-    expect(delays()).toHaveLength(1);
-    finish({ MessageId: 'ses-3' });
-    expect((await first).batchItemFailures).toEqual([]);
-    expect([...state.values()]).toEqual(['sent']);
-    expect((await sender({ Records: [record(message, 2)] }, context)).batchItemFailures).toEqual([]);
+  it('two copies in one batch (queued more than 5 minutes apart) send once', async () => {
+    markers();
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-2' });
+    const result = await sender({ Records: [record(message), record(message)] }, context);
+    expect(result.batchItemFailures).toEqual([]);
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
   });
 
-  it('an SES outage hides the message for its backoff delay, gives the reservation back, and the retry sends once', async () => {
+  it('an SES outage hides the message for its backoff delay, and the retry after it sends once', async () => {
     const state = markers();
     ses.on(SendEmailCommand).rejects(new Error('SES is down'));
-    const first = await sender({ Records: [record(message, 3)] }, context);
-    expect(first.batchItemFailures).toEqual([{ itemIdentifier: `m-${n}` }]);
+    const other = {
+      ...message,
+      key: { ...message.key, leadId: '01JD0000000000000000000001' },
+    } as EmailMessage;
+    const first = await sender(
+      { Records: [record(message, 3), record(other, 1, 'lead:01JD0000000000000000000001:lead-declined')] },
+      context,
+    );
+    // Each failed alone: a FIFO group only holds back its own later messages.
+    expect(first.batchItemFailures).toHaveLength(2);
     // Third receive: base 30 s doubled twice is 120 s, with equal jitter between 60 and 120.
     const [delay] = delays();
     expect(delay).toBeGreaterThanOrEqual(60);
     expect(delay).toBeLessThanOrEqual(120);
     expect(sqs).toHaveReceivedCommandWith(ChangeMessageVisibilityCommand, {
       QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/emails',
-      ReceiptHandle: `receipt-${n}`,
     });
-    expect([...state.values()]).toEqual(['released']);
+    expect(state.size).toBe(0);
 
     const failedAttempts = ses.commandCalls(SendEmailCommand).length;
-    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-2' });
-    // SES is back: the retry sends; a copy of the message (the stream record was queued twice) does not.
-    const retry = await sender({ Records: [record(message, 4)] }, context);
-    expect(retry.batchItemFailures).toEqual([]);
-    expect((await sender({ Records: [record(message, 1)] }, context)).batchItemFailures).toEqual([]);
-    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, failedAttempts + 1);
-    expect([...state.values()]).toEqual(['sent']);
-    // Once sent, nothing sends it again.
-    await sender({ Records: [record(message, 5)] }, context);
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-3' });
+    expect((await sender({ Records: [record(message, 4)] }, context)).batchItemFailures).toEqual([]);
+    expect((await sender({ Records: [record(message, 5)] }, context)).batchItemFailures).toEqual([]);
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, failedAttempts + 1);
   });
 
-  it('never waits longer than the cap, and the last receive goes to the dead-letter queue', async () => {
+  it('never waits longer than the cap', async () => {
     markers();
     ses.on(SendEmailCommand).rejects(new Error('down'));
     await sender({ Records: [record(message, 40)] }, context);
@@ -194,9 +176,12 @@ describe('email sender', () => {
     expect(delays()[0]).toBeGreaterThanOrEqual(queueDefinitions.emails.backoff.capSeconds / 2);
   });
 
-  it('sends a malformed message or one SES refuses as malformed round at once, towards the dead-letter queue', async () => {
+  it('sends a malformed message, or one SES refuses as malformed, round at once towards the dead-letter queue', async () => {
     markers();
-    const result = await sender({ Records: [record('not json'), record({ ...message, to: [] })] }, context);
+    const result = await sender(
+      { Records: [record('not json', 1, 'g1'), record({ ...message, to: [] }, 1, 'g2')] },
+      context,
+    );
     expect(result.batchItemFailures).toHaveLength(2);
     expect(delays()).toEqual([0, 0]);
     expect(ses).not.toHaveReceivedCommand(SendEmailCommand);

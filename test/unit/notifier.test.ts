@@ -107,8 +107,11 @@ describe('notifier', () => {
     expect(message!.html).not.toContain('<b>Ana</b>');
     expect(message!.html).toContain('&lt;script&gt;');
     expect(message!.text).toContain(lead.id);
+    // FIFO: one group per email, and a copy queued again within 5 minutes is dropped by SQS.
     expect(sqs).toHaveReceivedCommandWith(SendMessageCommand, {
       QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/emails',
+      MessageGroupId: `lead:${lead.id}:lead-declined`,
+      MessageDeduplicationId: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
   });
 

@@ -1,24 +1,20 @@
 /**
- * The exactly-once markers of emails: one small item per email key, reserved before sending and
- * confirmed after. Small items in partitions of their own (`EMAIL#…`) rather than attributes of
+ * The exactly-once markers of emails: one small item per email key, written when its email went
+ * out (a batch at a time), read before sending (a batch at a time). Small items in partitions of their own (`EMAIL#…`) rather than attributes of
  * the lead: a write on the lead item would also rewrite its copies in three ALL-projected indexes
  * and wake every stream consumer, and the email sender's IAM policy can be held to these keys.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryMarkers, SentEmail } from '../../domain/email-delivery.js';
-import type { EmailKey } from '../../domain/email-message.js';
+import { type EmailKey, emailKeyId } from '../../domain/email-message.js';
 import { EMAIL_MARKER_PREFIX, emailMarkerKey } from './keys.js';
-import { plain } from './lead-items.js';
-
-/** A reservation older than this was left by a sender that died mid-send; it may be taken over. */
-const STALE_RESERVATION_MS = 5 * 60_000;
 
 export const markerKey = (key: EmailKey) =>
   emailMarkerKey(key.type === 'lead' ? `${key.leadId}#${key.kind}` : `confirmation#${key.requestId}`);
@@ -32,32 +28,40 @@ export class DynamoDeliveryMarkers implements DeliveryMarkers {
     private readonly tableName: string,
   ) {}
 
-  async reserve(key: EmailKey, now: Date): Promise<'reserved' | 'sent' | 'busy'> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...markerKey(key), entity: 'notification', state: 'sending', reservedAt: now.getTime() },
-          // Free, given back after a failed send, or left by a sender that died mid-send.
-          ConditionExpression:
-            'attribute_not_exists(pk) OR #state = :released OR (#state = :sending AND reservedAt < :stale)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':sending': 'sending',
-            ':released': 'released',
-            ':stale': now.getTime() - STALE_RESERVATION_MS,
+  async sent(keys: EmailKey[]): Promise<Set<string>> {
+    const byPk = new Map(keys.map((key) => [markerKey(key).pk, emailKeyId(key)]));
+    const sent = new Set<string>();
+    let pending: Array<Record<string, unknown>> = [...new Set(keys.map((key) => markerKey(key).pk))].map(
+      (pk) => ({
+        pk,
+        sk: 'EMAIL',
+      }),
+    );
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 5) throw new Error('BatchGetItem kept leaving markers unprocessed');
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      const chunk = pending.slice(0, 100);
+      const result = await this.db.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [this.tableName]: {
+              Keys: chunk,
+              ProjectionExpression: 'pk, #state',
+              ExpressionAttributeNames: { '#state': 'state' },
+            },
           },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return 'reserved';
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return plain(error.Item)?.state === 'sent' ? 'sent' : 'busy';
+      for (const item of result.Responses?.[this.tableName] ?? []) {
+        const id = byPk.get(String(item.pk));
+        if (id && item.state === 'sent') sent.add(id);
+      }
+      pending = [...(result.UnprocessedKeys?.[this.tableName]?.Keys ?? []), ...pending.slice(100)];
     }
+    return sent;
   }
 
-  /** Confirms sent emails, 25 to a BatchWriteItem: the reservation items are replaced by `sent` ones. */
+  /** Records sent emails, 25 to a BatchWriteItem. */
   async confirm(sent: SentEmail[]): Promise<void> {
     for (let i = 0; i < sent.length; i += 25) {
       let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] =
@@ -81,24 +85,6 @@ export class DynamoDeliveryMarkers implements DeliveryMarkers {
         );
         requests = result.UnprocessedItems?.[this.tableName] ?? [];
       }
-    }
-  }
-
-  /** Gives a reservation back after a failed send: an update, so the sender never needs DeleteItem. */
-  async release(key: EmailKey) {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: markerKey(key),
-          UpdateExpression: 'SET #state = :released',
-          ConditionExpression: '#state = :sending',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':sending': 'sending', ':released': 'released' },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 
