@@ -4,6 +4,7 @@ import { indexes } from '../../functions/adapters/dynamodb/table-definition.js';
 import { renderConfirmation, renderEmail } from '../../functions/adapters/ses/templates.js';
 import { notificationFor } from '../../functions/domain/notifications.js';
 import { consumerFilters, matches } from '../../functions/stream/filters.js';
+import { isLeadChange } from '../../functions/stream/records.js';
 import { commands, received, run } from '../support/leads.js';
 import { streamRecord } from '../support/streams.js';
 
@@ -122,6 +123,20 @@ describe('stream filters', () => {
     ],
   ])('%s', (_, record, expected) => {
     expect(consumersOf(record)).toEqual(expected);
+  });
+});
+
+describe('lead changes and bookkeeping on the lead item', () => {
+  it('counts inserts and version bumps as lead changes, never favorites or reminder bookkeeping', () => {
+    const reminded = { ...lead, remindedAt: '2026-12-07T10:00:00.000Z' };
+    const modify = (before: typeof lead, after: Record<string, unknown>) =>
+      streamRecord({ eventName: 'MODIFY', oldItem: toItem(before), newItem: after });
+    expect(isLeadChange(streamRecord({ eventName: 'INSERT', newItem: toItem(lead) }))).toBe(true);
+    expect(isLeadChange(modify(lead, toItem(accepted)))).toBe(true);
+    expect(isLeadChange(modify(lead, toItem({ ...lead, favoritedBy: ['u'] })))).toBe(false);
+    expect(isLeadChange(modify(lead, toItem(reminded)))).toBe(false);
+    expect(isLeadChange(modify(reminded, withoutReminderIndex(toItem(reminded))))).toBe(false);
+    expect(isLeadChange(streamRecord({ eventName: 'REMOVE', oldItem: toItem(lead) }))).toBe(false);
   });
 });
 
