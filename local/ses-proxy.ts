@@ -28,7 +28,14 @@ export async function startSesProxy(options: {
   const outages: Outage[] = [];
 
   const server: Server = createServer(async (request, response) => {
-    const body = await readBody(request);
+    // A client that goes away (an SDK timeout on a loaded machine) must not take the runtime with it.
+    response.on('error', () => undefined);
+    let body: Buffer;
+    try {
+      body = await readBody(request);
+    } catch {
+      return;
+    }
     const path = (request.url ?? '/').split('?')[0];
     if (path === '/_local/outage') {
       if (request.method === 'PUT') {
@@ -70,12 +77,13 @@ export async function startSesProxy(options: {
         headers: request.headers,
       },
       (reply) => {
+        reply.on('error', () => response.destroy());
         response.writeHead(reply.statusCode ?? 502, reply.headers);
         reply.pipe(response);
       },
     );
     upstream.on('error', () => {
-      response.writeHead(502);
+      if (!response.headersSent) response.writeHead(502);
       response.end();
     });
     upstream.end(body);

@@ -193,7 +193,12 @@ export async function startLocalSqs(options: {
 
   const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+    } catch {
+      // The client went away mid-request: nothing to answer, and nothing to crash the runtime over.
+      return;
+    }
     const action = String(request.headers['x-amz-target'] ?? '').replace(/^AmazonSQS\./, '');
     let status = 200;
     let body: Json;
@@ -215,6 +220,7 @@ export async function startLocalSqs(options: {
       status = known.status;
       body = { __type: known.type, message: known.message };
     }
+    response.on('error', () => undefined);
     response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
     response.end(JSON.stringify(body));
   });
