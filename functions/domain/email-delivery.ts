@@ -1,8 +1,9 @@
 /**
  * Sends queued emails exactly once per key. The queue is FIFO with one message group per key, so
- * two copies of an email are never in flight at once: a batch reads which of its keys were sent
- * already (one read for the batch), sends the others, and records them as sent (one write for the
- * batch). A copy received later finds its key sent and is dropped.
+ * copies of an email are never in flight in two batches at once: a batch reads which of its keys
+ * were sent already (one read for the batch), sends the others (a second copy in the same batch is
+ * dropped), and records them as sent (one write for the batch). A copy received later finds its
+ * key sent and is dropped.
  *
  * One gap remains, as with any sender that cannot make the provider's send and its own record
  * atomic: if the function dies after SES accepted an email and before the batch is recorded, that
@@ -37,9 +38,11 @@ export interface DeliveryMarkers {
   confirm(sent: SentEmail[]): Promise<void>;
 }
 
-/** One batch of deliveries: what was sent before it, and what it sent. */
+/** One batch of deliveries: what was sent before it, what it is sending, and what it sent. */
 export interface DeliveryBatch {
   readonly before: ReadonlySet<string>;
+  /** Keys an attempt of this batch has taken: a second copy in the same batch is a duplicate. */
+  readonly taken: Set<string>;
   readonly sent: SentEmail[];
 }
 
@@ -56,13 +59,18 @@ export class EmailDelivery {
   async begin(messages: EmailMessage[]): Promise<DeliveryBatch> {
     const before =
       messages.length > 0 ? await this.markers.sent(messages.map((m) => m.key)) : new Set<string>();
-    return { before, sent: [] };
+    return { before, taken: new Set(), sent: [] };
   }
 
-  /** Sends the email unless its key was sent, before or earlier in this batch. */
+  /**
+   * Sends the email unless its key was sent before, or another copy in this batch (the records of
+   * a batch are processed side by side) has taken it: that copy's message carries the email from
+   * now on, and is retried if its send fails.
+   */
   async deliver(message: EmailMessage, batch: DeliveryBatch): Promise<DeliveryOutcome> {
     const id = emailKeyId(message.key);
-    if (batch.before.has(id) || batch.sent.some((s) => emailKeyId(s.key) === id)) return 'duplicate';
+    if (batch.before.has(id) || batch.taken.has(id)) return 'duplicate';
+    batch.taken.add(id);
     const messageId = await this.mailer.send(message);
     batch.sent.push({ key: message.key, recipients: message.to.length, messageId, at: this.clock() });
     return 'sent';

@@ -8,7 +8,6 @@ import { sqsClient } from '../adapters/sqs/client.js';
 import { type DeliveryBatch, PermanentDeliveryError } from '../domain/email-delivery.js';
 import { describeKey, emailMessageSchema } from '../domain/email-message.js';
 import { queueConsumer } from '../queue/consumer.js';
-import { queueDefinitions } from '../queue/definitions.js';
 import { logger } from '../shared/logger.js';
 import { delivery, emailBackoff, emailQueueUrl } from '../shared/mail-runtime.js';
 
@@ -62,7 +61,6 @@ async function finish(batch: DeliveryBatch) {
 
 export const handler = queueConsumer(send, {
   batch: { open: begin, close: finish },
-  fifo: queueDefinitions.emails.fifo,
   sqs: sqsClient,
   queueUrl: emailQueueUrl,
   backoff: emailBackoff,

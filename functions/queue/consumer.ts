@@ -3,14 +3,11 @@
  * backoff by message: a message that fails is hidden for its next delay (ChangeMessageVisibility)
  * before it is reported as a batch item failure, so SQS offers it again only when the delay is
  * over, and moves it to the dead-letter queue once it has been received `maxReceives` times.
+ * Records are processed side by side, also from a FIFO queue: its groups keep copies of one work
+ * item out of two batches at once, and the order of copies does not matter.
  * Failures are logged with the message's keys only, never its body.
  */
-import {
-  BatchProcessor,
-  EventType,
-  processPartialResponse,
-  SqsFifoPartialProcessorAsync,
-} from '@aws-lambda-powertools/batch';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type BackoffPolicy, retryDelaySeconds } from '../domain/backoff.js';
@@ -19,11 +16,6 @@ import { logger } from '../shared/logger.js';
 export interface QueueConsumerOptions<S> {
   /** State shared by one batch's records (opened before them, closed after: e.g. one batched read and write). */
   batch?: { open(records: SQSRecord[]): Promise<S>; close(state: S): Promise<void> };
-  /**
-   * A FIFO queue: records are processed in order, and one that fails holds back only the later
-   * records of its own message group (Powertools' FIFO processor, skipGroupOnError).
-   */
-  fifo?: boolean;
   sqs: SQSClient;
   queueUrl: string;
   backoff: BackoffPolicy;
@@ -93,16 +85,10 @@ export function queueConsumer<S = undefined>(
       // One processor per batch: it keeps the batch's state, and the local runtime runs batches side
       // by side. An all-failed batch is still a partial response: each message keeps its own delay,
       // and the function's error metric stays a signal of bugs rather than of an SES outage.
-      return options.fifo
-        ? await processPartialResponse(event, handle, new SqsFifoPartialProcessorAsync(), {
-            context,
-            skipGroupOnError: true,
-            throwOnFullBatchFailure: false,
-          })
-        : await processPartialResponse(event, handle, new BatchProcessor(EventType.SQS), {
-            context,
-            throwOnFullBatchFailure: false,
-          });
+      return await processPartialResponse(event, handle, new BatchProcessor(EventType.SQS), {
+        context,
+        throwOnFullBatchFailure: false,
+      });
     } finally {
       if (options.batch) await options.batch.close(batch);
     }
