@@ -1,4 +1,5 @@
 /** What the domain needs from storage; the DynamoDB repository implements it. */
+import type { DuplicateCandidate } from './duplicates.js';
 import type { Lead, Sender, Stage, Tab } from './lead.js';
 import type { Change } from './lifecycle.js';
 
@@ -47,4 +48,9 @@ export interface LeadStore {
   due(kind: 'expiry' | 'reminder', now: Date, limit: number): Promise<Due[]>;
   /** Records that a lead's reminder is due, once; false if it no longer applies. */
   markReminded(leadId: string, partnerId: string, now: Date): Promise<boolean>;
+  /**
+   * The partner's open leads received since `since` whose customer shares this email's match key
+   * (its company domain, or the address for free mail): the candidates of SPEC §7.4, newest first.
+   */
+  openLeadsLike(partnerId: string, email: string, since: string): Promise<DuplicateCandidate[]>;
 }

@@ -3,6 +3,7 @@
  * document is generated from them, so the two cannot disagree.
  */
 import * as z from 'zod';
+import { possibleDuplicateSchema } from '../domain/duplicates.js';
 import {
   closeSchema,
   contactSchema,
@@ -116,6 +117,10 @@ export const partnerLeadSchema = /* @__PURE__ */ z
     archivedAt: timestamp.nullable(),
     favorite: z.boolean(),
     version: z.number().int(),
+    possibleDuplicates: z.array(possibleDuplicateSchema.meta({ id: 'PossibleDuplicate' })).meta({
+      description:
+        'Open leads of this partner received in the 30 days before this one with the same customer (same email, or same company domain and a similar company name), whoever sent them.',
+    }),
   })
   .meta({ id: 'PartnerLead', description: 'A lead as its partner sees it.' });
 
@@ -130,6 +135,9 @@ export const senderLeadSchema = /* @__PURE__ */ z
     respondBy: timestamp,
     archivedAt: timestamp.nullable(),
     externalId: z.string().nullable(),
+    customer: customerSchema,
+    need: needSchema,
+    contactRequested: z.boolean(),
     deal: dealSchema.pick({ name: true, value: true, estimatedCloseDate: true }).nullable(),
   })
   .meta({ id: 'SentLead', description: 'A lead as its sender sees it.' });

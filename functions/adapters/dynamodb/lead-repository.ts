@@ -56,4 +56,8 @@ export class LeadRepository implements LeadStore {
   markReminded(leadId: string, partnerId: string, now: Date): Promise<boolean> {
     return this.writes.markReminded(leadId, partnerId, now);
   }
+
+  openLeadsLike(partnerId: string, email: string, since: string) {
+    return this.queries.openLeadsLike(partnerId, email, since);
+  }
 }
