@@ -20,8 +20,12 @@ export const locationSchema = /* @__PURE__ */ z.strictObject({
 
 export const profileInputSchema = /* @__PURE__ */ z
   .strictObject({
-    companyName: oneLineText(200).optional().meta({ description: 'Shown in partner search; required to be listed.' }),
-    description: oneLineText(500).optional().meta({ description: 'A short description, shown in partner search.' }),
+    companyName: oneLineText(200)
+      .optional()
+      .meta({ description: 'Shown in partner search; required to be listed.' }),
+    description: oneLineText(500)
+      .optional()
+      .meta({ description: 'A short description, shown in partner search.' }),
     listed: z.boolean().default(true).meta({ description: 'Whether the partner appears in partner search.' }),
     keywords: z
       .array(keyword)

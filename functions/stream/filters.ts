@@ -3,7 +3,9 @@
  * poller both use these, so each consumer sees the same records everywhere. Patterns follow
  * Lambda's filter syntax (EventBridge patterns over the stream record).
  */
-export type FilterPattern = { [key: string]: FilterPattern | Array<string | { exists: boolean }> };
+export type FilterPattern = {
+  [key: string]: FilterPattern | Array<string | { exists: boolean } | { prefix: string }>;
+};
 
 const ttlDeletion = { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] };
 
@@ -41,9 +43,35 @@ export const leadReminderDue: FilterPattern = {
   },
 };
 
+/** A lead was written (received, or changed in any way: the consumer keeps what bumped its version). */
+export const leadWritten: FilterPattern = {
+  eventName: ['INSERT', 'MODIFY'],
+  dynamodb: { Keys: { sk: { S: ['LEAD'] } } },
+};
+
+/** A partner saved its profile. */
+export const profileSaved: FilterPattern = {
+  eventName: ['INSERT', 'MODIFY'],
+  dynamodb: { Keys: { sk: { S: ['PROFILE'] } } },
+};
+
+/** A partner's month of insights changed (its responsiveness may have). */
+export const partnerStatsChanged: FilterPattern = {
+  eventName: ['INSERT', 'MODIFY'],
+  dynamodb: { Keys: { pk: { S: [{ prefix: 'STATS#' }] } } },
+};
+
+/** A partner's search card changed: its index items follow. */
+export const searchCardChanged: FilterPattern = {
+  eventName: ['INSERT', 'MODIFY'],
+  dynamodb: { Keys: { sk: { S: ['CARD'] } } },
+};
+
 export const consumerFilters = {
   archiver: [expiryTimerDeleted],
   notifier: [leadInserted, leadClosedUnanswered, leadReminderDue],
+  insightsAggregator: [leadWritten],
+  searchIndexer: [profileSaved, partnerStatsChanged, searchCardChanged],
 } as const;
 
 /** Whether a record matches a pattern (the subset of the syntax used above). */
@@ -53,8 +81,10 @@ export function matches(pattern: FilterPattern, value: unknown): boolean {
   return Object.entries(pattern).every(([key, rule]) => {
     const field = record[key];
     if (!Array.isArray(rule)) return matches(rule, field);
-    return rule.some((allowed) =>
-      typeof allowed === 'string' ? field === allowed : allowed.exists === (field !== undefined),
-    );
+    return rule.some((allowed) => {
+      if (typeof allowed === 'string') return field === allowed;
+      if ('prefix' in allowed) return typeof field === 'string' && field.startsWith(allowed.prefix);
+      return allowed.exists === (field !== undefined);
+    });
   });
 }

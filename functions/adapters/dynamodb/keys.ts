@@ -113,7 +113,10 @@ export const openByCustomerPk = (partnerId: string, match: { kind: string; value
   `DUPS#${partnerId}#${match.kind}#${match.value}`;
 export const openByCustomerSk = (receivedAt: string, leadId: string) => `${receivedAt}#${leadId}`;
 
-export const countedKey = (leadId: string, version: number) => ({ pk: `COUNTED#${leadId}`, sk: String(version) });
+export const countedKey = (leadId: string, version: number) => ({
+  pk: `COUNTED#${leadId}`,
+  sk: String(version),
+});
 export const statsKey = (partnerId: string, month: string) => ({ pk: `STATS#${partnerId}`, sk: month });
 export const platformStatsKey = (shard: number, month: string) => ({ pk: `PLATFORM#${shard}`, sk: month });
 /** The partner of a STATS item key. */
