@@ -3,7 +3,7 @@
  * right stage for each write route, and per route the request one call makes.
  */
 import type { GetCommandInput, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { leadKey, partnerStagePk, partnerTabPrefix } from '../functions/adapters/dynamodb/keys.js';
+import { leadKey, partnerStagePk, partnerTabPrefix, sentPk } from '../functions/adapters/dynamodb/keys.js';
 import { indexes } from '../functions/adapters/dynamodb/table-definition.js';
 import type { LeadType } from '../functions/domain/lead.js';
 import { type Route, type RouteName, routes } from '../functions/http/routes.js';
@@ -208,6 +208,18 @@ export function baselines(tableName: string, seeded: Seeded) {
       partnerTabPrefix('marketplace'),
     ),
     received: query('Query received', partnerStagePk(READ_PARTNER, 'received')),
+    /** The sender's partition of this month, which a first page of its sent leads reads. */
+    sentThisMonth: {
+      label: 'Query sent this month',
+      query: {
+        TableName: tableName,
+        IndexName: indexes.bySender.name,
+        KeyConditionExpression: `${indexes.bySender.partitionKey} = :pk`,
+        ExpressionAttributeValues: { ':pk': sentPk(SENDER, new Date().toISOString().slice(0, 7)) },
+        ScanIndexForward: false,
+        Limit: 25,
+      },
+    } as Baseline,
   };
 }
 
@@ -252,7 +264,7 @@ export function scenarios(seeded: Seeded, tableName: string): Scenario[] {
     read('GET /v1/leads (no filter)', 'listLeads', () => ({ caller: partner }), raw.received),
     read('GET /v1/leads/{id}/history', 'getLeadHistory', () => ({ caller: partner, id })),
     read('GET /v1/sent-leads/{id}', 'getSentLead', () => ({ caller: sender, id })),
-    read('GET /v1/sent-leads', 'listSentLeads', () => ({ caller: sender })),
+    read('GET /v1/sent-leads', 'listSentLeads', () => ({ caller: sender }), raw.sentThisMonth),
     read('GET /v1/health', 'health', () => ({})),
     read('GET /openapi.json', 'openapi', () => ({})),
     write('POST /v1/leads', 'createLead', () => ({

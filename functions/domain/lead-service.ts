@@ -139,6 +139,9 @@ export class LeadService {
   }
 
   listForSender(sender: Sender, page: { before?: string; limit: number }): Promise<Page<Lead>> {
-    return this.store.listForSender({ senderId: sender.id, ...page });
+    const now = this.clock();
+    // A sender record always carries its registration; without one, only what it sent from now on exists.
+    const since = sender.registeredAt ?? now.toISOString();
+    return this.store.listForSender({ senderId: sender.id, ...page, now, since });
   }
 }

@@ -135,6 +135,8 @@ export const senderSchema = /* @__PURE__ */ z.object({
   kind: z.enum(senderKinds),
   name: oneLineText(200),
   notificationEmail: z.email(),
+  /** When the sender was first registered: it can have sent no lead before. */
+  registeredAt: z.iso.datetime().optional(),
 });
 export type Sender = z.infer<typeof senderSchema>;
 

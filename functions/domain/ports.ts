@@ -34,6 +34,15 @@ export interface PartnerListQuery {
   now: Date;
 }
 
+export interface SenderListQuery {
+  senderId: string;
+  before?: string;
+  limit: number;
+  now: Date;
+  /** When the sender was registered: it has no leads before then. */
+  since: string;
+}
+
 export interface LeadStore {
   /** Stores a new lead with its expiry timer, atomically with the idempotency record if any. */
   create(lead: Lead, idempotent?: IdempotentRequest): Promise<{ lead: Lead; replayed: boolean }>;
@@ -42,7 +51,7 @@ export interface LeadStore {
   apply(change: Change): Promise<Lead>;
   setFavorite(leadId: string, partnerId: string, userSub: string, favorite: boolean): Promise<void>;
   listForPartner(query: PartnerListQuery): Promise<Page<Lead>>;
-  listForSender(query: { senderId: string; before?: string; limit: number }): Promise<Page<Lead>>;
+  listForSender(query: SenderListQuery): Promise<Page<Lead>>;
   senderForClient(clientId: string): Promise<Sender | undefined>;
   /** Received leads whose deadline or reminder time has passed. */
   due(kind: 'expiry' | 'reminder', now: Date, limit: number): Promise<Due[]>;

@@ -6,7 +6,7 @@
  * |-------------|-----------------------------|---------------------|----------------------------------------------------|
  * | lead        | LEAD#<leadId>               | LEAD                | byPartnerStage PARTNER#<p>#<stage> / <tab>#<leadId> |
  * |             |                             |                     | byPartner PARTNER#<p> / <leadId>                    |
- * |             |                             |                     | bySender SENT#<senderId>#<shard> / <leadId>         |
+ * |             |                             |                     | bySender SENT#<senderId>#<YYYY-MM> / <leadId>       |
  * |             |                             |                     | dueForExpiry DEADLINE#<shard> / <respondBy>#<id>    |
  * |             |                             |                     |   (only while stage = received: sparse)            |
  * |             |                             |                     | dueForReminder REMIND#<shard> / <remindAt>#<id>     |
@@ -37,8 +37,9 @@
  * - partner list without a stage (all leads, or one tab): Query byPartner PARTNER#<p>, descending;
  *   one tab is a filter on the lead type (the other tab's leads are read and dropped).
  * - a user's favorites: Query byPartnerStage FAVORITES#<p>#<sub>, then BatchGet the leads.
- * - a sender's sent leads, newest first: Query bySender SENT#<s>#0..7, merged. Eight shards keep a
- *   sender that sends millions of leads a year off a single partition.
+ * - a sender's sent leads, newest first: Query bySender SENT#<s>#<month of receipt>, then the month
+ *   before: at most two Queries per page (month-pages.ts). A partition holds one sender's month, so a
+ *   sender with millions of leads a year never grows one partition without bound.
  * - overdue received leads (reconciler): Query dueForExpiry DEADLINE#0..3 with sk < <now>.
  * - reminders due (reconciler): Query dueForReminder REMIND#0..3 with sk < <now>.
  * - sender by OAuth client id (every sender call): GetItem CLIENT#<clientId>, SENDER.
@@ -56,7 +57,6 @@ import { createHash } from 'node:crypto';
 import type { Stage, Tab } from '../../domain/lead.js';
 import { type IndexKey, indexes } from './table-definition.js';
 
-export const SENT_SHARDS = 8;
 export const DEADLINE_SHARDS = 4;
 /** The platform's month aggregates are split this many ways, so no single item takes every update. */
 export const PLATFORM_SHARDS = 3;
@@ -92,7 +92,8 @@ export const partnerStagePk = (partnerId: string, stage: Stage) => `PARTNER#${pa
 export const partnerTabPrefix = (tab: Tab) => `${tab}#`;
 export const partnerAllPk = (partnerId: string) => `PARTNER#${partnerId}`;
 export const favoritesPk = (partnerId: string, userSub: string) => `FAVORITES#${partnerId}#${userSub}`;
-export const sentPk = (senderId: string, shard: number) => `SENT#${senderId}#${shard}`;
+/** A sender's leads received in one calendar month (`YYYY-MM`, UTC). */
+export const sentPk = (senderId: string, month: string) => `SENT#${senderId}#${month}`;
 export const deadlinePk = (shard: number) => `DEADLINE#${shard}`;
 export const reminderPk = (shard: number) => `REMIND#${shard}`;
 
@@ -139,6 +140,7 @@ export function leadIndexKeys(lead: {
   stage: Stage;
   tab: Tab;
   senderId: string;
+  receivedAt: string;
   respondBy: string;
   receivedAt: string;
   customerMatch: { kind: string; value: string };
@@ -150,7 +152,7 @@ export function leadIndexKeys(lead: {
   return {
     ...partnerStageIndexKeys(lead),
     ...indexKeys('byPartner', partnerAllPk(lead.partnerId), lead.id),
-    ...indexKeys('bySender', sentPk(lead.senderId, shardOf(lead.id, SENT_SHARDS)), lead.id),
+    ...indexKeys('bySender', sentPk(lead.senderId, lead.receivedAt.slice(0, 7)), lead.id),
     ...(received ? indexKeys('dueForExpiry', deadlinePk(deadlineShard), `${lead.respondBy}#${lead.id}`) : {}),
     ...(received && lead.remindAt && !lead.remindedAt
       ? indexKeys('dueForReminder', reminderPk(deadlineShard), `${lead.remindAt}#${lead.id}`)

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { customerMatchKey, type DuplicateCandidate } from '../../domain/duplicates.js';
 import { type Lead, leadTypes, tabOf, tabs } from '../../domain/lead.js';
-import type { Due, Page, PartnerListQuery } from '../../domain/ports.js';
+import type { Due, Page, PartnerListQuery, SenderListQuery } from '../../domain/ports.js';
 import { effective } from '../../domain/views.js';
 import {
   DEADLINE_SHARDS,
@@ -23,11 +23,11 @@ import {
   partnerStagePk,
   partnerTabPrefix,
   reminderPk,
-  SENT_SHARDS,
   sentPk,
 } from './keys.js';
 import { fromItem, type Item } from './lead-items.js';
 import { mergeNewestFirst, type Source } from './merge.js';
+import { monthOf, monthPages } from './month-pages.js';
 import { type IndexDefinition, indexes } from './table-definition.js';
 
 /** How many of a customer's open leads intake reads to flag a new one. */
@@ -86,11 +86,29 @@ export class LeadQueries {
     return this.merge(sources, query.before, query.limit);
   }
 
-  listForSender(query: { senderId: string; before?: string; limit: number }): Promise<Page<Lead>> {
-    const sources = Array.from({ length: SENT_SHARDS }, (_, shard) =>
-      this.querySource(indexes.bySender, sentPk(query.senderId, shard), '', fromItem),
-    );
-    return this.merge(sources, query.before, query.limit);
+  /** A sender's leads, newest first: one month's partition per Query, at most two per page. */
+  async listForSender(query: SenderListQuery): Promise<Page<Lead>> {
+    const index = indexes.bySender;
+    const page = await monthPages<Lead>({
+      ...query,
+      floor: monthOf(Date.parse(query.since)),
+      read: async (month, before, limit) => {
+        const result = await this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: index.name,
+            KeyConditionExpression: '#pk = :pk AND #sk < :before',
+            ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+            ExpressionAttributeValues: { ':pk': sentPk(query.senderId, month), ':before': before },
+            ScanIndexForward: false,
+            Limit: limit,
+          }),
+        );
+        const items = (result.Items ?? []).map(fromItem).map((lead) => ({ id: lead.id, value: lead }));
+        return { items, more: result.LastEvaluatedKey !== undefined };
+      },
+    });
+    return { items: page.items, ...(page.next ? { next: page.next } : {}) };
   }
 
   /**

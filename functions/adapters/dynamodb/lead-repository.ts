@@ -5,7 +5,14 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Lead, Sender } from '../../domain/lead.js';
 import type { Change } from '../../domain/lifecycle.js';
-import type { Due, IdempotentRequest, LeadStore, Page, PartnerListQuery } from '../../domain/ports.js';
+import type {
+  Due,
+  IdempotentRequest,
+  LeadStore,
+  Page,
+  PartnerListQuery,
+  SenderListQuery,
+} from '../../domain/ports.js';
 import { LeadQueries } from './lead-queries.js';
 import { LeadWrites } from './lead-writes.js';
 import { SenderDirectory } from './sender-directory.js';
@@ -41,7 +48,7 @@ export class LeadRepository implements LeadStore {
     return this.queries.listForPartner(query);
   }
 
-  listForSender(query: { senderId: string; before?: string; limit: number }): Promise<Page<Lead>> {
+  listForSender(query: SenderListQuery): Promise<Page<Lead>> {
     return this.queries.listForSender(query);
   }
 

@@ -3,7 +3,7 @@
  * emails), and registered with their client id. Senders change rarely and a burst of calls names
  * few of them, so each lookup is kept a minute.
  */
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Sender, senderSchema } from '../../domain/lead.js';
 import { clientKey, senderKey } from './keys.js';
 
@@ -25,19 +25,47 @@ export class SenderDirectory {
     return this.read(senderKey(senderId));
   }
 
-  /** Registers a sender and links its OAuth client id to it, in one transaction. */
-  async register(sender: Sender, clientId: string): Promise<void> {
-    const record = { entity: 'sender', ...sender, clientId };
+  /**
+   * Registers a sender (or updates its name and address) and links an OAuth client id to it. The
+   * first registration's time is kept: the sender's lead list reaches back to it.
+   */
+  async register(sender: Omit<Sender, 'registeredAt'>, clientId: string, now = new Date()): Promise<Sender> {
+    const { Attributes } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: senderKey(sender.id),
+        UpdateExpression:
+          'SET #entity = :entity, #id = :id, #kind = :kind, #name = :name, #email = :email, #at = if_not_exists(#at, :now)',
+        // Every name aliased: some (name) are DynamoDB reserved words.
+        ExpressionAttributeNames: {
+          '#entity': 'entity',
+          '#id': 'id',
+          '#kind': 'kind',
+          '#name': 'name',
+          '#email': 'notificationEmail',
+          '#at': 'registeredAt',
+        },
+        ExpressionAttributeValues: {
+          ':entity': 'sender',
+          ':id': sender.id,
+          ':kind': sender.kind,
+          ':name': sender.name,
+          ':email': sender.notificationEmail,
+          ':now': now.toISOString(),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const registered = senderSchema.parse(Attributes);
     await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: this.tableName, Item: { ...senderKey(sender.id), ...record } } },
-          { Put: { TableName: this.tableName, Item: { ...clientKey(clientId), ...record } } },
-        ],
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...clientKey(clientId), entity: 'sender', ...registered, clientId },
       }),
     );
     this.cache.delete(senderKey(sender.id).pk);
     this.cache.delete(clientKey(clientId).pk);
+    return registered;
   }
 
   private async read(key: { pk: string; sk: string }): Promise<Sender | undefined> {
