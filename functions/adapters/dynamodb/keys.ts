@@ -142,7 +142,6 @@ export function leadIndexKeys(lead: {
   senderId: string;
   receivedAt: string;
   respondBy: string;
-  receivedAt: string;
   customerMatch: { kind: string; value: string };
   remindAt?: string | null;
   remindedAt?: string;
