@@ -40,6 +40,7 @@ import { type Route, routeList } from '../functions/http/routes.js';
 import { consumerFilters } from '../functions/stream/filters.js';
 import { errorsAlarm } from './constructs/alarms.js';
 import { AppFunction } from './constructs/app-function.js';
+import { InsightsConsumers } from './constructs/insights-consumers.js';
 import { StreamConsumer } from './constructs/stream-consumer.js';
 
 const SERVICE_NAME = 'partner-referrals';
@@ -74,6 +75,8 @@ export class StatelessStack extends Stack {
   /** The scheduled backstop of expiry and reminders. */
   readonly reconciler: AppFunction;
   readonly consumers: { archiver: StreamConsumer; notifier: StreamConsumer };
+  /** The insights aggregator and the search indexer. */
+  readonly insights: InsightsConsumers;
   /** Every alarm of this stack notifies it (subscribe with context `alarmEmail`, or by hand). */
   readonly alarmTopic: Topic;
 
@@ -230,6 +233,12 @@ export class StatelessStack extends Stack {
           'Only dynamodb:ListStreams (granted by the DynamoDB event source for the Lambda stream poller) is on *: the action supports no resource-level permissions and lists stream ARNs, never items. Every other statement names its resource.',
       });
     }
+
+    this.insights = new InsightsConsumers(this, 'Insights', {
+      table: props.table,
+      environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAME, ...tableEnvironment },
+      alarmTopic: this.alarmTopic,
+    });
 
     this.reconciler = new AppFunction(this, 'Reconciler', {
       entry: 'functions/reconciler/handler.ts',

@@ -155,10 +155,17 @@ try {
     endpoint: dynamo.endpoint,
     tableName,
     failedRecordsFile: join(stateDir, 'failed-stream-records.jsonl'),
-    consumers: (['archiver', 'notifier'] as const).map((name) => ({
+    consumers: (
+      [
+        ['archiver', 'archiver'],
+        ['notifier', 'notifier'],
+        ['insightsAggregator', 'insights-aggregator'],
+        ['searchIndexer', 'search-indexer'],
+      ] as const
+    ).map(([name, folder]) => ({
       name,
       filters: consumerFilters[name],
-      load: async () => (await import(`../functions/${name}/handler.ts`)).handler,
+      load: async () => (await import(`../functions/${folder}/handler.ts`)).handler,
     })),
     log: (line) => console.error(line),
   });

@@ -72,16 +72,14 @@ const speedOf = (medianSeconds: number | null) =>
   medianSeconds === null ? 0 : 1 / (1 + medianSeconds / DAY_SECONDS);
 
 /**
- * The observed quality of a partner's answers, 0..1: mostly how few leads it lets expire, then how
- * many it answers within a day, then its median answer time. Each term only grows as the partner
- * answers faster or lets fewer leads expire.
+ * The observed quality of a partner's answers, 0..1: 1 when it answers every lead within a day, 0
+ * when it lets every lead expire; about the neutral 0.5 when it lets a quarter expire and answers the
+ * rest within a day. Expiries weigh most (squared), then the share answered within 24 h, then the
+ * median answer time. It only grows as the partner answers faster or lets fewer leads expire.
  */
-export function observedQuality(f: {
-  expiryRate: number;
-  answeredWithin24h: number;
-  medianSeconds: number | null;
-}) {
-  return 0.5 * (1 - f.expiryRate) + 0.3 * f.answeredWithin24h + 0.2 * speedOf(f.medianSeconds);
+export function observedQuality(f: { expiryRate: number; answeredWithin24h: number; medianSeconds: number | null }) {
+  const kept = 1 - f.expiryRate;
+  return kept * (0.6 * kept + 0.28 * f.answeredWithin24h + 0.12 * kept * speedOf(f.medianSeconds));
 }
 
 /** The smoothed score: observed quality weighed by evidence against the neutral prior. */

@@ -167,8 +167,8 @@ describe('stateful stack', () => {
 
 describe('stateless stack', () => {
   it('has one function per route, on the newest Node runtime and ARM64', () => {
-    // Plus the archiver, the notifier and the reconciler.
-    statelessTemplate.resourceCountIs('AWS::Lambda::Function', routeList.length + 3);
+    // Plus the archiver, the notifier, the reconciler, the insights aggregator and the search indexer.
+    statelessTemplate.resourceCountIs('AWS::Lambda::Function', routeList.length + 5);
     for (const route of routeList) {
       const { properties } = routeFunction(route.name);
       expect(properties).toMatchObject({
@@ -290,10 +290,17 @@ describe('stateless stack', () => {
 });
 
 describe('stream consumers, reconciler and alarms', () => {
-  const consumerNames = ['archiver', 'notifier'] as const;
+  const consumerNames = ['archiver', 'notifier', 'insightsAggregator', 'searchIndexer'] as const;
   const consumer = (name: (typeof consumerNames)[number]) => {
-    const queue = stateless.consumers[name].deadLetterQueue.node.defaultChild as CfnQueue;
-    return { fn: functionOf(stateless[name]), queueId: stateless.getLogicalId(queue) };
+    const { insights } = stateless;
+    const [stream, fn] =
+      name === 'insightsAggregator'
+        ? [insights.consumers.insightsAggregator, insights.aggregator]
+        : name === 'searchIndexer'
+          ? [insights.consumers.searchIndexer, insights.searchIndexer]
+          : [stateless.consumers[name], stateless[name]];
+    const queue = stream.deadLetterQueue.node.defaultChild as CfnQueue;
+    return { fn: functionOf(fn), queueId: stateless.getLogicalId(queue) };
   };
   const topicId = () => statelessTemplate.getResourceId('AWS::SNS::Topic');
 
@@ -472,7 +479,13 @@ describe('stream consumers, reconciler and alarms', () => {
         ),
       ]),
     );
-    const others = [...stateless.functions.values(), stateless.archiver, stateless.reconciler];
+    const others = [
+      ...stateless.functions.values(),
+      stateless.archiver,
+      stateless.reconciler,
+      stateless.insights.aggregator,
+      stateless.insights.searchIndexer,
+    ];
     for (const fn of others) expect(functionOf(fn).actions.filter((a) => a.startsWith('ses:'))).toEqual([]);
   });
 
@@ -483,6 +496,61 @@ describe('stream consumers, reconciler and alarms', () => {
       .filter((s) => s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*')));
     expect(onStar.length).toBeGreaterThan(0);
     expect([...new Set(onStar.flatMap(actionsOf))]).toEqual(['dynamodb:ListStreams']);
+  });
+});
+
+describe('insights and search consumers', () => {
+  const leadingKeys = (s: Statement) =>
+    (s as Statement & { Condition?: Record<string, Record<string, string[]>> }).Condition?.[
+      'ForAllValues:StringLike'
+    ]?.['dynamodb:LeadingKeys'];
+  const dynamoStatements = (fn: IFunction) =>
+    functionOf(fn).statements.filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('dynamodb:') && a !== 'dynamodb:ListStreams'),
+    );
+  const streamActions = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
+
+  it('lets the aggregator only put markers and add to aggregates, on their own partitions', () => {
+    const statements = dynamoStatements(stateless.insights.aggregator).filter(
+      (s) => !actionsOf(s).every((a) => streamActions.includes(a)),
+    );
+    expect(statements).toHaveLength(1);
+    expect(actionsOf(statements[0]!).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(leadingKeys(statements[0]!)).toEqual(['COUNTED#*', 'STATS#*', 'PLATFORM#*']);
+    const all = functionOf(stateless.insights.aggregator).actions;
+    for (const forbidden of [
+      'dynamodb:Scan',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:BatchWriteItem',
+    ]) {
+      expect(all).not.toContain(forbidden);
+    }
+  });
+
+  it('lets the search indexer read aggregates and cards and write only search partitions', () => {
+    const statements = dynamoStatements(stateless.insights.searchIndexer).filter(
+      (s) => !actionsOf(s).every((a) => streamActions.includes(a)),
+    );
+    expect(statements.map((s) => [actionsOf(s).sort(), leadingKeys(s)])).toEqual(
+      expect.arrayContaining([
+        [['dynamodb:BatchGetItem'], ['STATS#*', 'SEARCH#*']],
+        [['dynamodb:BatchWriteItem', 'dynamodb:UpdateItem'], ['SEARCH#*']],
+      ]),
+    );
+    expect(statements).toHaveLength(2);
+    const all = functionOf(stateless.insights.searchIndexer).actions;
+    for (const forbidden of ['dynamodb:Scan', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query']) {
+      expect(all).not.toContain(forbidden);
+    }
+  });
+
+  it('reads the stream in batches the aggregator counts together', () => {
+    statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionOf(stateless.insights.aggregator).logicalId },
+      BatchSize: 200,
+    });
   });
 });
 

@@ -34,7 +34,11 @@ describe('stream filters', () => {
       ['archiver'],
     ],
     ['a deletion of a timer by anyone else', streamRecord({ eventName: 'REMOVE', oldItem: timer }), []],
-    ['a new lead', streamRecord({ eventName: 'INSERT', newItem: toItem(lead) }), ['notifier']],
+    [
+      'a new lead',
+      streamRecord({ eventName: 'INSERT', newItem: toItem(lead) }),
+      ['notifier', 'insightsAggregator'],
+    ],
     [
       'a decline',
       streamRecord({
@@ -42,7 +46,7 @@ describe('stream filters', () => {
         oldItem: toItem(lead),
         newItem: toItem(run(lead, commands.decline)),
       }),
-      ['notifier'],
+      ['notifier', 'insightsAggregator'],
     ],
     [
       'an expiry',
@@ -51,7 +55,7 @@ describe('stream filters', () => {
         oldItem: toItem(lead),
         newItem: toItem(run(lead, commands.expire, later)),
       }),
-      ['notifier'],
+      ['notifier', 'insightsAggregator'],
     ],
     [
       'a reminder coming due',
@@ -60,12 +64,12 @@ describe('stream filters', () => {
         oldItem: toItem(lead),
         newItem: toItem({ ...lead, remindedAt: '2026-12-07T10:00:00.000Z' }),
       }),
-      ['notifier'],
+      ['notifier', 'insightsAggregator'],
     ],
     [
       'an accept',
       streamRecord({ eventName: 'MODIFY', oldItem: toItem(lead), newItem: toItem(accepted) }),
-      [],
+      ['insightsAggregator'],
     ],
     [
       'a won deal',
@@ -74,7 +78,7 @@ describe('stream filters', () => {
         oldItem: toItem(accepted),
         newItem: toItem(run(accepted, commands.won)),
       }),
-      [],
+      ['insightsAggregator'],
     ],
     [
       'a favorite mark',
