@@ -77,7 +77,11 @@ const speedOf = (medianSeconds: number | null) =>
  * rest within a day. Expiries weigh most (squared), then the share answered within 24 h, then the
  * median answer time. It only grows as the partner answers faster or lets fewer leads expire.
  */
-export function observedQuality(f: { expiryRate: number; answeredWithin24h: number; medianSeconds: number | null }) {
+export function observedQuality(f: {
+  expiryRate: number;
+  answeredWithin24h: number;
+  medianSeconds: number | null;
+}) {
   const kept = 1 - f.expiryRate;
   return kept * (0.6 * kept + 0.28 * f.answeredWithin24h + 0.12 * kept * speedOf(f.medianSeconds));
 }

@@ -241,12 +241,10 @@ export const partnerSearchQuery = /* @__PURE__ */ z
       .optional()
       .meta({ description: 'A country one of its locations must be in.' }),
     companySize: z.enum(companySizes).optional().meta({ description: 'A company size it must serve.' }),
-    type: leadTypeSchema
-      .optional()
-      .meta({
-        description:
-          'The type of lead the sender means to send: partners that accepted such leads rank higher.',
-      }),
+    type: leadTypeSchema.optional().meta({
+      description:
+        'The type of lead the sender means to send: partners that accepted such leads rank higher.',
+    }),
     limit: z.coerce
       .number()
       .int()
