@@ -97,6 +97,9 @@ describe('GET /v1/insights', () => {
     const expected = { received: 7, open: 0, accepted: 4, declined: 1, expired: 2, won: 1, lost: 1 };
     const insights = await insightsWhen(token, (i) => JSON.stringify(i.leads) === JSON.stringify(expected));
     expect(insights.leads).toEqual(expected);
+    for (const id of [e1, e2]) {
+      expect((await get(`/v1/leads/${id}`, { token, base })).body).toMatchObject({ outcome: 'expired' });
+    }
     expect(insights).toMatchObject({
       partnerId,
       rates: { acceptance: 0.571, win: 0.5, expiry: 0.286, answeredWithin24h: 0.714 },
