@@ -5,10 +5,12 @@
  * sums of deltas, kept with commutative ADDs, and read back by summing months (and shards).
  * Everything here is pure: the stream consumer and the reader are adapters around it.
  */
+
+import * as z from 'zod';
 import { addDecimal, decimalOf, isZeroDecimal, negateDecimal } from './decimal.js';
 import { DomainError } from './errors.js';
-import { type Lead, type LeadType, leadTypes } from './lead.js';
-import { bucketOf, quantile, type SketchBins } from './sketch.js';
+import { type LeadType, leadTypeSchema, leadTypes, outcomeSchema, stageSchema } from './lead.js';
+import { bucketOf, quantiles, type SketchBins } from './sketch.js';
 
 /** Figures to add: counts, and money per currency as exact decimal strings. */
 export interface Tally {
@@ -17,6 +19,28 @@ export interface Tally {
 }
 
 export const emptyTally = (): Tally => ({ counts: {}, money: {} });
+
+const amount = /* @__PURE__ */ z.object({ amount: z.number(), currency: z.string() });
+/**
+ * The part of a lead its figures depend on. The stream consumer reads images with this schema
+ * rather than the whole lead's: it skips the text checks of every customer and need field, which
+ * are intake's job, and costs a fraction per record.
+ */
+export const countedLeadSchema = /* @__PURE__ */ z.object({
+  id: z.string(),
+  partnerId: z.string(),
+  type: leadTypeSchema,
+  stage: stageSchema,
+  outcome: outcomeSchema.nullable(),
+  receivedAt: z.string(),
+  version: z.number(),
+  customer: z.object({ country: z.string(), companySize: z.string().optional() }),
+  deal: z.object({ value: amount }).nullable(),
+  decline: z.object({ reason: z.string() }).nullable(),
+  closed: z.object({ finalValue: amount.optional() }).nullable(),
+  history: z.array(z.object({ action: z.string(), at: z.string() })),
+});
+export type CountedLead = z.infer<typeof countedLeadSchema>;
 
 export const leadCounts = ['received', 'open', 'accepted', 'declined', 'expired', 'won', 'lost'] as const;
 export type LeadCount = (typeof leadCounts)[number];
@@ -45,14 +69,14 @@ const DAY_SECONDS = 24 * 60 * 60;
 export const cohortMonth = (receivedAt: string): string => new Date(receivedAt).toISOString().slice(0, 7);
 
 /** Seconds from receipt to the accept or decline, if the lead was answered. */
-export function responseSeconds(lead: Lead): number | undefined {
+export function responseSeconds(lead: CountedLead): number | undefined {
   const answer = lead.history.find((h) => h.action === 'accept' || h.action === 'decline');
   if (!answer) return undefined;
   return Math.max(0, (Date.parse(answer.at) - Date.parse(lead.receivedAt)) / 1000);
 }
 
 /** What one lead, as it stands, adds to its partner's cohort month. */
-export function contribution(lead: Lead): Tally {
+export function contribution(lead: CountedLead): Tally {
   const tally = emptyTally();
   const count = (name: string, n = 1) => {
     tally.counts[name] = (tally.counts[name] ?? 0) + n;
@@ -91,7 +115,11 @@ export function contribution(lead: Lead): Tally {
 
 /** a + b (and a - b with `sign` -1), dropping figures that come to zero. */
 export function addTallies(a: Tally, b: Tally, sign: 1 | -1 = 1): Tally {
-  const out: Tally = { counts: { ...a.counts }, money: { ...a.money } };
+  return accumulate({ counts: { ...a.counts }, money: { ...a.money } }, b, sign);
+}
+
+/** Adds b into `out` in place (no copy per figure: reading sums many items) and returns it. */
+export function accumulate(out: Tally, b: Tally, sign: 1 | -1 = 1): Tally {
   for (const [name, n] of Object.entries(b.counts)) {
     const sum = (out.counts[name] ?? 0) + sign * n;
     if (sum === 0) delete out.counts[name];
@@ -133,7 +161,10 @@ export interface CountedChange {
  * notes, added contacts) or is not a change of the lead at all (favorites and reminder marks keep
  * the version: a change that matters always bumps it).
  */
-export function changeOf(before: Lead | undefined, after: Lead | undefined): CountedChange | undefined {
+export function changeOf(
+  before: CountedLead | undefined,
+  after: CountedLead | undefined,
+): CountedChange | undefined {
   const lead = after ?? before;
   if (!lead || !after) return undefined;
   if (before && before.version === after.version) return undefined;
@@ -206,8 +237,8 @@ export function sketchOf(t: Tally): SketchBins {
 const seconds = (value: number | null) => (value === null ? null : Math.round(value));
 
 export function responseTimeOf(t: Tally): ResponseTime {
-  const bins = sketchOf(t);
-  return { medianSeconds: seconds(quantile(bins, 0.5)), p90Seconds: seconds(quantile(bins, 0.9)) };
+  const [median, p90] = quantiles(sketchOf(t), [0.5, 0.9]);
+  return { medianSeconds: seconds(median ?? null), p90Seconds: seconds(p90 ?? null) };
 }
 
 function moneyOf(t: Tally, kind: 'pipeline' | 'won') {
@@ -277,7 +308,11 @@ export interface InsightsInput {
   now: Date;
 }
 
-const sum = (tallies: Iterable<Tally>) => [...tallies].reduce((a, b) => addTallies(a, b), emptyTally());
+const sum = (tallies: Iterable<Tally>) => {
+  const total = emptyTally();
+  for (const t of tallies) accumulate(total, t);
+  return total;
+};
 
 /** The insights document of SPEC §7.2. */
 export function insightsReport(input: InsightsInput) {

@@ -32,21 +32,26 @@ export function bucketValue(bucket: string): number {
 }
 
 /**
- * The value at quantile q (0..1) of the values a sketch counts, or null for an empty sketch: the
- * bucket holding rank q x (n - 1), as DDSketch answers it.
+ * The values at quantiles qs (0..1) of the values a sketch counts (null for an empty sketch): for
+ * each, the bucket holding rank q x (n - 1), as DDSketch answers it. One sort for all of them.
  */
-export function quantile(bins: SketchBins, q: number): number | null {
+export function quantiles(bins: SketchBins, qs: readonly number[]): Array<number | null> {
   const buckets = Object.entries(bins)
     .filter(([, count]) => count > 0)
     .map(([bucket, count]) => ({ bucket, count, order: bucket === ZERO ? -Infinity : Number(bucket) }))
     .sort((a, b) => a.order - b.order);
   const total = buckets.reduce((n, b) => n + b.count, 0);
-  if (total === 0) return null;
-  const rank = q * (total - 1);
-  let running = 0;
-  for (const b of buckets) {
-    running += b.count;
-    if (running > rank) return bucketValue(b.bucket);
-  }
-  return bucketValue(buckets.at(-1)!.bucket);
+  if (total === 0) return qs.map(() => null);
+  return qs.map((q) => {
+    const rank = q * (total - 1);
+    let running = 0;
+    for (const b of buckets) {
+      running += b.count;
+      if (running > rank) return bucketValue(b.bucket);
+    }
+    return bucketValue(buckets.at(-1)!.bucket);
+  });
 }
+
+/** The value at quantile q, or null for an empty sketch (see `quantiles`). */
+export const quantile = (bins: SketchBins, q: number): number | null => quantiles(bins, [q])[0]!;

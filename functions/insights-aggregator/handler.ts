@@ -9,10 +9,16 @@
  */
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { CountingError } from '../adapters/dynamodb/insights-store.js';
-import { type CountedChange, changeOf } from '../domain/insights.js';
+import { type CountedChange, type CountedLead, changeOf, countedLeadSchema } from '../domain/insights.js';
 import { insightsStore } from '../shared/insights-runtime.js';
 import { logger } from '../shared/logger.js';
-import { leadImages } from '../stream/records.js';
+import { itemOf } from '../stream/records.js';
+
+/** A lead image as far as its figures go; other items (none pass the filter) are not leads. */
+function countedImage(image: Parameters<typeof itemOf>[0]): CountedLead | undefined {
+  const item = itemOf(image);
+  return item?.entity === 'lead' ? countedLeadSchema.parse(item) : undefined;
+}
 
 const failuresFrom = (records: DynamoDBRecord[], first: number): DynamoDBBatchResponse => ({
   batchItemFailures: records.slice(first).map((r) => ({ itemIdentifier: r.dynamodb?.SequenceNumber ?? '' })),
@@ -29,8 +35,7 @@ export const handler = async (
   for (const [i, record] of records.entries()) {
     let change: CountedChange | undefined;
     try {
-      const { previous, current } = leadImages(record);
-      change = changeOf(previous, current);
+      change = changeOf(countedImage(record.dynamodb?.OldImage), countedImage(record.dynamodb?.NewImage));
     } catch (error) {
       // An image that is not a lead is a bug: stop here, so nothing after it is counted out of turn.
       logger.error('unreadable lead image', {

@@ -166,7 +166,8 @@ describe('contribution of a lead', () => {
 describe('changes that count', () => {
   it('ignores a favorite (same version) and an edit of the notes (nothing counted moves)', () => {
     const lead = received();
-    expect(changeOf(lead, { ...lead, favoritedBy: ['u1'] })).toBeUndefined();
+    const favorited: Lead = { ...lead, favoritedBy: ['u1'] };
+    expect(changeOf(lead, favorited)).toBeUndefined();
     const accepted = run(lead, commands.accept);
     expect(changeOf(accepted, run(accepted, commands.edit))).toBeUndefined();
   });

@@ -16,7 +16,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import {
-  addTallies,
+  accumulate,
   type CountedChange,
   emptyTally,
   platformPart,
@@ -107,14 +107,12 @@ export class InsightsStore {
     for (const c of changes) {
       const key = statsKey(c.partnerId, c.month);
       const id = `${key.pk}|${key.sk}`;
-      partnerMonths.set(id, {
-        key,
-        tally: addTallies(partnerMonths.get(id)?.tally ?? emptyTally(), c.delta),
-      });
-      platformMonths.set(
-        c.month,
-        addTallies(platformMonths.get(c.month) ?? emptyTally(), platformPart(c.delta)),
-      );
+      const partner = partnerMonths.get(id) ?? { key, tally: emptyTally() };
+      partnerMonths.set(id, partner);
+      accumulate(partner.tally, c.delta);
+      const platform = platformMonths.get(c.month) ?? emptyTally();
+      platformMonths.set(c.month, platform);
+      accumulate(platform, platformPart(c.delta));
     }
     const update = (key: { pk: string; sk: string }, tally: Tally): TransactItem[] =>
       Object.keys(tally.counts).length + Object.keys(tally.money).length === 0

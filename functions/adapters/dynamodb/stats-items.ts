@@ -6,7 +6,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, NumberValue } from '@aws-sdk/lib-dynamodb';
-import { addTallies, emptyTally, type Tally } from '../../domain/insights.js';
+import { accumulate, emptyTally, type Tally } from '../../domain/insights.js';
 import { Expression } from './expression.js';
 
 /** Figures that hold money (decimal strings); every other number attribute is a count. */
@@ -78,5 +78,8 @@ export const byKey = (items: Array<Record<string, AttributeValue>>) =>
   new Map(items.map((item) => [`${item.pk?.S}|${item.sk?.S}`, item]));
 
 /** The sum of several stored aggregates. */
-export const sumItems = (items: Array<Record<string, AttributeValue> | undefined>): Tally =>
-  items.reduce<Tally>((sum, item) => addTallies(sum, tallyOfItem(item)), emptyTally());
+export function sumItems(items: Array<Record<string, AttributeValue> | undefined>): Tally {
+  const total = emptyTally();
+  for (const item of items) if (item) accumulate(total, tallyOfItem(item));
+  return total;
+}
