@@ -18,10 +18,16 @@ import { pathToFileURL } from 'node:url';
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { MAX_FIGURES } from '../functions/adapters/dynamodb/insights-store.js';
 import { PLATFORM_SHARDS, platformStatsKey, statsKey } from '../functions/adapters/dynamodb/keys.js';
 import { toItem } from '../functions/adapters/dynamodb/lead-items.js';
 import { indexItemsOf, partitionPk } from '../functions/adapters/dynamodb/search-index.js';
-import { addExpression, batchGetRaw, sumItems } from '../functions/adapters/dynamodb/stats-items.js';
+import {
+  addExpression,
+  batchGetRaw,
+  splitTally,
+  sumItems,
+} from '../functions/adapters/dynamodb/stats-items.js';
 import {
   addTallies,
   cohortMonth,
@@ -197,13 +203,16 @@ export async function insightsReadBench(options: {
   }
   const doc = documentClient(db.endpoint);
   const writes = [
-    ...[...partnerMonths].map(([key, tally]) => {
+    ...[...partnerMonths].flatMap(([key, tally]) => {
       const [owner, month] = key.split('|') as [string, string];
-      return { key: statsKey(owner, month), tally };
+      return splitTally(tally, MAX_FIGURES).map((part) => ({ key: statsKey(owner, month), tally: part }));
     }),
-    ...[...platform].map(([key, tally]) => {
+    ...[...platform].flatMap(([key, tally]) => {
       const [shard, month] = key.split('|') as [string, string];
-      return { key: platformStatsKey(Number(shard), month), tally };
+      return splitTally(tally, MAX_FIGURES).map((part) => ({
+        key: platformStatsKey(Number(shard), month),
+        tally: part,
+      }));
     }),
   ];
   for (let i = 0; i < writes.length; i += 16) {

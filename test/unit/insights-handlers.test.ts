@@ -21,6 +21,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { groupsOf, MAX_FIGURES } from '../../functions/adapters/dynamodb/insights-store.js';
 import { toItem } from '../../functions/adapters/dynamodb/lead-items.js';
 import { indexItemsOf, rankingKeyOf } from '../../functions/adapters/dynamodb/search-index.js';
 import { figure } from '../../functions/domain/insights.js';
@@ -155,6 +156,25 @@ describe('insights aggregator', () => {
     expect(Math.max(...sizes)).toBeLessThanOrEqual(100);
     expect(sizes.length).toBeGreaterThan(1);
     expect(transactions().flatMap(puts)).toHaveLength(150);
+  });
+});
+
+describe('transaction groups', () => {
+  it('keep every ADD within MAX_FIGURES figures, however varied the response times', () => {
+    const changes = Array.from({ length: 400 }, (_, i) => ({
+      leadId: `L${i}`,
+      version: 2,
+      partnerId: 'contoso',
+      month: '2026-11',
+      delta: { counts: { [figure.responseBucket(String(i))]: 1, [figure.within24h]: 1 }, money: {} },
+    }));
+    const groups = groupsOf(changes);
+    expect(groups.flat()).toEqual(changes);
+    for (const group of groups) {
+      const names = new Set(group.flatMap((c) => Object.keys(c.delta.counts)));
+      expect(names.size).toBeLessThanOrEqual(MAX_FIGURES);
+      expect(group.length + 2).toBeLessThanOrEqual(100);
+    }
   });
 });
 

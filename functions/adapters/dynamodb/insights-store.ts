@@ -29,6 +29,8 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 
 /** DynamoDB's limit on the actions of one transaction. */
 export const MAX_TRANSACTION_ITEMS = 100;
+/** Figures one ADD may name: about 13 characters each, well inside an expression's 4 KB. */
+export const MAX_FIGURES = 250;
 /** How long a counted change is remembered: longer than the stream keeps a record (24 h). */
 const MARKER_TTL_SECONDS = 2 * 24 * 60 * 60;
 const MAX_ATTEMPTS = 8;
@@ -176,22 +178,38 @@ export class CountingError extends Error {
 
 /**
  * Consecutive changes in groups of one transaction each: a marker per change plus one update per
- * distinct partner month and platform month, at most 100 actions.
+ * distinct partner month and platform month, at most 100 actions, and at most MAX_FIGURES figures
+ * added by any one update (an update expression holds at most 4 KB).
  */
 export function groupsOf(changes: CountedChange[]): CountedChange[][] {
   const groups: CountedChange[][] = [];
   let group: CountedChange[] = [];
-  let aggregates = new Set<string>();
+  let figures = new Map<string, Set<string>>();
+  const touches = (c: CountedChange) => {
+    const names = [...Object.keys(c.delta.counts), ...Object.keys(c.delta.money)];
+    const platform = Object.keys(platformPart(c.delta).counts);
+    return [
+      [`S|${c.partnerId}|${c.month}`, names],
+      [`P|${c.month}`, platform],
+    ] as const;
+  };
   for (const c of changes) {
-    const needs = [`S|${c.partnerId}|${c.month}`, `P|${c.month}`].filter((k) => !aggregates.has(k));
-    if (group.length > 0 && group.length + 1 + aggregates.size + needs.length > MAX_TRANSACTION_ITEMS) {
+    const touched = touches(c);
+    const actions = group.length + 1 + figures.size + touched.filter(([k]) => !figures.has(k)).length;
+    const tooWide = touched.some(
+      ([k, names]) => new Set([...(figures.get(k) ?? []), ...names]).size > MAX_FIGURES,
+    );
+    if (group.length > 0 && (actions > MAX_TRANSACTION_ITEMS || tooWide)) {
       groups.push(group);
       group = [];
-      aggregates = new Set();
-      needs.splice(0, needs.length, `S|${c.partnerId}|${c.month}`, `P|${c.month}`);
+      figures = new Map();
     }
     group.push(c);
-    for (const k of needs) aggregates.add(k);
+    for (const [k, names] of touched) {
+      const set = figures.get(k) ?? new Set<string>();
+      for (const n of names) set.add(n);
+      figures.set(k, set);
+    }
   }
   if (group.length > 0) groups.push(group);
   return groups;

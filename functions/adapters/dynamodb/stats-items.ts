@@ -23,6 +23,24 @@ export function tallyOfItem(item: Record<string, AttributeValue> | undefined): T
   return tally;
 }
 
+/** A tally as several, each of at most `figures` figures (one ADD expression holds at most 4 KB). */
+export function splitTally(tally: Tally, figures: number): Tally[] {
+  const entries = [
+    ...Object.entries(tally.counts).map(([k, v]) => ({ k, count: v })),
+    ...Object.entries(tally.money).map(([k, v]) => ({ k, money: v })),
+  ];
+  const parts: Tally[] = [];
+  for (let i = 0; i < entries.length; i += figures) {
+    const part: Tally = { counts: {}, money: {} };
+    for (const e of entries.slice(i, i + figures)) {
+      if ('count' in e) part.counts[e.k] = e.count;
+      else part.money[e.k] = e.money;
+    }
+    parts.push(part);
+  }
+  return parts;
+}
+
 /** `ADD` of every figure of a tally, for an UpdateItem or a transaction's Update. */
 export function addExpression(tally: Tally): {
   UpdateExpression: string;
