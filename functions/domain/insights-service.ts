@@ -3,11 +3,8 @@ import { insightsReport, periodOf, type Tally } from './insights.js';
 
 /** The stored aggregates, as the insights read them. */
 export interface InsightsReader {
-  /** The partner's months (present only where it had leads) and the platform's, shards summed. */
-  read(
-    partnerId: string,
-    months: string[],
-  ): Promise<{ partner: Map<string, Tally>; platform: Map<string, Tally> }>;
+  /** The partner's months (present only where it had leads) and every partner's over all of them. */
+  read(partnerId: string, months: string[]): Promise<{ partner: Map<string, Tally>; platform: Tally }>;
 }
 
 export class InsightsService {

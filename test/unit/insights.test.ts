@@ -240,7 +240,7 @@ describe('insights report', () => {
           partnerId: 'contoso',
           months: ['2026-10', '2026-11'],
           partner: new Map([['2026-11', tally]]),
-          platform: new Map([['2026-11', tally]]),
+          platform: tally,
           now,
         });
         const expected = oracle(leads);
@@ -269,7 +269,7 @@ describe('insights report', () => {
       partnerId: 'p',
       months: ['2026-11'],
       partner: new Map(),
-      platform: new Map(),
+      platform: emptyTally(),
       now,
     });
     expect(report.leads).toEqual({
@@ -296,7 +296,7 @@ describe('insights report', () => {
         ['2026-10', a],
         ['2026-11', b],
       ]),
-      platform: new Map(),
+      platform: emptyTally(),
       now,
     });
     expect(report.value).toEqual({

@@ -135,11 +135,8 @@ export class InsightsStore {
     ];
   }
 
-  /** A partner's months and the platform's (shards summed), in one BatchGetItem for up to 24 months. */
-  async read(
-    partnerId: string,
-    months: string[],
-  ): Promise<{ partner: Map<string, Tally>; platform: Map<string, Tally> }> {
+  /** A partner's months, and the platform's over all of them (shards summed), in one BatchGetItem for up to 24 months. */
+  async read(partnerId: string, months: string[]): Promise<{ partner: Map<string, Tally>; platform: Tally }> {
     const partnerKeys = months.map((m) => statsKey(partnerId, m));
     const platformKeys = months.flatMap((m) =>
       Array.from({ length: PLATFORM_SHARDS }, (_, s) => platformStatsKey(s, m)),
@@ -147,16 +144,11 @@ export class InsightsStore {
     const items = byKey(await batchGetRaw(this.db, this.tableName, [...partnerKeys, ...platformKeys]));
     const at = (key: { pk: string; sk: string }) => items.get(`${key.pk}|${key.sk}`);
     const partner = new Map<string, Tally>();
-    const platform = new Map<string, Tally>();
     for (const month of months) {
       const own = at(statsKey(partnerId, month));
       if (own) partner.set(month, tallyOfItem(own));
-      platform.set(
-        month,
-        sumItems(Array.from({ length: PLATFORM_SHARDS }, (_, s) => at(platformStatsKey(s, month)))),
-      );
     }
-    return { partner, platform };
+    return { partner, platform: sumItems(platformKeys.map(at)) };
   }
 }
 

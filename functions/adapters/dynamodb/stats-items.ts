@@ -6,7 +6,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, NumberValue } from '@aws-sdk/lib-dynamodb';
-import { accumulate, emptyTally, type Tally } from '../../domain/insights.js';
+import { addDecimal } from '../../domain/decimal.js';
+import { emptyTally, type Tally } from '../../domain/insights.js';
 import { Expression } from './expression.js';
 
 /** Figures that hold money (decimal strings); every other number attribute is a count. */
@@ -14,11 +15,16 @@ const isMoney = (name: string) => name.startsWith('pipeline:') || name.startsWit
 
 /** A stored aggregate (in the wire format, numbers as strings) as a tally; keys and tags ignored. */
 export function tallyOfItem(item: Record<string, AttributeValue> | undefined): Tally {
-  const tally = emptyTally();
-  for (const [name, value] of Object.entries(item ?? {})) {
-    if (value.N === undefined) continue;
-    if (isMoney(name)) tally.money[name] = value.N;
-    else tally.counts[name] = Number(value.N);
+  return addItem(emptyTally(), item);
+}
+
+/** Adds a stored aggregate into a tally in place (no intermediate tally per item). */
+export function addItem(tally: Tally, item: Record<string, AttributeValue> | undefined): Tally {
+  for (const name in item) {
+    const n = item[name]?.N;
+    if (n === undefined) continue;
+    if (isMoney(name)) tally.money[name] = addDecimal(tally.money[name] ?? '0', n);
+    else tally.counts[name] = (tally.counts[name] ?? 0) + Number(n);
   }
   return tally;
 }
@@ -98,6 +104,6 @@ export const byKey = (items: Array<Record<string, AttributeValue>>) =>
 /** The sum of several stored aggregates. */
 export function sumItems(items: Array<Record<string, AttributeValue> | undefined>): Tally {
   const total = emptyTally();
-  for (const item of items) if (item) accumulate(total, tallyOfItem(item));
+  for (const item of items) addItem(total, item);
   return total;
 }
