@@ -2,19 +2,15 @@
  * Calling the bundled Lambda handlers in-process, with API Gateway v2 events shaped like the ones
  * the local server (and API Gateway's JWT authorizer) builds.
  */
-import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import type {
-  APIGatewayProxyEventV2WithJWTAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
-import { SENDER_SCOPE } from '../functions/http/auth.js';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Route } from '../functions/http/routes.js';
-import { asGatewayClaims } from '../local/jwt.js';
+import { type ApiEvent, apiGatewayEvent } from '../local/api-event.js';
+import { jwtAuthorizer, partnerClaims, senderClaims } from '../local/claims.js';
+import { LOCAL_ISSUER } from '../local/jwt.js';
 import { lambdaContext } from '../local/lambda-context.js';
 
-export type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type Event = ApiEvent;
 export type Handler = (event: Event, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /**
@@ -34,32 +30,10 @@ export async function loadHandler(file: string, tag: string): Promise<Handler> {
 export type Caller = { partner: string } | { sender: string };
 
 /** The authorizer's output for a token like the ones `npm run token` signs, as API Gateway passes it. */
-function authorizer(caller: Caller): Event['requestContext']['authorizer'] {
+function authorizer(caller: Caller) {
   const now = Math.floor(Date.now() / 1000);
-  const common = { iss: 'https://partner-referrals.local/issuer', iat: now, exp: now + 3600 };
-  const payload =
-    'partner' in caller
-      ? {
-          ...common,
-          sub: `${caller.partner}-user`,
-          partner_id: caller.partner,
-          'cognito:groups': ['referrals-admin'],
-          client_id: 'local-partner-app',
-          token_use: 'access',
-          scope: 'aws.cognito.signin.user.admin',
-        }
-      : {
-          ...common,
-          sub: caller.sender,
-          client_id: caller.sender,
-          token_use: 'access',
-          scope: SENDER_SCOPE,
-        };
-  return {
-    principalId: '',
-    integrationLatency: 0,
-    jwt: { claims: asGatewayClaims(payload), scopes: payload.scope.split(' ') },
-  };
+  const claims = 'partner' in caller ? partnerClaims(caller.partner) : senderClaims(caller.sender);
+  return jwtAuthorizer({ ...claims, iss: LOCAL_ISSUER, iat: now, exp: now + 3600 });
 }
 
 export interface Request {
@@ -71,50 +45,22 @@ export interface Request {
 }
 
 export function apiEvent(route: Route, request: Request): Event {
-  const rawPath = route.path.replace('{id}', request.id ?? '');
-  const query = request.query ?? {};
-  const rawQueryString = new URLSearchParams(query).toString();
   const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-  const headers: Record<string, string> = {
-    host: 'api.bench.local',
-    'user-agent': 'bench',
-    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    ...request.headers,
-  };
-  const now = new Date();
-  return {
-    version: '2.0',
-    routeKey: `${route.method} ${route.path}`,
-    rawPath,
-    rawQueryString,
-    headers,
-    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
-    ...(request.id === undefined ? {} : { pathParameters: { id: request.id } }),
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'bench',
-      domainName: 'api.bench.local',
-      domainPrefix: 'api',
-      http: {
-        method: route.method,
-        path: rawPath,
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'bench',
-      },
-      requestId: randomUUID(),
-      routeKey: `${route.method} ${route.path}`,
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-      // Public routes get no authorizer output, as on API Gateway.
-      authorizer: (request.caller
-        ? authorizer(request.caller)
-        : undefined) as Event['requestContext']['authorizer'],
+  return apiGatewayEvent({
+    method: route.method,
+    path: route.path.replace('{id}', request.id ?? ''),
+    routePath: route.path,
+    headers: {
+      host: 'api.bench.local',
+      'user-agent': 'bench',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...request.headers,
     },
+    ...(request.query ? { query: request.query } : {}),
+    ...(request.id === undefined ? {} : { pathParameters: { id: request.id } }),
     ...(body === undefined ? {} : { body }),
-    isBase64Encoded: false,
-  };
+    ...(request.caller ? { authorizer: authorizer(request.caller) } : {}),
+  });
 }
 
 /** Calls a handler and fails loudly on any status but the expected one: a bench of errors measures nothing. */

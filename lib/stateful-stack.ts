@@ -30,16 +30,11 @@ import { ConfigurationSet, EmailIdentity, Identity, SuppressionReasons } from 'a
 import type { Construct } from 'constructs';
 import { tableDefinition } from '../functions/adapters/dynamodb/table-definition.js';
 import { PARTNER_ROLES, SENDER_SCOPE } from '../functions/http/auth.js';
+import { defaults, mailFromOn } from '../functions/shared/defaults.js';
 import { AppFunction } from './constructs/app-function.js';
+import { pascalCase, stringContext } from './context.js';
 
 const [RESOURCE_SERVER, LEADS_WRITE] = SENDER_SCOPE.split('/') as [string, string];
-
-const pascalCase = (kebab: string) => kebab.replace(/(?:^|-)([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-
-function stringContext(scope: Construct, key: string, fallback: string): string {
-  const value: unknown = scope.node.tryGetContext(key);
-  return typeof value === 'string' && value.length > 0 ? value : fallback;
-}
 
 /** The lead table, the user pool with its app clients, the cursor key, and the SES sending setup. */
 export class StatefulStack extends Stack {
@@ -188,8 +183,8 @@ export class StatefulStack extends Stack {
         'Internal cursor-sealing key, not a credential for another system; rotation would only invalidate outstanding list cursors (400 invalid-cursor), so it is rotated by hand if ever exposed.',
     });
 
-    const mailDomain = stringContext(this, 'mailDomain', 'partner-referrals.example');
-    this.mailFrom = `Partner Referrals <no-reply@${mailDomain}>`;
+    const mailDomain = stringContext(this, 'mailDomain', defaults.MAIL_DOMAIN);
+    this.mailFrom = mailFromOn(mailDomain);
     this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
       configurationSetName: 'partner-referrals',
       // Addresses that bounced or complained are not mailed again: that protects the sending reputation.

@@ -34,19 +34,17 @@ import type { IConfigurationSet, IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct, IConstruct } from 'constructs';
-import { durationMs } from '../functions/domain/duration.js';
 import { SENDER_SCOPE } from '../functions/http/auth.js';
 import { type Route, routeList } from '../functions/http/routes.js';
+import { defaults } from '../functions/shared/defaults.js';
 import { consumerFilters } from '../functions/stream/filters.js';
 import { errorsAlarm } from './constructs/alarms.js';
 import { AppFunction } from './constructs/app-function.js';
 import { InsightsConsumers } from './constructs/insights-consumers.js';
 import { StreamConsumer } from './constructs/stream-consumer.js';
+import { durationContext, minutesContext, pascalCase, stringContext } from './context.js';
 
 const SERVICE_NAME = 'partner-referrals';
-
-/** Routes whose handlers seal and open list cursors, and so need the cursor key. */
-const CURSOR_ROUTES: ReadonlySet<string> = new Set(['list-leads', 'list-sent-leads']);
 
 /** What the stateless stack takes from the stateful one. */
 export interface StatelessStackProps extends StackProps {
@@ -87,9 +85,9 @@ export class StatelessStack extends Stack {
 
     const tableEnvironment = {
       TABLE_NAME: props.table.tableName,
-      LEAD_RESPONSE_WINDOW: durationContext(this, 'leadResponseWindow', 'P14D'),
-      CONTACT_NOW_WINDOW: durationContext(this, 'contactNowWindow', 'PT72H'),
-      REMINDER_BEFORE: durationContext(this, 'reminderBefore', 'PT48H'),
+      LEAD_RESPONSE_WINDOW: durationContext(this, 'leadResponseWindow', defaults.LEAD_RESPONSE_WINDOW),
+      CONTACT_NOW_WINDOW: durationContext(this, 'contactNowWindow', defaults.CONTACT_NOW_WINDOW),
+      REMINDER_BEFORE: durationContext(this, 'reminderBefore', defaults.REMINDER_BEFORE),
     };
 
     this.api = new HttpApi(this, 'Api', {
@@ -167,7 +165,7 @@ export class StatelessStack extends Stack {
       timeout: Duration.seconds(30),
       environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAME, ...tableEnvironment },
     });
-    // Conditional UpdateItem on the lead, plus the history item the transition writes.
+    // One conditional UpdateItem on the lead; the transition's history entry is appended in the same write.
     this.grantTable(this.archiver, props.table, 'write');
 
     this.notifier = new AppFunction(this, 'Notifier', {
@@ -179,16 +177,8 @@ export class StatelessStack extends Stack {
         ...tableEnvironment,
         MAIL_FROM: props.mailFrom,
         SES_CONFIGURATION_SET: props.configurationSet.configurationSetName,
-        CHOOSE_PARTNER_URL: stringContext(
-          this,
-          'choosePartnerUrl',
-          'https://partner-referrals.example/find-a-partner',
-        ),
-        PARTNER_CONSOLE_URL: stringContext(
-          this,
-          'partnerConsoleUrl',
-          'https://partner-referrals.example/leads',
-        ),
+        CHOOSE_PARTNER_URL: stringContext(this, 'choosePartnerUrl', defaults.CHOOSE_PARTNER_URL),
+        PARTNER_CONSOLE_URL: stringContext(this, 'partnerConsoleUrl', defaults.PARTNER_CONSOLE_URL),
       },
     });
     // Reads profiles and senders; puts, updates and deletes the exactly-once delivery markers.
@@ -264,7 +254,7 @@ export class StatelessStack extends Stack {
   }
 
   private routeFunction(route: Route, props: StatelessStackProps, tableEnvironment: Record<string, string>) {
-    const cursor = CURSOR_ROUTES.has(route.name);
+    const cursor = route.cursor === true;
     const fn = new AppFunction(this, pascalCase(route.name), {
       entry: `functions/${route.name}/handler.ts`,
       description: `${route.method} ${route.path}: ${route.summary}`,
@@ -311,32 +301,4 @@ function importedName(consumer: Stack, producer: IConstruct, value: string): str
   if (typeof name !== 'string')
     throw new Error(`expected an Fn::ImportValue, got ${JSON.stringify(imported)}`);
   return name;
-}
-
-const pascalCase = (kebab: string) => kebab.replace(/(?:^|-)([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-
-/** A string from CDK context (`-c key=value`), or the fallback when absent or empty. */
-function stringContext(scope: Construct, key: string): string | undefined;
-function stringContext(scope: Construct, key: string, fallback: string): string;
-function stringContext(scope: Construct, key: string, fallback?: string): string | undefined {
-  const value: unknown = scope.node.tryGetContext(key);
-  return typeof value === 'string' && value.length > 0 ? value : fallback;
-}
-
-/** A whole number of minutes (at least 1) from CDK context, checked at synth time. */
-function minutesContext(scope: Construct, key: string, fallback: number): number {
-  const value: unknown = scope.node.tryGetContext(key);
-  const minutes = value === undefined || value === '' ? fallback : Number(value);
-  if (!Number.isInteger(minutes) || minutes < 1) {
-    throw new Error(`context ${key} must be a whole number of minutes, at least 1; got ${String(value)}`);
-  }
-  return minutes;
-}
-
-/** An ISO 8601 duration from CDK context (`-c key=P14D`), checked at synth time rather than at cold start. */
-function durationContext(scope: Construct, key: string, fallback: string): string {
-  const value: unknown = scope.node.tryGetContext(key);
-  const duration = typeof value === 'string' && value.length > 0 ? value : fallback;
-  durationMs(duration);
-  return duration;
 }

@@ -3,13 +3,14 @@
  * handler the stack deploys with an API Gateway v2 event, after the same JWT checks the HTTP API's
  * authorizer makes.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { problemResponse, problems, toProblem } from '../functions/http/problem.js';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { errorResponse, problemResponse, problems } from '../functions/http/problem.js';
 import type { HttpHandler } from '../functions/http/route-handler.js';
 import { type Route, routeList } from '../functions/http/routes.js';
-import { asGatewayClaims, type LocalSigner } from './jwt.js';
+import { apiGatewayEvent } from './api-event.js';
+import { type JwtAuthorizer, jwtAuthorizer } from './claims.js';
+import { bearerTokenOf, type LocalSigner, rejectionOf } from './jwt.js';
 import { lambdaContext } from './lambda-context.js';
 
 type Handler = HttpHandler;
@@ -89,16 +90,11 @@ export async function startLocalApi(
     let result: APIGatewayProxyStructuredResultV2;
     try {
       if (!match) {
-        result =
+        result = errorResponse(
           matches.length > 0
-            ? {
-                ...problemResponse(toProblem(problems.methodNotAllowed())),
-                headers: {
-                  'content-type': 'application/problem+json',
-                  allow: matches.map((m) => m.route.method).join(', '),
-                },
-              }
-            : problemResponse(toProblem(problems.notFound()));
+            ? problems.methodNotAllowed(matches.map((m) => m.route.method))
+            : problems.notFound(),
+        );
       } else {
         result = await invoke(match, method, url, request);
       }
@@ -119,26 +115,19 @@ export async function startLocalApi(
 
   async function invoke(match: CompiledRoute, method: string, url: URL, request: IncomingMessage) {
     const { route } = match;
-    let authorizer: APIGatewayProxyEventV2WithJWTAuthorizer['requestContext']['authorizer'] | undefined;
+    let authorizer: JwtAuthorizer | undefined;
     if (route.access !== 'public') {
-      const header = request.headers.authorization ?? '';
-      const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-      if (!token) return problemResponse(toProblem(problems.unauthorized()));
+      const token = bearerTokenOf(request.headers.authorization);
+      if (typeof token !== 'string') return errorResponse(problems.unauthorized(token.rejected));
       try {
-        const payload = await options.signer.verify(token, options.audiences());
-        const scope = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
-        authorizer = {
-          principalId: '',
-          integrationLatency: 0,
-          jwt: { claims: asGatewayClaims(payload), scopes: scope },
-        };
-      } catch {
-        return problemResponse(toProblem(problems.unauthorized()));
+        authorizer = jwtAuthorizer(await options.signer.verify(token, options.audiences()));
+      } catch (error) {
+        return errorResponse(problems.unauthorized(rejectionOf(error)));
       }
     }
     const body = await readBody(request);
-    if (body === 'too-large') return problemResponse(toProblem(problems.tooLarge(GATEWAY_MAX_BODY)));
-    if (body === 'aborted') return problemResponse(toProblem(problems.malformedJson()));
+    if (body === 'too-large') return errorResponse(problems.tooLarge(GATEWAY_MAX_BODY));
+    if (body === 'aborted') return errorResponse(problems.malformedJson());
     const values = match.pattern.exec(url.pathname)!.slice(1);
     const pathParameters = Object.fromEntries(match.names.map((n, i) => [n, safeDecode(values[i] ?? '')]));
     const headers: Record<string, string> = {};
@@ -149,37 +138,21 @@ export async function startLocalApi(
     for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
     const contentType = headers['content-type'] ?? '';
     const textual = /json|text|xml|form/.test(contentType) || contentType === '';
-    const now = new Date();
-    const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
-      version: '2.0',
-      routeKey: `${route.method} ${route.path}`,
-      rawPath: url.pathname,
+    const event = apiGatewayEvent({
+      method,
+      path: url.pathname,
+      routePath: route.path,
       rawQueryString: url.search.slice(1),
       headers,
-      ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
-      ...(match.names.length > 0 ? { pathParameters } : {}),
-      requestContext: {
-        accountId: '000000000000',
-        apiId: 'local',
-        domainName: headers.host ?? 'localhost',
-        domainPrefix: 'localhost',
-        http: {
-          method,
-          path: url.pathname,
-          protocol: `HTTP/${request.httpVersion}`,
-          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-          userAgent: headers['user-agent'] ?? '',
-        },
-        requestId: randomUUID(),
-        routeKey: `${route.method} ${route.path}`,
-        stage: '$default',
-        time: now.toUTCString(),
-        timeEpoch: now.getTime(),
-        authorizer: authorizer as APIGatewayProxyEventV2WithJWTAuthorizer['requestContext']['authorizer'],
-      },
-      ...(body.length > 0 ? { body: textual ? body.toString('utf8') : body.toString('base64') } : {}),
-      isBase64Encoded: body.length > 0 && !textual,
-    };
+      query,
+      pathParameters,
+      ...(body.length > 0
+        ? { body: textual ? body.toString('utf8') : body.toString('base64'), isBase64Encoded: !textual }
+        : {}),
+      ...(authorizer ? { authorizer } : {}),
+      protocol: `HTTP/${request.httpVersion}`,
+      sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+    });
     let handler = handlers.get(route.name);
     if (!handler) {
       handler = options.loadHandler(route);

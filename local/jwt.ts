@@ -5,10 +5,19 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import {
+  errors,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type JWTPayload,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
+import type { TokenRejection } from '../functions/http/problem.js';
 
 export const LOCAL_ISSUER = 'https://partner-referrals.local/issuer';
-export const LOCAL_PARTNER_CLIENT = 'local-partner-app';
 const ALG = 'ES256';
 
 export const keyFile = (root = process.cwd()) => join(root, '.local', 'jwt-signing-key.json');
@@ -24,6 +33,37 @@ async function loadOrCreateKey(file: string): Promise<JWK> {
     renameSync(tmp, file);
   }
   return JSON.parse(readFileSync(file, 'utf8')) as JWK;
+}
+
+/** The token names no client this API accepts (API Gateway's audience check). */
+class AudienceError extends Error {}
+
+/** The bearer token of an Authorization header, or why there is none (RFC 6750 §2.1). */
+export function bearerTokenOf(header: string | undefined): string | { rejected: TokenRejection } {
+  const value = (header ?? '').trim();
+  const token = /^Bearer +(\S+)$/i.exec(value)?.[1];
+  if (token) return token;
+  // No credentials, or credentials of another scheme: a plain challenge, no error (RFC 6750 §3.1).
+  const scheme = /^(\S+)(?: |$)/.exec(value)?.[1];
+  if (value === '' || (scheme !== undefined && value.includes(' ') && !/^bearer$/i.test(scheme))) {
+    return { rejected: 'missing' };
+  }
+  return { rejected: 'malformed-header' };
+}
+
+/** Why verification refused a token, in the few words a 401 may say. */
+export function rejectionOf(error: unknown): Exclude<TokenRejection, 'missing' | 'malformed-header'> {
+  if (error instanceof errors.JWTExpired) return 'expired';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad-signature';
+  if (
+    error instanceof errors.JWTClaimValidationFailed &&
+    error.claim === 'nbf' &&
+    error.reason === 'check_failed'
+  ) {
+    return 'not-yet-valid';
+  }
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return 'malformed';
+  return 'not-accepted';
 }
 
 export interface LocalSigner {
@@ -61,18 +101,9 @@ export async function localSigner(file = keyFile()): Promise<LocalSigner> {
           .split(' ')
           .some((s) => s.startsWith('referrals/'));
       if (!senderClient && !given.some((a) => typeof a === 'string' && audiences.includes(a))) {
-        throw new Error('audience');
+        throw new AudienceError();
       }
       return payload;
     },
   };
-}
-
-/** Claims as API Gateway hands them to a Lambda: every value a string, arrays as "[a b]". */
-export function asGatewayClaims(payload: JWTPayload): Record<string, string> {
-  const claims: Record<string, string> = {};
-  for (const [key, value] of Object.entries(payload)) {
-    claims[key] = Array.isArray(value) ? `[${value.join(' ')}]` : String(value);
-  }
-  return claims;
 }

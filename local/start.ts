@@ -1,31 +1,22 @@
 /**
- * `npm start`: the whole system on this machine, no AWS account. DynamoDB Local (TTL + Streams),
+ * `npm start`: the whole system on this machine, no AWS account. DynamoDB Local (Streams, TTL emulated),
  * a local SES, the table from the stack's own definition, the two local senders, and the same
  * Lambda handlers behind a local HTTP server built from the same route table.
+ *
+ * What does not depend on each other starts at once (DynamoDB Local's JVM, SES local, the
+ * signing key, the handlers' modules), and each step prints a line with its time as it completes.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import sesLocalModule from 'aws-ses-v2-local';
-import { LeadRepository } from '../functions/adapters/dynamodb/lead-repository.js';
-import { tableDefinition } from '../functions/adapters/dynamodb/table-definition.js';
 import { durationMs } from '../functions/domain/duration.js';
-import { consumerFilters } from '../functions/stream/filters.js';
+import type { HttpHandler } from '../functions/http/route-handler.js';
+import { defaults } from '../functions/shared/defaults.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
-import { startLocalApi } from './http-server.js';
-import { LOCAL_PARTNER_CLIENT, localSigner } from './jwt.js';
 import { assertPortFree } from './ports.js';
 import { localSenders } from './senders.js';
-import { startStreamPoller } from './stream-poller.js';
-import { ensureTable } from './table.js';
-import { startTtlEmulator } from './ttl-emulator.js';
 
-const started = performance.now();
-// aws-ses-v2-local is CommonJS with an ES-module-style default export.
-const sesLocal = (sesLocalModule as unknown as { default?: typeof sesLocalModule }).default ?? sesLocalModule;
+// The rest (the SDK, zod, the server) is imported below, while DynamoDB Local's JVM starts.
 const env = process.env;
 const root = process.cwd();
 const stateDir = join(root, '.local');
@@ -64,12 +55,6 @@ for (const variable of [
   }
 }
 
-const java = spawnSync('java', ['-version']);
-if (java.error || java.status !== 0) {
-  fail(
-    'Java 17+ is required for DynamoDB Local: install a JRE (e.g. apt-get install openjdk-17-jre-headless) and retry',
-  );
-}
 await Promise.all([
   assertPortFree(port, 'PORT'),
   assertPortFree(dynamoPort, 'DYNAMODB_PORT'),
@@ -85,12 +70,23 @@ function cursorSecret(): string {
 }
 
 const tableName = env.TABLE_NAME || 'partner-referrals-local';
-const dynamo = await startDynamoDbLocal({
-  port: dynamoPort,
-  ...(inMemory ? {} : { dataDir: join(stateDir, 'dynamodb') }),
-}).catch((error: Error) => fail(error.message));
-const stops: Array<() => Promise<void>> = [() => dynamo.stop()];
+const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
+// What the deployed functions get from their environment, pointed at the local services.
+Object.assign(env, {
+  TABLE_NAME: tableName,
+  DYNAMODB_ENDPOINT: dynamoEndpoint,
+  SES_ENDPOINT: `http://127.0.0.1:${sesPort}`,
+  AWS_REGION: env.AWS_REGION || 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  CURSOR_SECRET: env.CURSOR_SECRET || cursorSecret(),
+  POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL || 'WARN',
+  POWERTOOLS_DEV: 'true',
+  AWS_LAMBDA_FUNCTION_NAME: 'local',
+});
 
+// Everything started so far, stopped in reverse order on Ctrl-C, SIGTERM or a failed start.
+const stops: Array<() => Promise<void>> = [];
 let stopping = false;
 async function stop(code = 0) {
   if (stopping) return;
@@ -105,80 +101,136 @@ process.on('uncaughtException', (error) => {
   void stop(1);
 });
 
-try {
-  const ses = await sesLocal({ host: '127.0.0.1', port: sesPort });
-  stops.push(() => new Promise((resolve) => ses.close(() => resolve())));
+/** Seconds since `since`, by default since this process started. */
+const seconds = (since = 0) => ((performance.now() - since) / 1000).toFixed(1);
+/** Runs one step of the start and prints a line when it completes, with how long it took. */
+async function step<T>(done: string, work: () => Promise<T>): Promise<T> {
+  const at = performance.now();
+  const result = await work();
+  console.log(`  ${done} (${seconds(at)} s)`);
+  return result;
+}
 
-  // What the deployed functions get from their environment, pointed at the local services.
-  Object.assign(env, {
-    TABLE_NAME: tableName,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    SES_ENDPOINT: `http://127.0.0.1:${sesPort}`,
-    AWS_REGION: env.AWS_REGION || 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    CURSOR_SECRET: env.CURSOR_SECRET || cursorSecret(),
-    POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL || 'WARN',
-    POWERTOOLS_DEV: 'true',
-    AWS_LAMBDA_FUNCTION_NAME: 'local',
-  });
+/** The handler module of a function, imported once (the same module the API and consumers get). */
+const handlerOf = async (name: string): Promise<HttpHandler> =>
+  (await import(`../functions/${name}/handler.ts`)).handler;
+
+console.log(
+  `Starting Partner Referrals (API on port ${port}, DynamoDB Local on ${dynamoPort}, SES on ${sesPort})…`,
+);
+try {
+  const [dynamo, , signer, modules] = await settleAll([
+    step(`DynamoDB Local up at ${dynamoEndpoint}`, async () => {
+      const dynamo = await startDynamoDbLocal({
+        port: dynamoPort,
+        ...(inMemory ? {} : { dataDir: join(stateDir, 'dynamodb') }),
+      });
+      stops.push(() => dynamo.stop());
+      return dynamo;
+    }),
+    step(`SES local up at http://localhost:${sesPort}`, async () => {
+      // aws-ses-v2-local is CommonJS with an ES-module-style default export; importing it takes
+      // longer than anything but the JVM, so it loads while DynamoDB Local starts.
+      const module = await import('aws-ses-v2-local');
+      const sesLocal =
+        (module.default as unknown as { default?: typeof module.default }).default ?? module.default;
+      const ses = await sesLocal({ host: '127.0.0.1', port: sesPort });
+      stops.push(() => new Promise((resolve) => ses.close(() => resolve())));
+    }),
+    import('./jwt.js').then(({ localSigner }) => localSigner()),
+    runtimeModules(),
+    step('handlers loaded', async () => {
+      const { routeList } = await import('../functions/http/routes.js');
+      const names = [
+        ...routeList.map((r) => r.name),
+        'archiver',
+        'notifier',
+        'reconciler',
+        'insights-aggregator',
+        'search-indexer',
+      ];
+      return Promise.all(names.map(handlerOf));
+    }),
+  ]);
+  const {
+    DynamoDBClient,
+    DynamoDBDocumentClient,
+    LeadRepository,
+    tableDefinition,
+    consumerFilters,
+    LOCAL_PARTNER_CLIENT,
+    startLocalApi,
+    startStreamPoller,
+    ensureTable,
+    startTtlEmulator,
+  } = modules;
 
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint });
-  await ensureTable(client, tableName);
-  const repository = new LeadRepository(DynamoDBDocumentClient.from(client), tableName);
-  for (const sender of localSenders) await repository.senders.register(sender, sender.id);
+  await step(
+    `table ${tableName} ready, senders ${localSenders.map((s) => s.id).join(', ')} registered`,
+    async () => {
+      await ensureTable(client, tableName);
+      const repository = new LeadRepository(DynamoDBDocumentClient.from(client), tableName);
+      await Promise.all(localSenders.map((sender) => repository.senders.register(sender, sender.id)));
+    },
+  );
 
-  const signer = await localSigner();
-  const api = await startLocalApi({
-    port,
-    signer,
-    audiences: () => [LOCAL_PARTNER_CLIENT, ...localSenders.map((s) => s.id)],
-    loadHandler: async (route) => (await import(`../functions/${route.name}/handler.ts`)).handler,
-    ...(env.LOCAL_QUIET === '1' ? {} : { log: (line: string) => console.log(line) }),
-  });
-  stops.push(() => api.close());
-
-  // DynamoDB Local runs no TTL on a table with GSIs: the emulator stands in for DynamoDB's TTL process.
-  const ttl = await startTtlEmulator({
-    client,
-    tableName,
-    attribute: tableDefinition.timeToLiveAttribute,
-    intervalMs: durationMs(env.LOCAL_TTL_INTERVAL || 'PT1S'),
-    log: (line) => console.error(line),
-  });
-  stops.push(() => ttl.stop());
-
-  // The stream consumers, fed from DynamoDB Local's stream with the stack's own filters.
-  const poller = await startStreamPoller({
-    isTtlDeletion: (pk, sk) => ttl.deletedByTtl(pk, sk),
-    observe: (record) => ttl.observe(record),
-    endpoint: dynamo.endpoint,
-    tableName,
-    failedRecordsFile: join(stateDir, 'failed-stream-records.jsonl'),
-    consumers: (
-      [
-        ['archiver', 'archiver'],
-        ['notifier', 'notifier'],
-        ['insightsAggregator', 'insights-aggregator'],
-        ['searchIndexer', 'search-indexer'],
-      ] as const
-    ).map(([name, folder]) => ({
-      name,
-      filters: consumerFilters[name],
-      load: async () => (await import(`../functions/${folder}/handler.ts`)).handler,
-    })),
-    log: (line) => console.error(line),
-  });
-  stops.push(() => poller.stop());
+  await settleAll([
+    step(
+      'stream consumers running (archiver, notifier, insights aggregator, search indexer; TTL emulated)',
+      async () => {
+        // DynamoDB Local runs no TTL on a table with GSIs: the emulator stands in for DynamoDB's TTL process.
+        const ttl = await startTtlEmulator({
+          client,
+          tableName,
+          attribute: tableDefinition.timeToLiveAttribute,
+          intervalMs: durationMs(env.LOCAL_TTL_INTERVAL || 'PT1S'),
+          log: (line) => console.error(line),
+        });
+        stops.push(() => ttl.stop());
+        // The stream consumers, fed from DynamoDB Local's stream with the stack's own filters.
+        const poller = await startStreamPoller({
+          isTtlDeletion: (pk, sk) => ttl.deletedByTtl(pk, sk),
+          observe: (record) => ttl.observe(record),
+          endpoint: dynamo.endpoint,
+          tableName,
+          failedRecordsFile: join(stateDir, 'failed-stream-records.jsonl'),
+          consumers: (
+            [
+              ['archiver', 'archiver'],
+              ['notifier', 'notifier'],
+              ['insightsAggregator', 'insights-aggregator'],
+              ['searchIndexer', 'search-indexer'],
+            ] as const
+          ).map(([name, folder]) => ({
+            name,
+            filters: consumerFilters[name],
+            load: async () => (await import(`../functions/${folder}/handler.ts`)).handler,
+          })),
+          log: (line) => console.error(line),
+        });
+        stops.push(() => poller.stop());
+      },
+    ),
+    step(`API listening on http://localhost:${port}`, async () => {
+      const api = await startLocalApi({
+        port,
+        signer,
+        audiences: () => [LOCAL_PARTNER_CLIENT, ...localSenders.map((s) => s.id)],
+        loadHandler: (route) => handlerOf(route.name),
+        ...(env.LOCAL_QUIET === '1' ? {} : { log: (line: string) => console.log(line) }),
+      });
+      stops.push(() => api.close());
+    }),
+  ]);
 
   // The scheduled reconciler, on a short interval.
   const reconcileMs = durationMs(env.RECONCILE_INTERVAL || 'PT5S');
-  const reconciler = (await import('../functions/reconciler/handler.js')).handler;
   let reconciling = Promise.resolve();
   const timer = setInterval(() => {
     reconciling = reconciling
       .then(async () => {
-        await reconciler();
+        await (await import('../functions/reconciler/handler.js')).handler();
       })
       .catch((error: Error) => console.error(`reconciler: ${error.message}`));
   }, reconcileMs);
@@ -187,12 +239,11 @@ try {
     await reconciling;
   });
 
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`Partner Referrals is running (ready in ${seconds} s)
+  console.log(`Partner Referrals is running (ready in ${seconds()} s)
   API            http://localhost:${port}   (health: /v1/health, OpenAPI: /openapi.json)
   DynamoDB Local ${dynamo.endpoint}   table ${tableName}${inMemory ? ' (in memory)' : ' (data in .local/dynamodb)'}
   SES inbox      http://localhost:${sesPort}/   (JSON: /store)
-  Windows        respond within ${env.LEAD_RESPONSE_WINDOW || 'P14D'}, contact-now for ${env.CONTACT_NOW_WINDOW || 'PT72H'}, reminder ${env.REMINDER_BEFORE || 'PT48H'} before
+  Windows        respond within ${env.LEAD_RESPONSE_WINDOW || defaults.LEAD_RESPONSE_WINDOW}, contact-now for ${env.CONTACT_NOW_WINDOW || defaults.CONTACT_NOW_WINDOW}, reminder ${env.REMINDER_BEFORE || defaults.REMINDER_BEFORE} before
   Expiry         TTL stream -> archiver; reconciler every ${env.RECONCILE_INTERVAL || 'PT5S'}
   Tokens         npm run --silent token -- --partner contoso --role referrals-admin
                  npm run --silent token -- --sender microsoft-marketing
@@ -200,4 +251,43 @@ Press Ctrl-C to stop.`);
 } catch (error) {
   console.error(`npm start: ${(error as Error).message}`);
   await stop(1);
+}
+
+/** What the local runtime needs once DynamoDB Local is up, imported while it starts. */
+async function runtimeModules() {
+  const [dynamodb, lib, repository, table, filters, claims, httpServer, poller, localTable, ttl] =
+    await Promise.all([
+      import('@aws-sdk/client-dynamodb'),
+      import('@aws-sdk/lib-dynamodb'),
+      import('../functions/adapters/dynamodb/lead-repository.js'),
+      import('../functions/adapters/dynamodb/table-definition.js'),
+      import('../functions/stream/filters.js'),
+      import('./claims.js'),
+      import('./http-server.js'),
+      import('./stream-poller.js'),
+      import('./table.js'),
+      import('./ttl-emulator.js'),
+    ]);
+  return {
+    DynamoDBClient: dynamodb.DynamoDBClient,
+    DynamoDBDocumentClient: lib.DynamoDBDocumentClient,
+    LeadRepository: repository.LeadRepository,
+    tableDefinition: table.tableDefinition,
+    consumerFilters: filters.consumerFilters,
+    LOCAL_PARTNER_CLIENT: claims.LOCAL_PARTNER_CLIENT,
+    startLocalApi: httpServer.startLocalApi,
+    startStreamPoller: poller.startStreamPoller,
+    ensureTable: localTable.ensureTable,
+    startTtlEmulator: ttl.startTtlEmulator,
+  };
+}
+
+/**
+ * Like Promise.all, but waits for every step before failing with the first error, so whatever a
+ * sibling started is in `stops` by then (DynamoDB Local's JVM is a child process that would
+ * otherwise outlive us).
+ */
+async function settleAll<T extends readonly unknown[] | []>(steps: T) {
+  await Promise.allSettled(steps);
+  return Promise.all(steps);
 }

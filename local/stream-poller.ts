@@ -70,9 +70,7 @@ function asLambdaRecord(
   };
 }
 
-export async function startStreamPoller(
-  options: PollerOptions,
-): Promise<{ stop(): Promise<void>; idle(): Promise<void> }> {
+export async function startStreamPoller(options: PollerOptions): Promise<{ stop(): Promise<void> }> {
   const client = new DynamoDBStreamsClient({ endpoint: options.endpoint });
   const table = await new DynamoDBClient({ endpoint: options.endpoint }).send(
     new DescribeTableCommand({ TableName: options.tableName }),
@@ -173,6 +171,5 @@ export async function startStreamPoller(
       stopped = true;
       await busy;
     },
-    idle: () => busy,
   };
 }

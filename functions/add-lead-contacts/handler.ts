@@ -1,14 +1,7 @@
-import { ifMatchVersion, partnerLeadReply } from '../http/lead-replies.js';
-import { routeHandler } from '../http/route-handler.js';
+import { partnerActionHandler } from '../http/partner-action.js';
 import { addLeadContacts as route } from '../http/routes.js';
-import { leads } from '../shared/runtime.js';
 
-export const handler = routeHandler(route, async ({ principal, params, headers, body }) => {
-  const lead = await leads.act(
-    principal,
-    params.id,
-    { action: 'add-contacts', contacts: body.contacts },
-    ifMatchVersion(headers['if-match']),
-  );
-  return partnerLeadReply(lead, principal);
-});
+export const handler = partnerActionHandler(route, (body) => ({
+  action: 'add-contacts',
+  contacts: body.contacts,
+}));

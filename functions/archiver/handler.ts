@@ -4,21 +4,18 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { leads } from '../shared/lead-composition-root.js';
 import { logger } from '../shared/logger.js';
-import { leads } from '../shared/runtime.js';
-import { isTtlDeletion, itemOf } from '../stream/records.js';
+import { isTtlDeletion, timerOf } from '../stream/records.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 async function archive(record: DynamoDBRecord): Promise<void> {
-  const timer = itemOf(record.dynamodb?.OldImage);
-  if (!isTtlDeletion(record) || timer?.entity !== 'timer') return;
-  const due = {
-    leadId: String(timer.leadId),
-    partnerId: String(timer.partnerId),
-    respondBy: String(timer.respondBy),
-  };
-  const lead = await leads.expire(due, 'archiver');
+  if (!isTtlDeletion(record)) return;
+  const timer = timerOf(record.dynamodb?.OldImage);
+  if (!timer) return;
+  const { leadId, partnerId, respondBy } = timer;
+  const lead = await leads.expire({ leadId, partnerId, respondBy }, 'archiver');
   logger.debug(lead ? 'lead expired' : 'lead already answered or archived', { leadId: timer.leadId });
 }
 

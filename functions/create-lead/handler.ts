@@ -1,7 +1,7 @@
 import { senderView } from '../domain/views.js';
 import { routeHandler } from '../http/route-handler.js';
 import { createLead as route } from '../http/routes.js';
-import { leads, senderForClient } from '../shared/runtime.js';
+import { leads, senderForClient } from '../shared/lead-composition-root.js';
 
 export const handler = routeHandler(
   route,

@@ -69,7 +69,12 @@ export class LeadService {
   }
 
   /** Any partner action: one conditional write, refused with the reason the domain gives. */
-  act(caller: PartnerCaller, leadId: string, command: Command, ifMatch?: number[]): Promise<Lead> {
+  applyPartnerAction(
+    caller: PartnerCaller,
+    leadId: string,
+    command: Command,
+    ifMatch?: number[],
+  ): Promise<Lead> {
     const change = plan(leadId, command, {
       now: this.clock(),
       actor: { type: 'partner-user', id: caller.userSub },

@@ -1,7 +1,8 @@
-/** What the domain needs from storage; the DynamoDB repository implements it. */
+/** What the domain needs from storage; the DynamoDB repositories implement it. */
 import type { DuplicateCandidate } from './duplicates.js';
 import type { Lead, Sender, Stage, Tab } from './lead.js';
 import type { Change } from './lifecycle.js';
+import type { Profile, ProfileInput } from './profile.js';
 
 /** A request made under an Idempotency-Key: a replay with the same key and body returns the original. */
 export interface IdempotentRequest {
@@ -62,4 +63,13 @@ export interface LeadStore {
    * (its company domain, or the address for free mail): the candidates of SPEC §7.4, newest first.
    */
   openLeadsLike(partnerId: string, email: string, since: string): Promise<DuplicateCandidate[]>;
+}
+
+export interface ProfileStore {
+  get(partnerId: string): Promise<Profile | undefined>;
+  /**
+   * Replaces the profile in one conditional write: with `ifMatch`, only at one of those versions
+   * (0: never saved) or, for `'any'`, only once saved; a refusal throws `VersionMismatchError`.
+   */
+  put(partnerId: string, input: ProfileInput, now: Date, ifMatch?: number[] | 'any'): Promise<Profile>;
 }

@@ -6,8 +6,8 @@
 import { type HistoryEntry, type Lead, tabOf } from './lead.js';
 import { isOverdue, type Windows } from './lifecycle.js';
 
-/** The lead as it stands at `now`: an overdue received lead reads as archived/expired. */
-export function effective(lead: Lead, now: Date): Lead {
+/** The lead as of `now`, by the read-time rules: an overdue received lead reads as archived/expired. */
+export function asOf(lead: Lead, now: Date): Lead {
   if (!isOverdue(lead, now)) return lead;
   const expiry: HistoryEntry = {
     at: lead.respondBy,
@@ -29,14 +29,14 @@ export type Alert = 'contact-now' | 'contact-requested' | null;
 
 /** The flame: `contact-now` in the first window after receipt, then `contact-requested`, while unanswered. */
 export function alertOf(lead: Lead, now: Date, windows: Windows): Alert {
-  if (!lead.contactRequested || effective(lead, now).stage !== 'received') return null;
+  if (!lead.contactRequested || asOf(lead, now).stage !== 'received') return null;
   const age = now.getTime() - Date.parse(lead.receivedAt);
   return age < windows.contactNowMs ? 'contact-now' : 'contact-requested';
 }
 
 /** The lead as its partner's admins see it (SPEC §4). `favorite` is per user. */
 export function partnerView(stored: Lead, now: Date, windows: Windows, userSub: string) {
-  const lead = effective(stored, now);
+  const lead = asOf(stored, now);
   return {
     id: lead.id,
     partnerId: lead.partnerId,
@@ -62,14 +62,13 @@ export function partnerView(stored: Lead, now: Date, windows: Windows, userSub: 
     possibleDuplicates: lead.possibleDuplicates ?? [],
   };
 }
-export type PartnerView = ReturnType<typeof partnerView>;
 
 /**
  * The lead as its sender sees it: what it sent, the outcome and the deal's headline; never the
  * partner's notes, contacts, CRM ids or duplicate flags.
  */
 export function senderView(stored: Lead, now: Date) {
-  const lead = effective(stored, now);
+  const lead = asOf(stored, now);
   return {
     id: lead.id,
     partnerId: lead.partnerId,
@@ -88,7 +87,6 @@ export function senderView(stored: Lead, now: Date) {
       : null,
   };
 }
-export type SenderView = ReturnType<typeof senderView>;
 
 /** The history as readers see it, oldest first, with the expiry included once it is due. */
-export const historyView = (stored: Lead, now: Date): HistoryEntry[] => effective(stored, now).history;
+export const historyView = (stored: Lead, now: Date): HistoryEntry[] => asOf(stored, now).history;

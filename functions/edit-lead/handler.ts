@@ -1,14 +1,4 @@
-import { ifMatchVersion, partnerLeadReply } from '../http/lead-replies.js';
-import { routeHandler } from '../http/route-handler.js';
+import { partnerActionHandler } from '../http/partner-action.js';
 import { editLead as route } from '../http/routes.js';
-import { leads } from '../shared/runtime.js';
 
-export const handler = routeHandler(route, async ({ principal, params, headers, body }) => {
-  const lead = await leads.act(
-    principal,
-    params.id,
-    { action: 'edit', deal: body.deal },
-    ifMatchVersion(headers['if-match']),
-  );
-  return partnerLeadReply(lead, principal);
-});
+export const handler = partnerActionHandler(route, (body) => ({ action: 'edit', deal: body.deal }));

@@ -1,6 +1,6 @@
 import { routeHandler } from '../http/route-handler.js';
 import { favoriteLead as route } from '../http/routes.js';
-import { leads } from '../shared/runtime.js';
+import { leads } from '../shared/lead-composition-root.js';
 
 export const handler = routeHandler(route, async ({ principal, params }) => {
   await leads.favorite(principal, params.id, true);

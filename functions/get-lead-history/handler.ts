@@ -1,7 +1,7 @@
 import { historyView } from '../domain/views.js';
 import { routeHandler } from '../http/route-handler.js';
 import { getLeadHistory as route } from '../http/routes.js';
-import { leads } from '../shared/runtime.js';
+import { leads } from '../shared/lead-composition-root.js';
 
 export const handler = routeHandler(route, async ({ principal, params }) => {
   const lead = await leads.getForPartner(principal, params.id);

@@ -1,7 +1,7 @@
 import { partnerLeadReply } from '../http/lead-replies.js';
 import { routeHandler } from '../http/route-handler.js';
 import { getLead as route } from '../http/routes.js';
-import { leads } from '../shared/runtime.js';
+import { leads } from '../shared/lead-composition-root.js';
 
 export const handler = routeHandler(route, async ({ principal, params }) =>
   partnerLeadReply(await leads.getForPartner(principal, params.id), principal),

@@ -1,7 +1,7 @@
 import { senderReply } from '../http/lead-replies.js';
 import { routeHandler } from '../http/route-handler.js';
 import { getSentLead as route } from '../http/routes.js';
-import { leads, senderForClient } from '../shared/runtime.js';
+import { leads, senderForClient } from '../shared/lead-composition-root.js';
 
 export const handler = routeHandler(
   route,

@@ -20,7 +20,6 @@ export interface SenderPrincipal {
   clientId: string;
   sender: Sender;
 }
-export type Principal = PartnerPrincipal | SenderPrincipal | { kind: 'anonymous' };
 
 type Claims = Record<string, string | number | boolean | string[]>;
 

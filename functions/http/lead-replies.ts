@@ -2,32 +2,11 @@
 import type { Lead } from '../domain/lead.js';
 import type { Page } from '../domain/ports.js';
 import { partnerView, senderView } from '../domain/views.js';
-import { config, leads } from '../shared/runtime.js';
+import { config, leads } from '../shared/lead-composition-root.js';
 import type { PartnerPrincipal } from './auth.js';
 import { sealCursor } from './cursor.js';
+import { etagOf } from './etag.js';
 import type { Reply } from './route-handler.js';
-
-export const etagOf = (version: number) => `"${version}"`;
-
-/**
- * The versions an If-Match header names: `undefined` for none, `'any'` for `*`, else the strong
- * ETags of its list. Weak or malformed entries name nothing, so a header of only those never matches.
- */
-export function ifMatchVersions(header: string | undefined): number[] | 'any' | undefined {
-  if (header === undefined) return undefined;
-  if (header.trim() === '*') return 'any';
-  return header
-    .split(',')
-    .map((tag) => /^\s*"(\d{1,12})"\s*$/.exec(tag)?.[1])
-    .filter((v): v is string => v !== undefined)
-    .map(Number);
-}
-
-/** If-Match for a lead: `*` asks only that the lead exists, which every action checks anyway. */
-export function ifMatchVersion(header: string | undefined): number[] | undefined {
-  const versions = ifMatchVersions(header);
-  return versions === 'any' ? undefined : versions;
-}
 
 export function partnerLeadReply(lead: Lead, principal: PartnerPrincipal): Reply {
   return {

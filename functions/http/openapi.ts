@@ -16,15 +16,12 @@ function errorsOf(route: Route) {
   }
   if (route.body || route.query || route.headers)
     errors['400'] = problem('Malformed JSON or a failed validation.');
-  if (route.params) errors['404'] = problem("No such lead, or not one of the caller's.");
+  if (route.notFound) errors['404'] = problem(route.notFound.description);
   if (route.body) {
     errors['413'] = problem('The body exceeds 64 KiB.');
     errors['415'] = problem('The body is not JSON.');
   }
-  if (route.data === 'write' && route.params)
-    errors['409'] = problem('The lead is archived, expired or in the wrong stage.');
-  if (route.name === 'create-lead')
-    errors['409'] = problem('The Idempotency-Key was used with another body.');
+  if (route.conflict) errors['409'] = problem(route.conflict);
   if (route.headers?.shape['if-match']) errors['412'] = problem("If-Match does not match the lead's ETag.");
   errors['429'] = problem('Throttled; retry later.');
   return errors;
@@ -61,9 +58,6 @@ function operation(route: Route): ZodOpenApiOperationObject {
             }
           : {}),
         ...(success.schema ? { content: { 'application/json': { schema: success.schema } } } : {}),
-        ...(route.name === 'openapi'
-          ? { content: { 'application/json': { schema: { type: 'object' as const } } } }
-          : {}),
       },
       ...errorsOf(route),
     },

@@ -3,6 +3,7 @@
  */
 import * as z from 'zod';
 import { DomainError } from '../domain/errors.js';
+import type { JsonErrorAt } from './json-error.js';
 
 export const PROBLEM_BASE = 'https://partner-referrals.dev/problems/';
 
@@ -30,21 +31,94 @@ export class HttpProblem extends DomainError {
     title: string,
     detail?: string,
     readonly errors?: Array<{ path: string; message: string }>,
+    /** Response headers that belong to the problem (`WWW-Authenticate`, `Allow`). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(status, code, title, detail);
   }
 }
 
+/** The realm of every bearer challenge (RFC 6750 §3). */
+export const AUTH_REALM = 'partner-referrals';
+
+/**
+ * Why a bearer token was refused: all a 401 says about it. `missing` is a request with no bearer
+ * token at all (no Authorization header, or another scheme), which RFC 6750 §3.1 answers with a
+ * plain challenge; the others are `invalid_token` with this reason.
+ */
+export type TokenRejection =
+  | 'missing'
+  | 'malformed-header'
+  | 'malformed'
+  | 'bad-signature'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'not-accepted';
+
+/** Each reason in a sentence: the `error_description` and the problem's `detail` (no `"` or `\`). */
+export const tokenRejections: Record<Exclude<TokenRejection, 'missing'>, string> = {
+  'malformed-header': 'The Authorization header is not of the form Bearer <token>.',
+  malformed: 'The bearer token is not a well-formed JWT.',
+  'bad-signature': 'The token signature does not verify.',
+  expired: 'The token has expired.',
+  'not-yet-valid': 'The token is not valid yet.',
+  'not-accepted': 'The token issuer, audience, algorithm or claims are not the ones this API accepts.',
+};
+
+function unauthorized(reason: TokenRejection = 'missing'): HttpProblem {
+  if (reason === 'missing') {
+    return new HttpProblem(
+      401,
+      'unauthorized',
+      'Unauthorized',
+      'A bearer token is required: send Authorization: Bearer <token>.',
+      undefined,
+      { 'www-authenticate': `Bearer realm="${AUTH_REALM}"` },
+    );
+  }
+  const description = tokenRejections[reason];
+  return new HttpProblem(401, 'unauthorized', 'Unauthorized', description, undefined, {
+    'www-authenticate': `Bearer realm="${AUTH_REALM}", error="invalid_token", error_description="${description}"`,
+  });
+}
+
+/** Where a body stopped being JSON, in words: a position, never the text around it. */
+function malformedJsonDetail(at: JsonErrorAt | undefined): string {
+  if (!at) return 'The body is not valid JSON.';
+  const where = `line ${at.line}, column ${at.column}`;
+  return at.atEnd
+    ? `The body is not valid JSON: it ends at ${where} before the JSON is complete.`
+    : `The body is not valid JSON: parsing failed at ${where} (character ${at.offset + 1}).`;
+}
+
 export const problems = {
-  unauthorized: () =>
-    new HttpProblem(401, 'unauthorized', 'Unauthorized', 'A valid bearer token is required.'),
+  unauthorized,
   forbidden: (detail: string) => new HttpProblem(403, 'forbidden', 'Forbidden', detail),
   senderNotRegistered: () =>
-    new HttpProblem(403, 'sender-not-registered', 'Forbidden', 'This client is not a registered sender.'),
-  notFound: () => new HttpProblem(404, 'not-found', 'Not found'),
-  methodNotAllowed: () => new HttpProblem(405, 'method-not-allowed', 'Method not allowed'),
-  malformedJson: () =>
-    new HttpProblem(400, 'malformed-json', 'Malformed JSON', 'The body is not valid JSON.'),
+    new HttpProblem(
+      403,
+      'sender-not-registered',
+      'Forbidden',
+      'This client is not a registered sender. An operator registers senders; locally, npm start registers the ones listed in local/senders.ts (add one there and restart).',
+    ),
+  notFound: () =>
+    new HttpProblem(
+      404,
+      'not-found',
+      'Not found',
+      'No route has this path. The API is described at /openapi.json.',
+    ),
+  methodNotAllowed: (allowed: string[]) =>
+    new HttpProblem(
+      405,
+      'method-not-allowed',
+      'Method not allowed',
+      `This path takes ${allowed.join(', ')}. The API is described at /openapi.json.`,
+      undefined,
+      { allow: allowed.join(', ') },
+    ),
+  malformedJson: (at?: JsonErrorAt) =>
+    new HttpProblem(400, 'malformed-json', 'Malformed JSON', malformedJsonDetail(at)),
   validation: (errors: Array<{ path: string; message: string }>) =>
     new HttpProblem(
       400,
@@ -78,6 +152,10 @@ export function problemResponse(problem: Problem, headers: Record<string, string
     body: JSON.stringify(problem),
   };
 }
+
+/** The problem+json response of an error, with the headers the problem carries. */
+export const errorResponse = (error: DomainError) =>
+  problemResponse(toProblem(error), error instanceof HttpProblem ? error.headers : {});
 
 export function toProblem(error: DomainError): Problem {
   return {

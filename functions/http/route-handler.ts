@@ -17,7 +17,8 @@ import { DomainError } from '../domain/errors.js';
 import type { Sender } from '../domain/lead.js';
 import { logger } from '../shared/logger.js';
 import { type PartnerPrincipal, partnerPrincipal, type SenderPrincipal, senderPrincipal } from './auth.js';
-import { issuesOf, problemResponse, problems, toProblem } from './problem.js';
+import { jsonErrorAt } from './json-error.js';
+import { errorResponse, issuesOf, problemResponse, problems } from './problem.js';
 import type { Route } from './routes.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -25,11 +26,13 @@ export const MAX_BODY_BYTES = 64 * 1024;
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 type Result = APIGatewayProxyStructuredResultV2;
 type Out<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
-type PrincipalOf<R extends Route> = R['access'] extends 'partner'
-  ? PartnerPrincipal
-  : R['access'] extends 'sender'
-    ? SenderPrincipal
-    : undefined;
+/** The caller each kind of access authenticates. */
+interface Principals {
+  public: undefined;
+  partner: PartnerPrincipal;
+  sender: SenderPrincipal;
+}
+type PrincipalOf<R extends Route> = Principals[R['access']];
 
 export interface RouteRequest<R extends Route> {
   principal: PrincipalOf<R>;
@@ -46,15 +49,20 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-export interface RouteDeps {
-  /** Resolves an OAuth client id to its registered sender (sender routes only). */
-  senderForClient?: (clientId: string) => Promise<Sender | undefined>;
+/** Resolves an OAuth client id to its registered sender. */
+export type SenderForClient = (clientId: string) => Promise<Sender | undefined>;
+
+/** What a route's handler needs besides the route: a sender route cannot be built without its lookup. */
+interface DepsByAccess {
+  public: [];
+  partner: [];
+  sender: [deps: { senderForClient: SenderForClient }];
 }
+export type RouteDeps<R extends Route> = DepsByAccess[R['access']];
 
 interface Parsed {
   body?: unknown;
   principal?: PartnerPrincipal | SenderPrincipal;
-  input?: Omit<RouteRequest<Route>, 'principal' | 'requestId'>;
 }
 type ParsingContext = Context & { parsed: Parsed };
 
@@ -68,57 +76,74 @@ function jsonBody(route: Route): MiddlewareObj<Event, Result, Error, ParsingCont
       if (!raw || raw.length === 0) return;
       const type = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (!/^application\/(?:[\w.+-]+\+)?json$/.test(type)) throw problems.unsupportedMediaType();
+      const text = raw.toString('utf8');
       try {
-        context.parsed.body = JSON.parse(raw.toString('utf8'));
+        context.parsed.body = JSON.parse(text);
       } catch {
-        throw problems.malformedJson();
+        throw problems.malformedJson(jsonErrorAt(text));
       }
     },
   };
 }
 
-function authenticate(route: Route, deps: RouteDeps): MiddlewareObj<Event, Result, Error, ParsingContext> {
+function authenticate(
+  route: Route,
+  senderForClient: SenderForClient | undefined,
+): MiddlewareObj<Event, Result, Error, ParsingContext> {
   return {
     before: async ({ event, context }) => {
       context.parsed = {};
       if (route.access === 'partner') context.parsed.principal = partnerPrincipal(event);
-      if (route.access === 'sender') {
-        if (!deps.senderForClient) throw new Error(`route ${route.name} needs a sender lookup`);
-        context.parsed.principal = await senderPrincipal(event, deps.senderForClient);
+      if (route.access === 'sender' && senderForClient) {
+        context.parsed.principal = await senderPrincipal(event, senderForClient);
       }
     },
   };
 }
 
-function validate(route: Route): MiddlewareObj<Event, Result, Error, ParsingContext> {
-  const check = (schema: z.ZodType | undefined, value: unknown, prefix: string) => {
-    if (!schema) return {};
-    const result = schema.safeParse(value);
-    if (!result.success) throw problems.validation(issuesOf(result.error, prefix));
-    return result.data;
+/** One part of the request through its schema; a route without that part gets `{}`. */
+function parsePart(schema: z.ZodType | undefined, value: unknown, prefix: string): unknown {
+  if (!schema) return {};
+  const result = schema.safeParse(value);
+  if (!result.success) throw problems.validation(issuesOf(result.error, prefix));
+  return result.data;
+}
+
+/**
+ * The request a route's handler gets: the caller the middleware authenticated and every part
+ * of the request parsed with the route's own schemas.
+ */
+export function parseRequest<R extends Route>(
+  route: R,
+  event: Event,
+  parsed: Parsed,
+  requestId: string,
+): RouteRequest<R> {
+  let params: unknown = {};
+  if (route.params) {
+    // A malformed id names nothing: that is the route's 404, as for any unknown id.
+    const result = route.params.safeParse(event.pathParameters ?? {});
+    if (!result.success) {
+      const notFound = route.notFound ?? { code: 'not-found', title: 'Not found' };
+      throw new DomainError(404, notFound.code, notFound.title);
+    }
+    params = result.data;
+  }
+  const body = parsed.body === undefined && route.bodyOptional && route.body ? {} : parsed.body;
+  if (route.body && body === undefined) {
+    throw problems.validation([{ path: '', message: 'a JSON body is required' }]);
+  }
+  const request = {
+    principal: parsed.principal,
+    params,
+    query: parsePart(route.query, event.queryStringParameters ?? {}, 'query'),
+    headers: parsePart(route.headers, event.headers ?? {}, 'header'),
+    body: parsePart(route.body, body, ''),
+    requestId,
   };
-  return {
-    before: ({ event, context }) => {
-      let params: unknown = {};
-      if (route.params) {
-        // A malformed id names no lead: that is a 404, as for any unknown id.
-        const result = route.params.safeParse(event.pathParameters ?? {});
-        if (!result.success) throw new DomainError(404, 'lead-not-found', 'Lead not found');
-        params = result.data;
-      }
-      const body =
-        context.parsed.body === undefined && route.bodyOptional && route.body ? {} : context.parsed.body;
-      if (route.body && body === undefined) {
-        throw problems.validation([{ path: '', message: 'a JSON body is required' }]);
-      }
-      context.parsed.input = {
-        params: params as never,
-        query: check(route.query, event.queryStringParameters ?? {}, 'query') as never,
-        headers: check(route.headers, event.headers ?? {}, 'header') as never,
-        body: check(route.body, body, '') as never,
-      };
-    },
-  };
+  // Each part was parsed with the route's schema for it, and the principal is the one its access
+  // names: what TypeScript cannot follow through the conditional types of a generic route.
+  return request as RouteRequest<R>;
 }
 
 function problemErrors(): MiddlewareObj<Event, Result> {
@@ -127,7 +152,7 @@ function problemErrors(): MiddlewareObj<Event, Result> {
       const { error } = request;
       if (error instanceof DomainError) {
         if (error.status >= 500) logger.error('request failed', { code: error.code });
-        request.response = problemResponse(toProblem(error));
+        request.response = errorResponse(error);
         return;
       }
       // Anything else is a bug: log it, answer a generic 500 that reveals nothing.
@@ -155,29 +180,27 @@ function toResult(reply: Reply): Result {
 /** What every HTTP function exports: an API Gateway v2 (HTTP API) Lambda handler. */
 export type HttpHandler = (event: Event, context: Context) => Promise<Result>;
 
-/** A Lambda handler for one route of the route table. */
+/** A Lambda handler for one route of the route table (a sender route also needs its sender lookup). */
 export function routeHandler<R extends Route>(
   route: R,
   handle: (request: RouteRequest<R>) => Promise<Reply>,
-  deps: RouteDeps = {},
+  ...[deps]: RouteDeps<R>
 ): HttpHandler {
+  const senderForClient = deps?.senderForClient;
+  // The types already refuse it; this catches an untyped caller at cold start, never at request time.
+  if (route.access === 'sender' && !senderForClient)
+    throw new Error(`route ${route.name} needs a sender lookup`);
   const stack = middy<Event, Result, Error, ParsingContext>()
     .use(httpHeaderNormalizer() as MiddlewareObj<Event, Result, Error, ParsingContext>)
-    .use(authenticate(route, deps))
+    .use(authenticate(route, senderForClient))
     .use(jsonBody(route))
-    .use(validate(route))
     .use(
       injectLambdaContext(logger, { resetKeys: true }) as MiddlewareObj<Event, Result, Error, ParsingContext>,
     )
     .use(problemErrors() as MiddlewareObj<Event, Result, Error, ParsingContext>)
     .handler(async (event, context) => {
-      const { input, principal } = context.parsed;
-      const request = {
-        ...input!,
-        principal,
-        requestId: event.requestContext?.requestId ?? context.awsRequestId,
-      } as RouteRequest<R>;
-      return toResult(await handle(request));
+      const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+      return toResult(await handle(parseRequest(route, event, context.parsed, requestId)));
     });
   return (event, context) => stack(event, context as ParsingContext);
 }

@@ -18,6 +18,7 @@ import {
   insightsResponse,
   leadIdParams,
   newLeadBody,
+  openApiDocumentSchema,
   partnerLeadPage,
   partnerLeadSchema,
   partnerListQuery,
@@ -29,6 +30,14 @@ import {
 } from './schemas.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What this route's 404 says: a path parameter that fails its schema names nothing, like an unknown one. */
+export interface NotFound {
+  code: string;
+  title: string;
+  /** When it happens, for the OpenAPI document. */
+  description: string;
+}
 
 export interface Route {
   /** The function's folder under functions/ and the operation id. */
@@ -42,6 +51,12 @@ export interface Route {
   summary: string;
   tag: 'Leads' | 'Sent leads' | 'Profile' | 'Insights' | 'Partners' | 'Platform';
   params?: z.ZodObject;
+  /** Required with `params`: the 404 of an id that names nothing the caller may see. */
+  notFound?: NotFound;
+  /** When this route answers 409, for the OpenAPI document. */
+  conflict?: string;
+  /** Seals and opens list cursors, so its function gets the cursor key. */
+  cursor?: boolean;
   query?: z.ZodObject;
   headers?: z.ZodObject;
   body?: z.ZodType;
@@ -50,7 +65,16 @@ export interface Route {
   success: { status: 200 | 201 | 204; description: string; schema?: z.ZodType; etag?: boolean };
 }
 
-const route = <R extends Route>(r: R): R => r;
+/** A route of the table; one with path parameters must say what its 404 is. */
+const route = <R extends Route>(
+  r: R & (R extends { params: z.ZodObject } ? { notFound: NotFound } : unknown),
+): R => r;
+const leadNotFound: NotFound = {
+  code: 'lead-not-found',
+  title: 'Lead not found',
+  description: "No such lead, or not one of the caller's.",
+};
+const leadConflict = 'The lead is archived, expired or in the wrong stage.';
 const lead = {
   status: 200,
   description: 'The lead after the change.',
@@ -76,7 +100,7 @@ export const openapi = /* @__PURE__ */ route({
   data: 'none',
   tag: 'Platform',
   summary: 'This OpenAPI document',
-  success: { status: 200, description: 'The OpenAPI 3.1 document.' },
+  success: { status: 200, description: 'The OpenAPI 3.1 document.', schema: openApiDocumentSchema },
 });
 export const createLead = /* @__PURE__ */ route({
   name: 'create-lead',
@@ -88,6 +112,7 @@ export const createLead = /* @__PURE__ */ route({
   summary: 'Send a lead to a partner',
   headers: idempotencyHeaders,
   body: newLeadBody,
+  conflict: 'The Idempotency-Key was used with another body.',
   success: { status: 201, description: 'The lead, as its sender sees it.', schema: senderLeadSchema },
 });
 export const listSentLeads = /* @__PURE__ */ route({
@@ -99,6 +124,7 @@ export const listSentLeads = /* @__PURE__ */ route({
   tag: 'Sent leads',
   summary: 'List the leads this sender sent, newest first',
   query: sentListQuery,
+  cursor: true,
   success: { status: 200, description: 'A page of sent leads.', schema: senderLeadPage },
 });
 export const getSentLead = /* @__PURE__ */ route({
@@ -110,6 +136,7 @@ export const getSentLead = /* @__PURE__ */ route({
   tag: 'Sent leads',
   summary: 'Read a sent lead and its outcome',
   params: leadIdParams,
+  notFound: leadNotFound,
   success: { status: 200, description: 'The lead, as its sender sees it.', schema: senderLeadSchema },
 });
 export const listLeads = /* @__PURE__ */ route({
@@ -121,6 +148,7 @@ export const listLeads = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: "List the partner's leads by tab and stage, newest first",
   query: partnerListQuery,
+  cursor: true,
   success: { status: 200, description: 'A page of leads.', schema: partnerLeadPage },
 });
 export const getLead = /* @__PURE__ */ route({
@@ -132,6 +160,7 @@ export const getLead = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: 'Read a lead',
   params: leadIdParams,
+  notFound: leadNotFound,
   success: { ...lead, description: 'The lead.' },
 });
 export const acceptLead = /* @__PURE__ */ route({
@@ -143,6 +172,8 @@ export const acceptLead = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: 'Accept a received lead',
   params: leadIdParams,
+  notFound: leadNotFound,
+  conflict: leadConflict,
   headers: ifMatchHeaders,
   body: acceptBody,
   success: lead,
@@ -156,6 +187,8 @@ export const declineLead = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: 'Decline a received lead',
   params: leadIdParams,
+  notFound: leadNotFound,
+  conflict: leadConflict,
   headers: ifMatchHeaders,
   body: declineBody,
   success: lead,
@@ -169,6 +202,8 @@ export const editLead = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: "Edit an accepted lead's deal",
   params: leadIdParams,
+  notFound: leadNotFound,
+  conflict: leadConflict,
   headers: ifMatchHeaders,
   body: editBody,
   success: lead,
@@ -182,6 +217,8 @@ export const addLeadContacts = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: 'Add partner contacts to an accepted lead',
   params: leadIdParams,
+  notFound: leadNotFound,
+  conflict: leadConflict,
   headers: ifMatchHeaders,
   body: contactsBody,
   success: lead,
@@ -195,6 +232,8 @@ export const winLead = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: 'Close an accepted lead as won',
   params: leadIdParams,
+  notFound: leadNotFound,
+  conflict: leadConflict,
   headers: ifMatchHeaders,
   body: closeBody,
   bodyOptional: true,
@@ -209,6 +248,8 @@ export const loseLead = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: 'Close an accepted lead as lost',
   params: leadIdParams,
+  notFound: leadNotFound,
+  conflict: leadConflict,
   headers: ifMatchHeaders,
   body: closeBody,
   bodyOptional: true,
@@ -223,6 +264,7 @@ export const favoriteLead = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: "Put a lead in the caller's favorites",
   params: leadIdParams,
+  notFound: leadNotFound,
   success: { status: 204, description: 'The lead is a favorite of the caller.' },
 });
 export const unfavoriteLead = /* @__PURE__ */ route({
@@ -234,6 +276,7 @@ export const unfavoriteLead = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: "Take a lead out of the caller's favorites",
   params: leadIdParams,
+  notFound: leadNotFound,
   success: { status: 204, description: 'The lead is not a favorite of the caller.' },
 });
 export const getLeadHistory = /* @__PURE__ */ route({
@@ -245,6 +288,7 @@ export const getLeadHistory = /* @__PURE__ */ route({
   tag: 'Leads',
   summary: "Read a lead's history, oldest first",
   params: leadIdParams,
+  notFound: leadNotFound,
   success: { status: 200, description: 'Every transition of the lead.', schema: historyResponse },
 });
 export const getProfile = /* @__PURE__ */ route({

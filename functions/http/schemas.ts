@@ -152,6 +152,9 @@ export const senderLeadPage = /* @__PURE__ */ pageOf(senderLeadSchema, 'SentLead
 export const historyResponse = /* @__PURE__ */ z
   .object({ items: z.array(historyEntrySchema.meta({ id: 'HistoryEntry' })) })
   .meta({ id: 'LeadHistory' });
+export const openApiDocumentSchema = /* @__PURE__ */ z
+  .looseObject({ openapi: z.string() })
+  .meta({ id: 'OpenApiDocument', description: 'An OpenAPI 3.1 document.' });
 export const healthResponse = /* @__PURE__ */ z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 
 // ---- insights (SPEC §7.2) ----

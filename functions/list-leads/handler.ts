@@ -3,7 +3,7 @@ import { openCursor } from '../http/cursor.js';
 import { pageReply } from '../http/lead-replies.js';
 import { routeHandler } from '../http/route-handler.js';
 import { listLeads as route } from '../http/routes.js';
-import { config, leads } from '../shared/runtime.js';
+import { config, leads } from '../shared/lead-composition-root.js';
 
 export const handler = routeHandler(route, async ({ principal, query }) => {
   // A cursor only opens for the same user, tab and stage it was issued for.

@@ -3,7 +3,7 @@ import { openCursor } from '../http/cursor.js';
 import { pageReply } from '../http/lead-replies.js';
 import { routeHandler } from '../http/route-handler.js';
 import { listSentLeads as route } from '../http/routes.js';
-import { leads, senderForClient } from '../shared/runtime.js';
+import { leads, senderForClient } from '../shared/lead-composition-root.js';
 
 export const handler = routeHandler(
   route,

@@ -3,8 +3,9 @@
  * every run archives the received leads already past `respondBy` (found on a sparse index, never
  * a Scan) and marks the reminders that have come due.
  */
+
+import { leads } from '../shared/lead-composition-root.js';
 import { logger } from '../shared/logger.js';
-import { leads } from '../shared/runtime.js';
 
 const limit = Number(process.env.RECONCILE_LIMIT ?? 2000);
 

@@ -8,22 +8,16 @@ import { ProfileRepository } from '../adapters/dynamodb/profile-repository.js';
 import { SesMailer } from '../adapters/ses/mailer.js';
 import { renderEmail } from '../adapters/ses/templates.js';
 import { NotificationService } from '../domain/notification-service.js';
-import { config } from './runtime.js';
+import { loadConfig, setting } from './config.js';
+import { defaults, mailFromOn } from './defaults.js';
+
+const config = loadConfig();
 
 const links = {
-  choosePartnerUrl: getStringFromEnv({
-    key: 'CHOOSE_PARTNER_URL',
-    defaultValue: 'https://partner-referrals.example/find-a-partner',
-  }),
-  partnerConsoleUrl: getStringFromEnv({
-    key: 'PARTNER_CONSOLE_URL',
-    defaultValue: 'https://partner-referrals.example/leads',
-  }),
+  choosePartnerUrl: setting('CHOOSE_PARTNER_URL'),
+  partnerConsoleUrl: setting('PARTNER_CONSOLE_URL'),
 };
-const from = getStringFromEnv({
-  key: 'MAIL_FROM',
-  defaultValue: 'Partner Referrals <no-reply@partner-referrals.example>',
-});
+const from = getStringFromEnv({ key: 'MAIL_FROM', defaultValue: mailFromOn(defaults.MAIL_DOMAIN) });
 const configurationSet = process.env.SES_CONFIGURATION_SET || undefined;
 
 // Throttling is retried by the SDK with backoff; what still fails goes back to the stream as a batch item failure.

@@ -1,15 +1,17 @@
-/** Reading DynamoDB stream records as domain objects. */
+/** Reading DynamoDB stream records as domain objects, parsed with their schemas. */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import * as z from 'zod';
 import { fromItem } from '../adapters/dynamodb/lead-items.js';
-import type { Lead } from '../domain/lead.js';
+import { type Lead, leadIdSchema, slugSchema } from '../domain/lead.js';
 
 type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
 
 export const itemOf = (image: Image | undefined): Record<string, unknown> | undefined =>
   image ? unmarshall(image as unknown as Record<string, AttributeValue>) : undefined;
 
+/** The lead before and after a change, parsed (an image that is not a lead fails, as a batch item failure). */
 export function leadImages(record: DynamoDBRecord): { previous?: Lead; current?: Lead } {
   const previous = itemOf(record.dynamodb?.OldImage);
   const current = itemOf(record.dynamodb?.NewImage);
@@ -17,6 +19,21 @@ export function leadImages(record: DynamoDBRecord): { previous?: Lead; current?:
     ...(previous?.entity === 'lead' ? { previous: fromItem(previous) } : {}),
     ...(current?.entity === 'lead' ? { current: fromItem(current) } : {}),
   };
+}
+
+/** The expiry timer of a received lead, as the archiver reads it from a TTL deletion. */
+const timerSchema = /* @__PURE__ */ z.object({
+  entity: z.literal('timer'),
+  leadId: leadIdSchema,
+  partnerId: slugSchema,
+  respondBy: z.iso.datetime(),
+});
+export type Timer = z.infer<typeof timerSchema>;
+
+/** The expiry timer an image holds; `undefined` for any other item. */
+export function timerOf(image: Image | undefined): Timer | undefined {
+  const item = itemOf(image);
+  return item?.entity === 'timer' ? timerSchema.parse(item) : undefined;
 }
 
 /** A deletion by DynamoDB's TTL process, not by a user or a function (SPEC §5). */

@@ -48,6 +48,27 @@ describe('body framing', () => {
     expect([400, 404]).toContain(reply.status);
   });
 
+  it('malformed-json says where parsing failed, and quotes none of the body', async () => {
+    const token = await sender();
+    const cases: Array<[string, string]> = [
+      ['{"partnerId": "secret-value" "type"}', 'parsing failed at line 1, column 30 (character 30)'],
+      ['{\n  "partnerId": contoso\n}', 'parsing failed at line 2, column 16 (character 18)'],
+      ['{"partnerId": "secret-value",', 'it ends at line 1, column 30 before the JSON is complete'],
+    ];
+    for (const [raw, where] of cases) {
+      const reply = await call('POST', '/v1/leads', {
+        token,
+        raw,
+        headers: { 'content-type': 'application/json' },
+      });
+      expectProblem(reply, 400, 'malformed-json');
+      const detail = String(reply.body.detail);
+      expect([raw, detail]).toEqual([raw, `The body is not valid JSON: ${where}.`]);
+      expect(reply.text).not.toContain('secret-value');
+      expect(reply.text).not.toContain('contoso');
+    }
+  });
+
   it('a body that is valid JSON but not an object answers 400 validation-failed', async () => {
     const token = await sender();
     for (const raw of ['null', '[]', '42', '"lead"', 'true']) {
@@ -375,6 +396,16 @@ describe('paths and routes', () => {
     expectProblem(wrongMethod, wrongMethod.status);
     const put = await call('PUT', '/v1/leads', { token: await sender(), body: {} });
     expect([404, 405]).toContain(put.status);
+  });
+
+  it('locally, a 404 points at /openapi.json and a 405 names the methods the path takes', async () => {
+    const unknown = await get('/v1/lead');
+    expectProblem(unknown, 404, 'not-found');
+    expect(unknown.body.detail).toBe('No route has this path. The API is described at /openapi.json.');
+    const wrongMethod = await call('PUT', '/v1/leads', { token: await sender(), body: {} });
+    expectProblem(wrongMethod, 405, 'method-not-allowed');
+    expect(wrongMethod.headers.get('allow')).toBe('POST, GET');
+    expect(wrongMethod.body.detail).toBe('This path takes POST, GET. The API is described at /openapi.json.');
   });
 });
 

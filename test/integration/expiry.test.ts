@@ -1,5 +1,5 @@
 /**
- * Issue 3 end to end: a real TTL expiry through DynamoDB Local's stream (the `ttl` runtime has no
+ * Issue 3 end to end: a TTL expiry (the local TTL emulator's deletion) through DynamoDB Local's stream (the `ttl` runtime has no
  * reconciler to help), the reminder to the profile's contacts, and a decline email with hostile
  * input in every field.
  */

@@ -1,8 +1,9 @@
 /**
- * Starts two local runtimes (`local/start.ts`) for the integration project, each on free ports
+ * Starts three local runtimes (`local/start.ts`) for the integration project, each on free ports
  * with a throw-away database:
  *   main  - the default windows (P14D / PT72H)
- *   short - LEAD_RESPONSE_WINDOW=PT4S, CONTACT_NOW_WINDOW=PT2S, for the time rules
+ *   short - LEAD_RESPONSE_WINDOW=PT4S, CONTACT_NOW_WINDOW=PT2S, reminders, reconciler every second
+ *   ttl   - LEAD_RESPONSE_WINDOW=PT3S, reconciler all but off: expiry by TTL and the stream alone
  * Their base URLs reach the tests through process.env (inherited by the workers) and through
  * `.local/integration-env.<jest pid>.json` (named by INTEGRATION_ENV_FILE). Each runtime runs in
  * its own process group so that teardown (and a watchdog, should jest die without tearing down)
@@ -60,7 +61,7 @@ function freePort(): Promise<number> {
 
 /**
  * The local signing key (.local/jwt-signing-key.json, an ES256 private JWK as local/jwt.ts writes
- * it), created once here so that two runtimes starting at once never race to create two keys.
+ * it), created once here so that runtimes starting at once never race to create two keys.
  */
 function ensureSigningKey() {
   const file = join(root, '.local', 'jwt-signing-key.json');
@@ -176,7 +177,7 @@ export default async function globalSetup() {
       REMINDER_BEFORE: 'PT2S',
       RECONCILE_INTERVAL: 'PT1S',
     }),
-    // The reconciler (all but) off: only DynamoDB Local's TTL and the stream can archive a lead here.
+    // The reconciler (all but) off: only the local TTL emulator (DynamoDB's TTL, see local/ttl-emulator.ts) and the stream can archive a lead here.
     startWithRetry('ttl', { LEAD_RESPONSE_WINDOW: 'PT3S', RECONCILE_INTERVAL: 'PT1H' }),
   ]);
   const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));

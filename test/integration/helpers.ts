@@ -1,12 +1,13 @@
 /**
- * What the integration tests share: the base URLs of the two runtimes global-setup started, a
+ * What the integration tests share: the base URLs of the three runtimes global-setup started, a
  * small fetch client, token makers (signed with the same local key the runtimes trust) and a
  * valid-lead-body factory.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
-import { keyFile, LOCAL_ISSUER, LOCAL_PARTNER_CLIENT, localSigner } from '../../local/jwt.js';
+import { DEFAULT_ROLE, partnerClaims as partnerToken, senderClaims } from '../../local/claims.js';
+import { keyFile, LOCAL_ISSUER, localSigner } from '../../local/jwt.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -42,27 +43,11 @@ const signer = await localSigner();
 const jwk = JSON.parse(readFileSync(keyFile(), 'utf8')) as JWK;
 const privateKey = await importJWK(jwk, 'ES256');
 
-export const SENDER_SCOPE = 'referrals/leads.write';
-export const ROLE = 'referrals-admin';
+export const ROLE = DEFAULT_ROLE;
+export { senderClaims };
 
-export function partnerClaims(
-  partnerId: string,
-  role: string = ROLE,
-  user = `${partnerId}-user`,
-): JWTPayload {
-  return {
-    sub: user,
-    partner_id: partnerId,
-    'cognito:groups': [role],
-    client_id: LOCAL_PARTNER_CLIENT,
-    token_use: 'access',
-    scope: 'aws.cognito.signin.user.admin',
-  };
-}
-
-export function senderClaims(senderId: string): JWTPayload {
-  return { sub: senderId, client_id: senderId, token_use: 'access', scope: SENDER_SCOPE };
-}
+export const partnerClaims = (partnerId: string, role: string = ROLE, user?: string) =>
+  partnerToken(partnerId, { role, ...(user ? { user } : {}) });
 
 /** A partner user's token (role `referrals-admin` unless told otherwise). */
 export const partner = (partnerId: string, role: string = ROLE, user?: string) =>

@@ -4,6 +4,7 @@
  * a valid token signed by the trusted key gets in at all.
  */
 import { generateKeyPair, SignJWT } from 'jose';
+import { tokenRejections } from '../../functions/http/problem.js';
 import {
   acceptBody,
   call,
@@ -175,6 +176,8 @@ describe('roles and scopes', () => {
     // unregistered one is authenticated, and refused as not registered.
     const reply = await post('/v1/leads', leadBody(partnerId), { token: unknownClient });
     expectProblem(reply, 403, 'sender-not-registered');
+    // ...and told how a sender is registered locally.
+    expect(reply.body.detail).toContain('local/senders.ts');
   });
 });
 
@@ -334,6 +337,61 @@ describe('authentication', () => {
     }
     const list = await get<{ items: JsonObject[] }>('/v1/sent-leads?limit=100', { token: valid });
     expect(list.body.items.filter((l) => l.partnerId === partnerId)).toEqual([]);
+  });
+
+  it('a 401 says why, in WWW-Authenticate (RFC 6750) and in the detail, and no more', async () => {
+    const partnerId = uniquePartner();
+    const id = await createLead(partnerId);
+    const reasons: Record<string, string> = {
+      garbage: 'The bearer token is not a well-formed JWT.',
+      'three garbage parts': 'The bearer token is not a well-formed JWT.',
+      'alg none without the dot': 'The bearer token is not a well-formed JWT.',
+      expired: 'The token has expired.',
+      'issued in the future / not yet valid': 'The token is not valid yet.',
+      're-signed with another key': 'The token signature does not verify.',
+      'tampered partner_id': 'The token signature does not verify.',
+      'tampered role': 'The token signature does not verify.',
+      'truncated signature': 'The token signature does not verify.',
+      'alg none': 'The token issuer, audience, algorithm or claims are not the ones this API accepts.',
+      'HS256 header, ES256 signature':
+        'The token issuer, audience, algorithm or claims are not the ones this API accepts.',
+      'wrong issuer': 'The token issuer, audience, algorithm or claims are not the ones this API accepts.',
+      'no exp': 'The token issuer, audience, algorithm or claims are not the ones this API accepts.',
+      'wrong audience/client':
+        'The token issuer, audience, algorithm or claims are not the ones this API accepts.',
+    };
+    for (const [name, token] of await badTokens(partnerId)) {
+      const reply = await get(`/v1/leads/${id}`, token ? { token } : {});
+      const challenge = reply.headers.get('www-authenticate');
+      if (token === undefined) {
+        expect([name, challenge]).toEqual([name, 'Bearer realm="partner-referrals"']);
+        expect(reply.body.detail).toBe('A bearer token is required: send Authorization: Bearer <token>.');
+        continue;
+      }
+      const reason = reasons[name];
+      expect([name, challenge]).toEqual([
+        name,
+        `Bearer realm="partner-referrals", error="invalid_token", error_description="${reason}"`,
+      ]);
+      expect([name, reply.body.detail]).toEqual([name, reason]);
+    }
+    const valid = await partner(partnerId);
+    const headers: Array<[string, string | null]> = [
+      [`Basic ${valid}`, 'Bearer realm="partner-referrals"'],
+      ['Bearer', 'malformed'],
+      [`Bearer ${valid} extra`, 'malformed'],
+      [valid, 'malformed'],
+    ];
+    for (const [authorization, expected] of headers) {
+      const reply = await get(`/v1/leads/${id}`, { headers: { authorization } });
+      expectProblem(reply, 401, 'unauthorized');
+      expect([authorization.slice(0, 12), reply.headers.get('www-authenticate')]).toEqual([
+        authorization.slice(0, 12),
+        expected === 'malformed'
+          ? `Bearer realm="partner-referrals", error="invalid_token", error_description="${tokenRejections['malformed-header']}"`
+          : expected,
+      ]);
+    }
   });
 
   it('public routes need no token', async () => {

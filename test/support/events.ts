@@ -1,23 +1,18 @@
-/** API Gateway v2 events and Lambda contexts for handler tests, claims shaped as API Gateway passes them. */
-import type {
-  APIGatewayProxyEventV2WithJWTAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
+/** API Gateway v2 events and Lambda contexts for handler tests, built with the shared builders. */
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { type ApiEvent, apiGatewayEvent } from '../../local/api-event.js';
+import {
+  type Claims,
+  jwtAuthorizer,
+  partnerClaims as partnerToken,
+  senderClaims as senderToken,
+} from '../../local/claims.js';
 
-export const partnerClaims = (partnerId = 'contoso', group = 'referrals-admin', sub = 'user-1') => ({
-  sub,
-  partner_id: partnerId,
-  'cognito:groups': `[${group}]`,
-  client_id: 'partner-app',
-  token_use: 'access',
-});
-export const senderClaims = (clientId = 'microsoft-marketing') => ({
-  sub: clientId,
-  client_id: clientId,
-  scope: 'referrals/leads.write',
-  token_use: 'access',
-});
+export const senderClaims = (senderId = 'microsoft-marketing') => senderToken(senderId);
+
+/** A partner user's claims; the handler tests act as `user-1` of `contoso` unless told otherwise. */
+export const partnerClaims = (partnerId = 'contoso', role?: string, user = 'user-1') =>
+  partnerToken(partnerId, { ...(role ? { role } : {}), user });
 
 export function apiEvent(options: {
   method?: string;
@@ -26,51 +21,25 @@ export function apiEvent(options: {
   query?: Record<string, string>;
   headers?: Record<string, string>;
   body?: unknown;
-  claims?: Record<string, string> | null;
-}): APIGatewayProxyEventV2WithJWTAuthorizer {
+  /** The verified token's claims (`user-1` of `contoso` by default); `null` for no authorizer output. */
+  claims?: Claims | null;
+}): ApiEvent {
   const body =
     options.body === undefined
       ? undefined
       : typeof options.body === 'string'
         ? options.body
         : JSON.stringify(options.body);
-  const scope = options.claims?.scope;
-  return {
-    version: '2.0',
-    routeKey: `${options.method ?? 'GET'} ${options.path ?? '/'}`,
-    rawPath: options.path ?? '/',
-    rawQueryString: '',
+  return apiGatewayEvent({
+    method: options.method ?? 'GET',
+    path: options.path ?? '/',
     headers: { 'content-type': 'application/json', ...options.headers },
-    ...(options.query ? { queryStringParameters: options.query } : {}),
+    ...(options.query ? { query: options.query } : {}),
     ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
-    requestContext: {
-      accountId: '1',
-      apiId: 'api',
-      domainName: 'example.test',
-      domainPrefix: 'example',
-      http: {
-        method: options.method ?? 'GET',
-        path: options.path ?? '/',
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'jest',
-      },
-      requestId: 'req-1',
-      routeKey: '$default',
-      stage: '$default',
-      time: '',
-      timeEpoch: 0,
-      authorizer: (options.claims === null
-        ? undefined
-        : {
-            principalId: '',
-            integrationLatency: 0,
-            jwt: { claims: options.claims ?? partnerClaims(), scopes: scope ? scope.split(' ') : null },
-          }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer['requestContext']['authorizer'],
-    },
     ...(body === undefined ? {} : { body }),
-    isBase64Encoded: false,
-  };
+    ...(options.claims === null ? {} : { authorizer: jwtAuthorizer(options.claims ?? partnerClaims()) }),
+    requestId: 'req-1',
+  });
 }
 
 export const context = {
@@ -79,12 +48,9 @@ export const context = {
   getRemainingTimeInMillis: () => 10_000,
 } as unknown as Context;
 
-type Handler = (
-  event: APIGatewayProxyEventV2WithJWTAuthorizer,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2>;
+type Handler = (event: ApiEvent, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
-export async function call(handler: Handler, event: APIGatewayProxyEventV2WithJWTAuthorizer) {
+export async function call(handler: Handler, event: ApiEvent) {
   const result = await handler(event, context);
   return {
     status: result.statusCode,

@@ -284,3 +284,39 @@ describe('get-lead', () => {
     expect(ddb.calls()).toHaveLength(1);
   });
 });
+
+describe('the route table drives the middy stack', () => {
+  it('a sender route without its sender lookup is a type error, and fails when built, not when called', async () => {
+    const { routeHandler } = await import('../../functions/http/route-handler.js');
+    const { routes } = await import('../../functions/http/routes.js');
+    // @ts-expect-error: a sender route needs { senderForClient }
+    expect(() => routeHandler(routes.createLead, async () => ({ status: 201 }))).toThrow(
+      'route create-lead needs a sender lookup',
+    );
+    expect(() => routeHandler(routes.health, async () => ({ status: 200 }))).not.toThrow();
+  });
+
+  it('a request without authorizer output gets the plain bearer challenge (RFC 6750 §3.1)', async () => {
+    const response = await call(accept, acceptEvent({ claims: null }));
+    expect(response).toMatchObject({ status: 401, body: { code: 'unauthorized' } });
+    expect(response.headers['www-authenticate']).toBe('Bearer realm="partner-referrals"');
+  });
+
+  it('malformed JSON names the line and column where parsing failed', async () => {
+    const response = await call(accept, acceptEvent({ body: '{"deal": {"name": "ERP",, }}' }));
+    expect(response.body).toMatchObject({
+      code: 'malformed-json',
+      detail: 'The body is not valid JSON: parsing failed at line 1, column 25 (character 25).',
+    });
+  });
+
+  it("a malformed id is the route's own 404", async () => {
+    const bad = 'not-a-lead-id';
+    const response = await call(getLead, apiEvent({ path: `/v1/leads/${bad}`, pathParameters: { id: bad } }));
+    expect(response).toMatchObject({
+      status: 404,
+      body: { code: 'lead-not-found', title: 'Lead not found' },
+    });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+});

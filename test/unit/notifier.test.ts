@@ -33,7 +33,7 @@ const { handler: notifier } = await import('../../functions/notifier/handler.js'
 const { handler: archiver } = await import('../../functions/archiver/handler.js');
 const context = { awsRequestId: 'r', functionName: 'notifier' } as Context;
 
-// Line breaks never get this far (intake refuses them; the template tests cover them anyway).
+// Markup that intake accepts; line breaks it refuses (an image holding one fails, see below).
 const hostile = 'Evil "Bcc: victim@example.com" <script>x</script>';
 const lead = received({
   customer: { companyName: hostile, contactName: '<b>Ana</b>', email: 'ana@fabrikam.example', country: 'IT' },
@@ -89,6 +89,24 @@ describe('notifier', () => {
     expect(html).not.toContain('<b>Ana</b>');
     expect(html).toContain('&lt;script&gt;');
     expect(input.Content?.Simple?.Body?.Text?.Data).toContain(lead.id);
+  });
+
+  it('parses each image with the lead schema: one holding what intake refuses fails alone and sends nothing', async () => {
+    markers();
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-5' });
+    const injected = {
+      ...toItem(declined),
+      customer: { ...lead.customer, companyName: 'Evil\r\nBcc: x@example.com' },
+    };
+    const record = streamRecord({
+      eventName: 'MODIFY',
+      oldItem: toItem(lead),
+      newItem: injected,
+      sequenceNumber: '5',
+    });
+    const result = await notifier({ Records: [record, declineRecord()] }, context);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '5' }]);
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
   });
 
   it('fails a batch it cannot deliver at all, releasing the reservation so the retry can send', async () => {
@@ -223,6 +241,16 @@ describe('archiver', () => {
       context,
     );
     expect(result.batchItemFailures).toEqual([]);
+  });
+
+  it('parses the timer: one without a valid lead id fails alone, and writes nothing', async () => {
+    const broken = { ...timer, leadId: 'not-a-lead-id', sk: 'TIMER#EXPIRY' };
+    const result = await archiver(
+      { Records: [streamRecord({ eventName: 'REMOVE', oldItem: broken, ttl: true, sequenceNumber: '3' })] },
+      context,
+    ).catch((error: Error) => error);
+    expect(result).toBeInstanceOf(FullBatchFailureError);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 
   it('reports a failing write for retry', async () => {

@@ -1,4 +1,4 @@
-import { alertOf, effective, historyView, partnerView, senderView } from '../../functions/domain/views.js';
+import { alertOf, asOf, historyView, partnerView, senderView } from '../../functions/domain/views.js';
 import { at, commands, received, run, windows } from '../support/leads.js';
 
 describe('read-time rules', () => {
@@ -14,8 +14,8 @@ describe('read-time rules', () => {
 
   it('an overdue received lead reads as archived/expired, with the expiry in its history', () => {
     const lead = received();
-    expect(effective(lead, at(windows.responseMs - 1)).stage).toBe('received');
-    const late = effective(lead, at(windows.responseMs));
+    expect(asOf(lead, at(windows.responseMs - 1)).stage).toBe('received');
+    const late = asOf(lead, at(windows.responseMs));
     expect(late).toMatchObject({ stage: 'archived', outcome: 'expired', archivedAt: lead.respondBy });
     expect(historyView(lead, at(windows.responseMs)).at(-1)).toMatchObject({
       action: 'expire',

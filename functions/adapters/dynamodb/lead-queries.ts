@@ -11,7 +11,7 @@ import {
 import { customerMatchKey, type DuplicateCandidate } from '../../domain/duplicates.js';
 import { type Lead, leadTypes, tabOf, tabs } from '../../domain/lead.js';
 import type { Due, Page, PartnerListQuery, SenderListQuery } from '../../domain/ports.js';
-import { effective } from '../../domain/views.js';
+import { asOf } from '../../domain/views.js';
 import {
   DEADLINE_SHARDS,
   deadlinePk,
@@ -246,7 +246,7 @@ export class LeadQueries {
       const leads = await this.getMany(page.items.map((i) => i.value));
       const items = leads
         .filter((lead) => lead.partnerId === query.partnerId)
-        .filter((lead) => !query.stage || effective(lead, query.now).stage === query.stage)
+        .filter((lead) => !query.stage || asOf(lead, query.now).stage === query.stage)
         .map((lead) => ({ id: lead.id, value: lead }))
         .sort((a, b) => (a.id < b.id ? 1 : -1));
       return { ...page, items };

@@ -2,10 +2,20 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { VersionMismatchError } from '../../domain/errors.js';
-import { emptyProfile, type Profile, type ProfileInput } from '../../domain/profile.js';
+import type { ProfileStore } from '../../domain/ports.js';
+import type { Profile, ProfileInput } from '../../domain/profile.js';
 import { profileKey } from './keys.js';
 
-export class ProfileRepository {
+const OPTIONAL_FIELDS = ['companyName', 'description'] as const;
+
+/** The stored item as the profile, without the item's own attributes. */
+function profileOf(item: Record<string, unknown>): Profile {
+  const { pk: _pk, sk: _sk, entity: _entity, ...profile } = item;
+  // Profiles saved before `listed` existed are listed (its default).
+  return { listed: true, ...profile } as Profile;
+}
+
+export class ProfileRepository implements ProfileStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -15,19 +25,9 @@ export class ProfileRepository {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: profileKey(partnerId) }),
     );
-    if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, entity: _entity, ...profile } = Item;
-    return profile as Profile;
+    return Item ? profileOf(Item) : undefined;
   }
 
-  async getOrEmpty(partnerId: string): Promise<Profile> {
-    return (await this.get(partnerId)) ?? emptyProfile(partnerId);
-  }
-
-  /**
-   * Replaces the profile in one write; with `ifMatch`, only if it is at one of those versions
-   * (0: never saved) or, for `'any'`, only if it was saved before.
-   */
   async put(partnerId: string, input: ProfileInput, now: Date, ifMatch?: number[] | 'any'): Promise<Profile> {
     const fields = { ...input, partnerId, updatedAt: now.toISOString(), entity: 'profile' };
     const names: Record<string, string> = { '#version': 'version' };
@@ -36,6 +36,11 @@ export class ProfileRepository {
       names[`#f${i}`] = key;
       values[`:f${i}`] = value;
       return `#f${i} = :f${i}`;
+    });
+    // A replace: optional fields the new profile leaves out must not survive from the old one.
+    const removes = OPTIONAL_FIELDS.filter((field) => input[field] === undefined).map((field, i) => {
+      names[`#r${i}`] = field;
+      return `#r${i}`;
     });
     let condition: string | undefined;
     if (ifMatch === 'any') condition = 'attribute_exists(pk)';
@@ -55,15 +60,14 @@ export class ProfileRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: profileKey(partnerId),
-          UpdateExpression: `SET ${sets.join(', ')}, #version = if_not_exists(#version, :zero) + :one`,
+          UpdateExpression: `SET ${sets.join(', ')}, #version = if_not_exists(#version, :zero) + :one${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ...(condition ? { ConditionExpression: condition } : {}),
           ReturnValues: 'ALL_NEW',
         }),
       );
-      const { pk: _pk, sk: _sk, entity: _entity, ...profile } = Attributes ?? {};
-      return profile as Profile;
+      return profileOf(Attributes ?? {});
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new VersionMismatchError('profile');
       throw error;

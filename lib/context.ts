@@ -1,0 +1,32 @@
+/** Reading CDK context (`-c key=value`) with a default, checked at synth time rather than at cold start. */
+import type { Construct } from 'constructs';
+import { durationMs } from '../functions/domain/duration.js';
+
+/** `accept-lead` -> `AcceptLead`: construct ids from kebab-case names. */
+export const pascalCase = (kebab: string) =>
+  kebab.replace(/(?:^|-)([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** A string from CDK context, or the fallback when absent or empty. */
+export function stringContext(scope: Construct, key: string): string | undefined;
+export function stringContext(scope: Construct, key: string, fallback: string): string;
+export function stringContext(scope: Construct, key: string, fallback?: string): string | undefined {
+  const value: unknown = scope.node.tryGetContext(key);
+  return typeof value === 'string' && value.length > 0 ? value : fallback;
+}
+
+/** A whole number of minutes (at least 1) from CDK context. */
+export function minutesContext(scope: Construct, key: string, fallback: number): number {
+  const value: unknown = scope.node.tryGetContext(key);
+  const minutes = value === undefined || value === '' ? fallback : Number(value);
+  if (!Number.isInteger(minutes) || minutes < 1) {
+    throw new Error(`context ${key} must be a whole number of minutes, at least 1; got ${String(value)}`);
+  }
+  return minutes;
+}
+
+/** An ISO 8601 duration from CDK context (`-c key=P14D`). */
+export function durationContext(scope: Construct, key: string, fallback: string): string {
+  const duration = stringContext(scope, key, fallback);
+  durationMs(duration);
+  return duration;
+}
