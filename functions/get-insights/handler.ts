@@ -1,6 +1,6 @@
 import { routeHandler } from '../http/route-handler.js';
 import { getInsights as route } from '../http/routes.js';
-import { insights } from '../shared/insights-runtime.js';
+import { insights } from '../shared/insights-composition-root.js';
 
 export const handler = routeHandler(route, async ({ principal, query }) => ({
   status: 200,

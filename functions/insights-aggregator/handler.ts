@@ -10,7 +10,7 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { CountingError } from '../adapters/dynamodb/insights-store.js';
 import { type CountedChange, type CountedLead, changeOf, countedLeadSchema } from '../domain/insights.js';
-import { insightsStore } from '../shared/insights-runtime.js';
+import { insightsStore } from '../shared/insights-composition-root.js';
 import { logger } from '../shared/logger.js';
 import { itemOf } from '../stream/records.js';
 

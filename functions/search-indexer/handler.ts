@@ -9,7 +9,7 @@ import * as z from 'zod';
 import { partnerOfStatsPk } from '../adapters/dynamodb/keys.js';
 import { cardOf, searchCardOf } from '../adapters/dynamodb/search-index.js';
 import { searchProfileOf } from '../domain/search.js';
-import { searchMaintenance } from '../shared/insights-runtime.js';
+import { searchMaintenance } from '../shared/insights-composition-root.js';
 import { logger } from '../shared/logger.js';
 import { itemOf } from '../stream/records.js';
 

@@ -1,6 +1,6 @@
 import { routeHandler } from '../http/route-handler.js';
 import { searchPartners as route } from '../http/routes.js';
-import { partnerSearch, senderForClient } from '../shared/insights-runtime.js';
+import { partnerSearch, senderForClient } from '../shared/insights-composition-root.js';
 
 export const handler = routeHandler(
   route,

@@ -1,5 +1,6 @@
 /**
- * The composition root of the insights and search functions: configuration and their stores,
+ * The composition root of the insights and search functions (the two routes and the two stream
+ * consumers): configuration, their stores and use cases,
  * built once per process at cold start.
  */
 import { documentClient } from '../adapters/dynamodb/client.js';
