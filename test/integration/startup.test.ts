@@ -93,7 +93,7 @@ describe('npm start', () => {
           `  DynamoDB Local up at http://127.0.0.1:${dynamoPort}`,
           `  SES local up at http://localhost:${sesPort}`,
           '  handlers loaded',
-          '  stream consumers running (archiver, notifier; TTL emulated)',
+          '  stream consumers running (archiver, notifier, insights aggregator, search indexer; TTL emulated)',
           '  table partner-referrals-local ready, senders microsoft-marketing, fabrikam-referrals registered',
         ].sort(),
       );
