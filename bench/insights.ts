@@ -60,6 +60,22 @@ const timed = async (fn: () => Promise<unknown>) => {
   return performance.now() - started;
 };
 
+/**
+ * The route and its raw round trips, call by call after a warm-up, alternating which goes first so
+ * neither always follows the other (same JIT, GC and disk state for both).
+ */
+async function interleaved(call: () => Promise<unknown>, raw: () => Promise<unknown>, iterations: number) {
+  for (let i = 0; i < 20; i++) await Promise.all([call(), raw()]);
+  const samples: number[] = [];
+  const rawSamples: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    if (i % 2) rawSamples.push(await timed(raw));
+    samples.push(await timed(call));
+    if (!(i % 2)) rawSamples.push(await timed(raw));
+  }
+  return { samples, raw: rawSamples };
+}
+
 /** A deterministic pseudo-random sequence (mulberry32): the same seed data every run. */
 function random(seed: number) {
   let a = seed;
@@ -254,14 +270,7 @@ export async function insightsReadBench(options: {
     options.raw.batchGet({
       RequestItems: { [db.tableName]: { Keys: keys.map((k) => ({ pk: { S: k.pk }, sk: { S: k.sk } })) } },
     });
-  const samples: number[] = [];
-  const rawSamples: number[] = [];
-  for (let i = 0; i < 20; i++) await Promise.all([call(), raw()]);
-  for (let i = 0; i < options.iterations; i++) {
-    if (i % 2) rawSamples.push(await timed(raw));
-    samples.push(await timed(call));
-    if (!(i % 2)) rawSamples.push(await timed(raw));
-  }
+  const { samples, raw: rawSamples } = await interleaved(call, raw, options.iterations);
 
   process.env.DYNAMODB_ENDPOINT = db.proxy.endpoint;
   const counted = await loadHandler(options.handlerFile, 'insights-counted');
@@ -424,14 +433,7 @@ export async function searchBench(options: {
           }),
         ),
       );
-    for (let i = 0; i < 20; i++) await Promise.all([call(), raw()]);
-    const samples: number[] = [];
-    const rawSamples: number[] = [];
-    for (let i = 0; i < options.iterations; i++) {
-      if (i % 2) rawSamples.push(await timed(raw));
-      samples.push(await timed(call));
-      if (!(i % 2)) rawSamples.push(await timed(raw));
-    }
+    const { samples, raw: rawSamples } = await interleaved(call, raw, options.iterations);
     db.proxy.take();
     await invoke(counted, routes.searchPartners, request);
     db.proxy.take();

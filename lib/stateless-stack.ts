@@ -41,7 +41,7 @@ import { consumerFilters } from '../functions/stream/filters.js';
 import { errorsAlarm } from './constructs/alarms.js';
 import { AppFunction } from './constructs/app-function.js';
 import { InsightsConsumers } from './constructs/insights-consumers.js';
-import { StreamConsumer } from './constructs/stream-consumer.js';
+import { acknowledgeListStreams, StreamConsumer } from './constructs/stream-consumer.js';
 import { durationContext, minutesContext, pascalCase, stringContext } from './context.js';
 
 const SERVICE_NAME = 'partner-referrals';
@@ -215,14 +215,8 @@ export class StatelessStack extends Stack {
         alarmTopic: this.alarmTopic,
       }),
     };
-    for (const consumer of [this.archiver, this.notifier]) {
-      // The event source grants dynamodb:ListStreams, which has no resource-level permissions.
-      Validations.of(consumer.role!).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'Only dynamodb:ListStreams (granted by the DynamoDB event source for the Lambda stream poller) is on *: the action supports no resource-level permissions and lists stream ARNs, never items. Every other statement names its resource.',
-      });
-    }
+    // The event source grants dynamodb:ListStreams, which has no resource-level permissions.
+    for (const consumer of [this.archiver, this.notifier]) acknowledgeListStreams(consumer);
 
     this.insights = new InsightsConsumers(this, 'Insights', {
       table: props.table,

@@ -1,11 +1,11 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { consumerFilters } from '../../functions/stream/filters.js';
 import { AppFunction } from './app-function.js';
-import { StreamConsumer } from './stream-consumer.js';
+import { acknowledgeListStreams, StreamConsumer } from './stream-consumer.js';
 
 export interface InsightsConsumersProps {
   table: ITable;
@@ -73,13 +73,8 @@ export class InsightsConsumers extends Construct {
         alarmTopic: props.alarmTopic,
       }),
     };
-    for (const fn of [this.aggregator, this.searchIndexer]) {
-      Validations.of(fn.role!).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'Only dynamodb:ListStreams (granted by the DynamoDB event source for the Lambda stream poller) is on *: the action supports no resource-level permissions and lists stream ARNs, never items. Every other statement names its resource.',
-      });
-    }
+    acknowledgeListStreams(this.aggregator);
+    acknowledgeListStreams(this.searchIndexer);
   }
 
   /** Actions on the table, only where the partition key starts with one of `partitions`. */

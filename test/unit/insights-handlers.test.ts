@@ -6,6 +6,7 @@
 import {
   BatchGetItemCommand,
   ConditionalCheckFailedException,
+  DynamoDBClient,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -23,6 +24,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { groupsOf, MAX_FIGURES } from '../../functions/adapters/dynamodb/insights-store.js';
 import { toItem } from '../../functions/adapters/dynamodb/lead-items.js';
+import { ProfileRepository } from '../../functions/adapters/dynamodb/profile-repository.js';
 import { indexItemsOf, rankingKeyOf } from '../../functions/adapters/dynamodb/search-index.js';
 import { figure } from '../../functions/domain/insights.js';
 import { neutralSnapshot, rankingSnapshot } from '../../functions/domain/ranking.js';
@@ -271,6 +273,28 @@ describe('GET /v1/partners', () => {
     const response = await call(searchPartners, event(query as Record<string, string>));
     expect(response).toMatchObject({ status: 400, body: { code: 'validation-failed' } });
     expect(ddb).not.toHaveReceivedCommand(QueryCommand);
+  });
+});
+
+describe('profile replace', () => {
+  it('removes a company name and description the new profile leaves out, so search drops the partner', async () => {
+    ddb
+      .on(UpdateCommand)
+      .resolves({ Attributes: { pk: 'PARTNER#contoso', sk: 'PROFILE', keywords: [], version: 2 } });
+    const repository = new ProfileRepository(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'leads');
+    const saved = await repository.put(
+      'contoso',
+      { listed: true, keywords: ['erp'], companySizes: [], industries: [], locations: [] },
+      new Date('2026-11-25T10:00:00.000Z'),
+    );
+    const input = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
+    const removed = input
+      .UpdateExpression!.split(' REMOVE ')[1]!
+      .split(', ')
+      .map((n) => input.ExpressionAttributeNames![n]);
+    expect(removed.sort()).toEqual(['companyName', 'description']);
+    // Saved before `listed` existed: listed.
+    expect(saved.listed).toBe(true);
   });
 });
 
