@@ -480,8 +480,8 @@ async function main() {
     db = undefined;
     log(stopped ? `DynamoDB Local on port ${port} stopped` : `DynamoDB Local on port ${port} did NOT stop`);
   }
-  if (runs('expiry')) await expirySection();
   if (runs('aggregator')) await aggregatorSection(built);
+  if (runs('expiry')) await expirySection();
   const failed = budgets.failed.length;
   print(
     `Summary: ${budgets.passed} budgets passed, ${failed} failed${failed > 0 ? ` (${budgets.failed.join('; ')})` : ''}. ${seconds()} in all.`,
