@@ -76,3 +76,15 @@ export function asGatewayClaims(payload: JWTPayload): Record<string, string> {
   }
   return claims;
 }
+
+/** The claims of a partner user's access token, as the Cognito pre-token trigger shapes them. */
+export function partnerTokenClaims(partnerId: string, role: string, user = `${partnerId}-user`): JWTPayload {
+  return {
+    sub: user,
+    partner_id: partnerId,
+    'cognito:groups': [role],
+    client_id: LOCAL_PARTNER_CLIENT,
+    token_use: 'access',
+    scope: 'aws.cognito.signin.user.admin',
+  };
+}

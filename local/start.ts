@@ -14,6 +14,8 @@ import { LeadRepository } from '../functions/adapters/dynamodb/lead-repository.j
 import { tableDefinition } from '../functions/adapters/dynamodb/table-definition.js';
 import { durationMs } from '../functions/domain/duration.js';
 import { consumerFilters } from '../functions/stream/filters.js';
+import { ensureConsoleBuilt, serveConsole } from './console-assets.js';
+import { localSignIn } from './console-sign-in.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startLocalApi } from './http-server.js';
 import { LOCAL_PARTNER_CLIENT, localSigner } from './jwt.js';
@@ -77,6 +79,8 @@ await Promise.all([
 ]).catch((error: Error) => fail(error.message));
 
 mkdirSync(stateDir, { recursive: true });
+// The partner console is served from the API's origin; normally npm's prepare step has built it.
+const consoleBuilt = ensureConsoleBuilt((line) => console.log(line));
 /** A stable cursor key across restarts, so a persisted database's cursors keep working. */
 function cursorSecret(): string {
   const file = join(stateDir, 'cursor-secret');
@@ -121,6 +125,8 @@ try {
     POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL || 'WARN',
     POWERTOOLS_DEV: 'true',
     AWS_LAMBDA_FUNCTION_NAME: 'local',
+    // Links in partner emails open the local console.
+    PARTNER_CONSOLE_URL: env.PARTNER_CONSOLE_URL || `http://localhost:${port}/leads`,
   });
 
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint });
@@ -135,6 +141,8 @@ try {
     audiences: () => [LOCAL_PARTNER_CLIENT, ...localSenders.map((s) => s.id)],
     loadHandler: async (route) => (await import(`../functions/${route.name}/handler.ts`)).handler,
     ...(env.LOCAL_QUIET === '1' ? {} : { log: (line: string) => console.log(line) }),
+    beside: async (request, response, url) =>
+      (await localSignIn(signer, request, response, url)) || serveConsole(request, response, url),
   });
   stops.push(() => api.close());
 
@@ -183,6 +191,7 @@ try {
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`Partner Referrals is running (ready in ${seconds} s)
   API            http://localhost:${port}   (health: /v1/health, OpenAPI: /openapi.json)
+  Console        http://localhost:${port}/   ${consoleBuilt ? '(sign in by picking a partner, role and user)' : '(not built: npm run build:console)'}
   DynamoDB Local ${dynamo.endpoint}   table ${tableName}${inMemory ? ' (in memory)' : ' (data in .local/dynamodb)'}
   SES inbox      http://localhost:${sesPort}/   (JSON: /store)
   Windows        respond within ${env.LEAD_RESPONSE_WINDOW || 'P14D'}, contact-now for ${env.CONTACT_NOW_WINDOW || 'PT72H'}, reminder ${env.REMINDER_BEFORE || 'PT48H'} before

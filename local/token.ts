@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { slugSchema } from '../functions/domain/lead.js';
 import { SENDER_SCOPE } from '../functions/http/auth.js';
-import { LOCAL_PARTNER_CLIENT, localSigner } from './jwt.js';
+import { localSigner, partnerTokenClaims } from './jwt.js';
 
 const usage = `usage: npm run --silent token -- --partner <id> --role <group> [--user <sub>] [--ttl <seconds>]
        npm run --silent token -- --sender <senderId> [--ttl <seconds>]`;
@@ -47,17 +47,7 @@ if (values.sender !== undefined) {
 } else if (values.partner !== undefined) {
   if (!slugSchema.safeParse(values.partner).success) fail('--partner must be a partner id (a-z, 0-9, -)');
   if (!values.role) fail('--role is required with --partner (mpn-partner-admin or referrals-admin)');
-  const token = await signer.sign(
-    {
-      sub: values.user ?? `${values.partner}-user`,
-      partner_id: values.partner,
-      'cognito:groups': [values.role],
-      client_id: LOCAL_PARTNER_CLIENT,
-      token_use: 'access',
-      scope: 'aws.cognito.signin.user.admin',
-    },
-    ttl,
-  );
+  const token = await signer.sign(partnerTokenClaims(values.partner, values.role, values.user), ttl);
   console.log(token);
 } else {
   fail('name a --partner or a --sender');
