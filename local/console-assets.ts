@@ -46,7 +46,7 @@ export function ensureConsoleBuilt(log: (line: string) => void): boolean {
     [vite, 'build', '--config', 'console/vite.config.ts', '--logLevel', 'error'],
     {
       cwd: root,
-      env: { ...process.env, NODE_OPTIONS: '', CONSOLE_OUT_DIR: tmp },
+      env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'production', CONSOLE_OUT_DIR: tmp },
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );

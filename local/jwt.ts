@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { SENDER_SCOPE } from '../functions/http/auth.js';
 
 export const LOCAL_ISSUER = 'https://partner-referrals.local/issuer';
 export const LOCAL_PARTNER_CLIENT = 'local-partner-app';
@@ -87,4 +88,9 @@ export function partnerTokenClaims(partnerId: string, role: string, user = `${pa
     token_use: 'access',
     scope: 'aws.cognito.signin.user.admin',
   };
+}
+
+/** The claims of a sender system's client-credentials access token. */
+export function senderTokenClaims(senderId: string): JWTPayload {
+  return { sub: senderId, client_id: senderId, token_use: 'access', scope: SENDER_SCOPE };
 }

@@ -5,8 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { slugSchema } from '../functions/domain/lead.js';
-import { SENDER_SCOPE } from '../functions/http/auth.js';
-import { localSigner, partnerTokenClaims } from './jwt.js';
+import { localSigner, partnerTokenClaims, senderTokenClaims } from './jwt.js';
 
 const usage = `usage: npm run --silent token -- --partner <id> --role <group> [--user <sub>] [--ttl <seconds>]
        npm run --silent token -- --sender <senderId> [--ttl <seconds>]`;
@@ -39,10 +38,7 @@ const signer = await localSigner();
 if (values.sender !== undefined) {
   if (values.partner !== undefined) fail('use either --sender or --partner');
   if (!slugSchema.safeParse(values.sender).success) fail('--sender must be a sender id (a-z, 0-9, -)');
-  const token = await signer.sign(
-    { sub: values.sender, client_id: values.sender, token_use: 'access', scope: SENDER_SCOPE },
-    ttl,
-  );
+  const token = await signer.sign(senderTokenClaims(values.sender), ttl);
   console.log(token);
 } else if (values.partner !== undefined) {
   if (!slugSchema.safeParse(values.partner).success) fail('--partner must be a partner id (a-z, 0-9, -)');

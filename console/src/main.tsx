@@ -18,8 +18,12 @@ async function start(config: ConsoleConfig): Promise<AppProps> {
   let notice: string | undefined;
   const fromUrl = takeTokenFromUrl();
   if (fromUrl !== undefined) {
+    // A token in the address replaces whoever was signed in here, even when it turns out unusable.
     if (sessionOf(fromUrl)) localTokenStore.write(fromUrl);
-    else notice = 'The token in the address is not a valid, unexpired token: sign in below.';
+    else {
+      localTokenStore.clear();
+      notice = 'The token in the address is not a valid, unexpired token: sign in below.';
+    }
   }
   const stored = localTokenStore.read();
   const session: Session | undefined = stored ? sessionOf(stored) : undefined;

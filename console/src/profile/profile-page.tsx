@@ -65,6 +65,7 @@ const useStyles = makeStyles({
   place: {
     display: 'grid',
     gridTemplateColumns: 'minmax(0, 2fr) minmax(0, 1fr) minmax(0, 2fr)',
+    alignItems: 'start',
     gap: tokens.spacingHorizontalM,
     '@media (max-width: 600px)': { gridTemplateColumns: 'minmax(0, 1fr)' },
   },

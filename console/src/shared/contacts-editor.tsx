@@ -31,16 +31,19 @@ const useStyles = makeStyles({
   },
   title: { padding: 0, marginBottom: tokens.spacingVerticalXS, fontWeight: tokens.fontWeightSemibold },
   fieldset: {
-    display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fit, minmax(180px, 1fr)) auto',
-    alignItems: 'end',
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'flex-start',
     gap: tokens.spacingHorizontalM,
     margin: 0,
     padding: tokens.spacingHorizontalS,
     border: `1px solid ${tokens.colorNeutralStroke2}`,
     borderRadius: tokens.borderRadiusMedium,
-    '@media (max-width: 480px)': { gridTemplateColumns: 'minmax(0, 1fr)' },
+    minWidth: 0,
   },
+  field: { flex: '1 1 180px', minWidth: 0 },
+  // Level with the inputs, below their labels, whether or not a field shows an error.
+  remove: { marginTop: '26px' },
   legend: { padding: `0 ${tokens.spacingHorizontalXS}`, fontWeight: tokens.fontWeightSemibold },
   error: { color: tokens.colorPaletteRedForeground1 },
 });
@@ -89,14 +92,19 @@ export function ContactsEditor({
           // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their place
           <fieldset key={index} className={styles.fieldset}>
             <legend className={styles.legend}>{name}</legend>
-            <Field label="Name" required {...errors.field(`${path}.${index}.name`)}>
+            <Field className={styles.field} label="Name" required {...errors.field(`${path}.${index}.name`)}>
               <Input
                 value={contact.name}
                 onChange={(_, d) => set(index, { name: d.value })}
                 autoComplete="off"
               />
             </Field>
-            <Field label="Email" required {...errors.field(`${path}.${index}.email`)}>
+            <Field
+              className={styles.field}
+              label="Email"
+              required
+              {...errors.field(`${path}.${index}.email`)}
+            >
               <Input
                 type="email"
                 value={contact.email}
@@ -105,7 +113,7 @@ export function ContactsEditor({
               />
             </Field>
             {withPhone && (
-              <Field label="Phone" {...errors.field(`${path}.${index}.phone`)}>
+              <Field className={styles.field} label="Phone" {...errors.field(`${path}.${index}.phone`)}>
                 <Input
                   type="tel"
                   value={contact.phone}
@@ -116,6 +124,7 @@ export function ContactsEditor({
             )}
             {extra?.(index)}
             <Button
+              className={styles.remove}
               icon={<DeleteRegular />}
               aria-label={`Remove ${name.toLowerCase()}`}
               disabled={contacts.length <= min}

@@ -65,7 +65,7 @@ export function FormProblem({ error, claimed }: { error: unknown; claimed: strin
     <MessageBar intent="error" layout="multiline">
       <MessageBarBody>
         <MessageBarTitle>{problem.title}</MessageBarTitle>
-        {onFields > 0 ? 'Check the fields marked below.' : problem.detail}
+        {onFields > 0 ? 'Check the fields marked in red.' : problem.detail}
         {unclaimed.length > 0 && (
           <ul>
             {unclaimed.map((e) => (
