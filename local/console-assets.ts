@@ -99,7 +99,8 @@ function fileFor(pathname: string): string | undefined {
   }
 }
 
-const acceptsHtml = (request: IncomingMessage) => /text\/html|\*\/\*/.test(request.headers.accept ?? '');
+/** A browser asking for a page names text/html; an API client (curl, fetch: any type) gets the API's 404. */
+const acceptsHtml = (request: IncomingMessage) => /\btext\/html\b/.test(request.headers.accept ?? '');
 
 /**
  * Answers a request the API's routes did not match, if it is the console's: a GET or HEAD for a

@@ -96,13 +96,12 @@ export async function asPartner(partnerId: string, method: string, path: string,
     throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
 }
 
-/** A new tab signed in as `user` of `partnerId` through `/?token=`, at `path`. */
+/** A new tab at `path`, signed in as `user` of `partnerId` through `?token=`. */
 export async function signedInPage(context: BrowserContext, partnerId: string, path = '/', user = 'alice') {
   const page = await context.newPage();
   const token = await partnerToken(partnerId, user);
-  await page.goto(`${baseUrl}/?token=${encodeURIComponent(token)}`);
-  await page.getByRole('heading', { level: 1, name: 'Leads' }).waitFor();
-  if (path !== '/') await page.goto(`${baseUrl}${path}`);
+  await page.goto(`${baseUrl}${path}?token=${encodeURIComponent(token)}`);
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
   return page;
 }
 
