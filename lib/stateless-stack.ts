@@ -40,6 +40,7 @@ import { defaults } from '../functions/shared/defaults.js';
 import { consumerFilters } from '../functions/stream/filters.js';
 import { errorsAlarm } from './constructs/alarms.js';
 import { AppFunction } from './constructs/app-function.js';
+import { consoleCors } from './constructs/console-hosting.js';
 import { InsightsConsumers } from './constructs/insights-consumers.js';
 import { acknowledgeListStreams, StreamConsumer } from './constructs/stream-consumer.js';
 import { durationContext, minutesContext, pascalCase, stringContext } from './context.js';
@@ -59,6 +60,8 @@ export interface StatelessStackProps extends StackProps {
   configurationSet: IConfigurationSet;
   /** The From header, an address on the identity's domain. */
   mailFrom: string;
+  /** The partner console's origin: the only one the API's CORS allows. */
+  consoleOrigin?: string;
 }
 
 /** The HTTP API and its functions, built from the route table; the stream consumers, reconciler and alarms. */
@@ -94,6 +97,7 @@ export class StatelessStack extends Stack {
       description: 'Partner referrals API (v1).',
       // The default stage is declared below: HttpApi's own cannot carry throttling or access logs.
       createDefaultStage: false,
+      ...(props.consoleOrigin ? { corsPreflight: consoleCors(props.consoleOrigin) } : {}),
     });
 
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS });
@@ -289,7 +293,7 @@ function authorizationOf(route: Route, jwt: HttpJwtAuthorizer, none: HttpNoneAut
  * cdk-nag names a value from another stack by the export it is imported from. exportValue() returns
  * the import of the very export the automatic cross-stack reference uses, so its name is that name.
  */
-function importedName(consumer: Stack, producer: IConstruct, value: string): string {
+export function importedName(consumer: Stack, producer: IConstruct, value: string): string {
   const imported = consumer.resolve(Stack.of(producer).exportValue(value)) as Record<string, unknown>;
   const name = imported['Fn::ImportValue'];
   if (typeof name !== 'string')

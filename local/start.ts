@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { durationMs } from '../functions/domain/duration.js';
 import type { HttpHandler } from '../functions/http/route-handler.js';
 import { defaults } from '../functions/shared/defaults.js';
+import { ensureConsoleBuilt, serveConsole } from './console-assets.js';
+import { localSignIn } from './console-sign-in.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { assertPortFree } from './ports.js';
 import { localSenders } from './senders.js';
@@ -62,6 +64,8 @@ await Promise.all([
 ]).catch((error: Error) => fail(error.message));
 
 mkdirSync(stateDir, { recursive: true });
+// The partner console is served from the API's origin; normally npm's prepare step has built it.
+const consoleBuilt = ensureConsoleBuilt((line) => console.log(line));
 /** A stable cursor key across restarts, so a persisted database's cursors keep working. */
 function cursorSecret(): string {
   const file = join(stateDir, 'cursor-secret');
@@ -83,6 +87,8 @@ Object.assign(env, {
   POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL || 'WARN',
   POWERTOOLS_DEV: 'true',
   AWS_LAMBDA_FUNCTION_NAME: 'local',
+  // Links in partner emails open the local console.
+  PARTNER_CONSOLE_URL: env.PARTNER_CONSOLE_URL || `http://localhost:${port}/leads`,
 });
 
 // Everything started so far, stopped in reverse order on Ctrl-C, SIGTERM or a failed start.
@@ -218,6 +224,8 @@ try {
         signer,
         audiences: () => [LOCAL_PARTNER_CLIENT, ...localSenders.map((s) => s.id)],
         loadHandler: (route) => handlerOf(route.name),
+        beside: async (request, response, url) =>
+          (await localSignIn(signer, request, response, url)) || serveConsole(request, response, url),
         ...(env.LOCAL_QUIET === '1' ? {} : { log: (line: string) => console.log(line) }),
       });
       stops.push(() => api.close());
@@ -241,6 +249,7 @@ try {
 
   console.log(`Partner Referrals is running (ready in ${seconds()} s)
   API            http://localhost:${port}   (health: /v1/health, OpenAPI: /openapi.json)
+  Console        http://localhost:${port}/   ${consoleBuilt ? '(sign in by picking a partner, role and user)' : '(not built: npm run build:console)'}
   DynamoDB Local ${dynamo.endpoint}   table ${tableName}${inMemory ? ' (in memory)' : ' (data in .local/dynamodb)'}
   SES inbox      http://localhost:${sesPort}/   (JSON: /store)
   Windows        respond within ${env.LEAD_RESPONSE_WINDOW || defaults.LEAD_RESPONSE_WINDOW}, contact-now for ${env.CONTACT_NOW_WINDOW || defaults.CONTACT_NOW_WINDOW}, reminder ${env.REMINDER_BEFORE || defaults.REMINDER_BEFORE} before

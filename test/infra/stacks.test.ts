@@ -225,7 +225,7 @@ describe('stateless stack', () => {
     }
   });
 
-  it("trusts only the user pool's issuer, for the partner and sender app clients", () => {
+  it("trusts only the user pool's issuer, for the partner, sender and console app clients", () => {
     statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
@@ -234,6 +234,7 @@ describe('stateless stack', () => {
         Audience: [
           { 'Fn::ImportValue': Match.stringLikeRegexp('PartnerClient') },
           { 'Fn::ImportValue': Match.stringLikeRegexp('ExampleSenderClient') },
+          { 'Fn::ImportValue': Match.stringLikeRegexp('ConsoleClient') },
         ],
       },
     });
