@@ -92,12 +92,9 @@ export const partitionPk = (p: Partition) =>
 /** The index items of a card: one per partition, each holding the whole candidate. */
 export function indexItemsOf(card: SearchCard | undefined): Item[] {
   const candidate = card ? candidateOf(card) : undefined;
-  return partitionsOf(candidate).map((p) => ({
-    pk: partitionPk(p),
-    sk: searchSk(candidate!.ranking.band, candidate!.partnerId),
-    entity: 'search',
-    ...candidate,
-  }));
+  if (!candidate) return [];
+  const sk = searchSk(candidate.ranking.band, candidate.partnerId);
+  return partitionsOf(candidate).map((p) => ({ pk: partitionPk(p), sk, entity: 'search', ...candidate }));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
