@@ -119,7 +119,7 @@ export function rankingSnapshot(window: Tally): RankingSnapshot {
   for (const [key, b] of balance) if (b !== 0) similar[key] = b > 0 ? 1 : -1;
   return {
     responsiveness: {
-      medianResponseSeconds: median === null ? null : significant(median),
+      medianResponseSeconds: median === null ? null : significant(Math.round(median)),
       answeredWithin24h: rate(within, decided),
       acceptanceRate: rate(c.accepted, decided),
       expiryRate: rate(c.expired, decided),
