@@ -271,7 +271,7 @@ const responsivenessSchema = /* @__PURE__ */ z
   .meta({
     id: 'Responsiveness',
     description:
-      "The partner's own figures over the last 90 days (its cohort months overlapping them), as §7.2 defines them; rates to 2 decimals, times and counts from 100 to 2 significant digits.",
+      "The partner's own figures over the last 90 days (its cohort months overlapping them), as §7.2 defines them; rates to 2 decimals; the median in whole seconds and counts from 100 on, both to 2 significant digits.",
   });
 export const partnerSearchResponse = /* @__PURE__ */ z
   .object({
