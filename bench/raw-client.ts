@@ -3,7 +3,7 @@
  * own esbuild options, so the baseline runs the very SDK build the handlers run, not the copy in
  * node_modules.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, type BatchGetItemCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -17,6 +17,9 @@ export function rawClient(endpoint: string) {
   return {
     get: async (input: GetCommandInput) => (await client.send(new GetCommand(input))).Item,
     query: async (input: QueryCommandInput) => (await client.send(new QueryCommand(input))).Items ?? [],
+    /** BatchGetItem in the wire format, as the insights route reads its months. */
+    batchGet: async (input: BatchGetItemCommandInput) =>
+      (await client.send(new BatchGetItemCommand(input))).Responses ?? {},
   };
 }
 

@@ -5,21 +5,34 @@
  *
  * Knobs (environment): BENCH_COLD_RUNS (15), BENCH_COLD_SECONDS (75: cold-import rounds stop
  * starting after this, once at least 7 ran), BENCH_READS (200), BENCH_WRITES (50), BENCH_EXPIRING (2000),
- * BENCH_ONLY=expiry (part 4 alone).
+ * BENCH_LIFE_CYCLES (10000), BENCH_PARTNERS (10000), BENCH_AGGREGATED (2000), and BENCH_ONLY: a comma
+ * list of the parts to run (bundles, routes, expiry, insights, search, aggregator), e.g.
+ * `BENCH_ONLY=insights,search,aggregator npm run bench` while working on those.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PLATFORM_SHARDS } from '../functions/adapters/dynamodb/keys.js';
 import { type RouteName, routeList, routes } from '../functions/http/routes.js';
 import { type Bundle, buildBundles, bundleDir, coldImports, FLOOR, growthOverFloor } from './bundles.js';
 import { type BenchDatabase, startDatabase } from './dynamo.js';
 import { expiryBench } from './expiry.js';
 import { type Handler, loadHandler } from './handlers.js';
+import { aggregatorBench, insightsReadBench, searchBench } from './insights.js';
 import { type LatencyResult, loadRawClient, measure, p50, p99 } from './latency.js';
 import { countRequests, describeRequests, type RequestCount } from './requests.js';
 import { Budgets, kib, ms, ratio, table } from './stats.js';
 import { scenarios, seed } from './workload.js';
 
-const BUDGET = { size: 2.0, cold: 1.5, latency: 1.3, expiry: 3 } as const;
+const BUDGET = {
+  size: 2.0,
+  cold: 1.5,
+  latency: 1.3,
+  expiry: 3,
+  insightsLatency: 1.3,
+  insightsRequests: 2,
+  searchLatency: 1.5,
+  aggregator: 3,
+} as const;
 const number = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
@@ -30,6 +43,16 @@ const COLD_SECONDS = number('BENCH_COLD_SECONDS', 75);
 const READS = number('BENCH_READS', 200);
 const WRITES = number('BENCH_WRITES', 50);
 const EXPIRING = number('BENCH_EXPIRING', 2000);
+const LIFE_CYCLES = number('BENCH_LIFE_CYCLES', 10_000);
+const PARTNERS = number('BENCH_PARTNERS', 10_000);
+const AGGREGATED = number('BENCH_AGGREGATED', 2000);
+const PARTS = ['bundles', 'routes', 'expiry', 'insights', 'search', 'aggregator'] as const;
+const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+for (const part of only) {
+  if (!(PARTS as readonly string[]).includes(part))
+    throw new Error(`BENCH_ONLY: unknown part ${part}; parts: ${PARTS.join(', ')}`);
+}
+const runs = (part: (typeof PARTS)[number]) => only.length === 0 || only.includes(part);
 const READ_WARMUP = 20;
 const WRITE_WARMUP = 5;
 
@@ -48,6 +71,8 @@ const REQUEST_BUDGET: Partial<Record<RouteName, number>> = {
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** Bundled with the functions but not one of them: the baseline client of part 2. */
 const RAW_CLIENT = 'raw-client';
+/** The insights stream consumer, bundled like the functions for part 7. */
+const AGGREGATOR = 'insights-aggregator';
 const started = performance.now();
 const budgets = new Budgets();
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -71,13 +96,14 @@ async function build(): Promise<Bundle[]> {
   const entries: Record<string, string> = {
     [FLOOR]: join(root, 'bench', 'floor.ts'),
     [RAW_CLIENT]: join(root, 'bench', 'raw-client.ts'),
+    [AGGREGATOR]: join(root, 'functions', 'insights-aggregator', 'handler.ts'),
   };
   for (const route of routeList) entries[route.name] = join(root, 'functions', route.name, 'handler.ts');
   return buildBundles(entries, bundleDir(root));
 }
 
 async function bundleSection(all: Bundle[]) {
-  const built = all.filter((b) => b.name !== RAW_CLIENT);
+  const built = all.filter((b) => b.name !== RAW_CLIENT && b.name !== AGGREGATOR);
   const floor = built.find((b) => b.name === FLOOR)!;
   log(`cold-importing ${built.length} bundles, up to ${COLD_RUNS} fresh processes each (${process.version})`);
   const {
@@ -301,16 +327,138 @@ async function expirySection() {
   print();
 }
 
+async function insightsSections(built: Bundle[], db: BenchDatabase) {
+  const files = new Map(built.map((b) => [b.name, b.file]));
+  const raw = await loadRawClient(files.get(RAW_CLIENT)!, db.endpoint);
+  if (runs('insights')) {
+    const r = await insightsReadBench({
+      db,
+      raw,
+      handlerFile: files.get(routes.getInsights.name)!,
+      lifeCycles: LIFE_CYCLES,
+      iterations: READS,
+      log,
+    });
+    const x = p50(r.samples) / p50(r.raw);
+    print(
+      `5. GET /v1/insights for 3 months after ${r.lifeCycles} life cycles (${r.partnerLeads} of them the partner's),`,
+    );
+    print(
+      '   aggregates written as the stream would leave them; in-process handler against the raw BatchGetItem of',
+    );
+    print(
+      `   the same 3 partner months + ${PLATFORM_SHARDS * 3} platform shards, interleaved. Budgets: p50 <= ${BUDGET.insightsLatency}x raw,`,
+    );
+    print(`   <= ${BUDGET.insightsRequests} DynamoDB requests (counted at the wire)`);
+    print();
+    print(
+      table(
+        ['measure', 'value', 'budget'],
+        [
+          [`route p50 / p99 ms (n=${r.samples.length})`, `${ms(p50(r.samples))} / ${ms(p99(r.samples))}`, ''],
+          ['raw BatchGetItem p50 ms', ms(p50(r.raw)), ''],
+          ['route p50 / raw p50', ratio(x), budgets.check('insights latency', x <= BUDGET.insightsLatency)],
+          [
+            'requests (warm)',
+            describeRequests(r.warmRequests),
+            budgets.check('insights requests', r.warmRequests.length <= BUDGET.insightsRequests),
+          ],
+          ['requests (cold)', describeRequests(r.coldRequests), ''],
+        ],
+      ),
+    );
+    print();
+  }
+  if (runs('search')) {
+    const r = await searchBench({
+      db,
+      raw,
+      handlerFile: files.get(routes.searchPartners.name)!,
+      partners: PARTNERS,
+      iterations: READS,
+      log,
+    });
+    print(
+      `6. GET /v1/partners over ${r.partners} partners (${r.items} index items, written in ${r.seedSeconds.toFixed(1)} s;`,
+    );
+    print(
+      `   largest partition ${r.largestPartition} items). Route against the same Queries made directly, side by side as`,
+    );
+    print(
+      `   the route sends them. Budgets: requests = partitions (one per term, or the country), p50 <= ${BUDGET.searchLatency}x raw`,
+    );
+    print();
+    print(
+      table(
+        ['search (limit 10)', 'found', 'requests', 'budget', 'p50 ms', 'raw p50', 'x raw', 'budget'],
+        r.scenarios.map((s) => {
+          const x = p50(s.samples) / p50(s.raw);
+          return [
+            s.label,
+            String(s.found),
+            describeRequests(s.warmRequests),
+            budgets.check(`search requests (${s.label})`, s.warmRequests.length === s.partitions),
+            ms(p50(s.samples)),
+            ms(p50(s.raw)),
+            ratio(x),
+            budgets.check(`search latency (${s.label})`, x <= BUDGET.searchLatency),
+          ];
+        }),
+        new Set([1, 4, 5, 6]),
+      ),
+    );
+    print();
+  }
+}
+
+async function aggregatorSection(built: Bundle[]) {
+  const file = built.find((b) => b.name === AGGREGATOR)!.file;
+  const r = await aggregatorBench({
+    handlerFile: file,
+    tableName: functionEnv.TABLE_NAME,
+    lifeCycles: AGGREGATED,
+    log,
+  });
+  const x = r.countedSeconds / r.loopSeconds;
+  print(
+    `7. The insights aggregator with ${r.lifeCycles} life cycles at once: ${r.records} stream records (intake, answer,`,
+  );
+  print(
+    '   close), written beforehand, consumed by the bundled handler through the local stream poller (batches of',
+  );
+  print(
+    `   200) on a fresh DynamoDB Local until every figure is counted. Budget: <= ${BUDGET.aggregator}x a plain loop of ${r.lifeCycles} UpdateItem`,
+  );
+  print();
+  print(
+    table(
+      ['measure', 'seconds', 'x loop', 'budget'],
+      [
+        [
+          'all counted',
+          r.countedSeconds.toFixed(1),
+          ratio(x),
+          budgets.check('aggregator', x <= BUDGET.aggregator),
+        ],
+        [`plain loop of ${r.lifeCycles} UpdateItem on the lead items`, r.loopSeconds.toFixed(1), '1.00x', ''],
+        [
+          '(same loop on small unindexed items)',
+          r.smallLoopSeconds.toFixed(1),
+          ratio(r.smallLoopSeconds / r.loopSeconds),
+          '',
+        ],
+        [`(writing the ${r.records} records beforehand)`, r.writeSeconds.toFixed(1), '', ''],
+      ],
+      new Set([1, 2]),
+    ),
+  );
+  print();
+}
+
 let db: BenchDatabase | undefined;
 async function main() {
   print(`Partner Referrals bench (${new Date().toISOString()}, ${process.version}, ${process.platform})`);
   print();
-  // BENCH_ONLY=expiry runs part 4 alone (the expiry budget is judged over several runs).
-  if (process.env.BENCH_ONLY === 'expiry') {
-    await expirySection();
-    print(`Summary: ${budgets.passed} budgets passed, ${budgets.failed.length} failed. ${seconds()} in all.`);
-    return;
-  }
   // The functions, the seeding and the raw client all read these (region, credentials, table).
   Object.assign(process.env, functionEnv);
   // DynamoDB Local starts while esbuild bundles; it is idle by the time the cold imports run.
@@ -323,15 +471,17 @@ async function main() {
   db = await starting;
   log(`DynamoDB Local on port ${db.port} (${seconds()})`);
   try {
-    await bundleSection(built);
-    await databaseSections(built, db);
+    if (runs('bundles')) await bundleSection(built);
+    if (runs('routes')) await databaseSections(built, db);
+    if (runs('insights') || runs('search')) await insightsSections(built, db);
   } finally {
     const { port } = db;
     const stopped = await db.stop();
     db = undefined;
     log(stopped ? `DynamoDB Local on port ${port} stopped` : `DynamoDB Local on port ${port} did NOT stop`);
   }
-  await expirySection();
+  if (runs('aggregator')) await aggregatorSection(built);
+  if (runs('expiry')) await expirySection();
   const failed = budgets.failed.length;
   print(
     `Summary: ${budgets.passed} budgets passed, ${failed} failed${failed > 0 ? ` (${budgets.failed.join('; ')})` : ''}. ${seconds()} in all.`,

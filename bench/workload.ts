@@ -284,6 +284,12 @@ export function scenarios(seeded: Seeded, tableName: string): Scenario[] {
       id: takeUnfavorite(),
     })),
     read('GET /v1/profile', 'getProfile', () => ({ caller: partner })),
+    // Parts 5 and 6 hold these two to their own budgets, on seeded aggregates and a seeded index.
+    read('GET /v1/insights', 'getInsights', () => ({ caller: partner })),
+    read('GET /v1/partners?country=IT', 'searchPartners', () => ({
+      caller: sender,
+      query: { country: 'IT' },
+    })),
     write('PUT /v1/profile', 'putProfile', () => ({ caller: writer, body: bodies.profile })),
   ];
 }

@@ -1,6 +1,7 @@
-/** The whole system on a CDK app: both stacks wired together and cdk-nag's AwsSolutions pack. */
-import { type App, type Environment, Validations } from 'aws-cdk-lib';
+/** The whole system on a CDK app: the stacks wired together and cdk-nag's AwsSolutions pack. */
+import { type App, type Environment, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ConsoleDeployment } from './constructs/console-deployment.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
 
@@ -11,12 +12,23 @@ export function definePartnerReferrals(app: App, options: { env?: Environment; p
     ...(env ? { env } : {}),
     table: stateful.table,
     userPool: stateful.userPool,
-    clients: [stateful.partnerClient, stateful.senderClient],
+    clients: [stateful.partnerClient, stateful.senderClient, stateful.console.client],
     cursorSecret: stateful.cursorSecret,
     emailIdentity: stateful.emailIdentity,
     configurationSet: stateful.configurationSet,
     mailFrom: stateful.mailFrom,
+    consoleOrigin: stateful.console.origin,
+  });
+  // The console's files and configuration: redeployed with each console build, after the API exists.
+  const consoleStack = new Stack(app, `${prefix}Console`, {
+    ...(env ? { env } : {}),
+    description: 'Partner Referrals console: the built single-page app and its /config.json.',
+  });
+  new ConsoleDeployment(consoleStack, 'Console', {
+    hosting: stateful.console,
+    userPool: stateful.userPool,
+    apiUrl: stateless.api.apiEndpoint,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { stateful, stateless };
+  return { stateful, stateless, console: consoleStack };
 }

@@ -32,6 +32,7 @@ import { tableDefinition } from '../functions/adapters/dynamodb/table-definition
 import { PARTNER_ROLES, SENDER_SCOPE } from '../functions/http/auth.js';
 import { defaults, mailFromOn } from '../functions/shared/defaults.js';
 import { AppFunction } from './constructs/app-function.js';
+import { ConsoleHosting } from './constructs/console-hosting.js';
 import { pascalCase, stringContext } from './context.js';
 
 const [RESOURCE_SERVER, LEADS_WRITE] = SENDER_SCOPE.split('/') as [string, string];
@@ -51,6 +52,8 @@ export class StatefulStack extends Stack {
   readonly configurationSet: ConfigurationSet;
   /** The From header of every notification, an address on the verified domain. */
   readonly mailFrom: string;
+  /** The partner console's bucket, distribution and hosted UI app client. */
+  readonly console: ConsoleHosting;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -170,6 +173,8 @@ export class StatefulStack extends Stack {
         domainPrefix: stringContext(this, 'authDomainPrefix', `partner-referrals-${this.account}`),
       },
     });
+
+    this.console = new ConsoleHosting(this, 'Console', { userPool: this.userPool, authDomain: domain });
 
     this.cursorSecret = new Secret(this, 'CursorSecret', {
       description: 'Key that seals list cursors (AES-256-GCM, via SHA-256 of this value).',

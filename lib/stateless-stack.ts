@@ -48,8 +48,10 @@ import { defaults } from '../functions/shared/defaults.js';
 import { consumerFilters } from '../functions/stream/filters.js';
 import { errorsAlarm } from './constructs/alarms.js';
 import { AppFunction } from './constructs/app-function.js';
+import { consoleCors } from './constructs/console-hosting.js';
 import { DurableQueue } from './constructs/durable-queue.js';
-import { StreamConsumer } from './constructs/stream-consumer.js';
+import { InsightsConsumers } from './constructs/insights-consumers.js';
+import { acknowledgeListStreams, StreamConsumer } from './constructs/stream-consumer.js';
 import { durationContext, minutesContext, pascalCase, stringContext } from './context.js';
 
 const SERVICE_NAME = 'partner-referrals';
@@ -67,6 +69,8 @@ export interface StatelessStackProps extends StackProps {
   configurationSet: IConfigurationSet;
   /** The From header, an address on the identity's domain. */
   mailFrom: string;
+  /** The partner console's origin: the only one the API's CORS allows. */
+  consoleOrigin?: string;
 }
 
 /** The HTTP API and its functions, built from the route table; the stream consumers, reconciler and alarms. */
@@ -87,6 +91,8 @@ export class StatelessStack extends Stack {
   readonly sesEvents: AppFunction;
   /** The durable queues: emails waiting to be sent, SES events waiting to be recorded. */
   readonly queues: { emails: DurableQueue; sesEvents: DurableQueue };
+  /** The insights aggregator and the search indexer. */
+  readonly insights: InsightsConsumers;
   /** Every alarm of this stack notifies it (subscribe with context `alarmEmail`, or by hand). */
   readonly alarmTopic: Topic;
 
@@ -108,6 +114,7 @@ export class StatelessStack extends Stack {
       description: 'Partner referrals API (v1).',
       // The default stage is declared below: HttpApi's own cannot carry throttling or access logs.
       createDefaultStage: false,
+      ...(props.consoleOrigin ? { corsPreflight: consoleCors(props.consoleOrigin) } : {}),
     });
 
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS });
@@ -301,14 +308,14 @@ export class StatelessStack extends Stack {
         alarmTopic: this.alarmTopic,
       }),
     };
-    for (const consumer of [this.archiver, this.notifier]) {
-      // The event source grants dynamodb:ListStreams, which has no resource-level permissions.
-      Validations.of(consumer.role!).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'Only dynamodb:ListStreams (granted by the DynamoDB event source for the Lambda stream poller) is on *: the action supports no resource-level permissions and lists stream ARNs, never items. Every other statement names its resource.',
-      });
-    }
+    // The event source grants dynamodb:ListStreams, which has no resource-level permissions.
+    for (const consumer of [this.archiver, this.notifier]) acknowledgeListStreams(consumer);
+
+    this.insights = new InsightsConsumers(this, 'Insights', {
+      table: props.table,
+      environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAME, ...tableEnvironment },
+      alarmTopic: this.alarmTopic,
+    });
 
     this.reconciler = new AppFunction(this, 'Reconciler', {
       entry: 'functions/reconciler/handler.ts',
@@ -388,7 +395,7 @@ function authorizationOf(route: Route, jwt: HttpJwtAuthorizer, none: HttpNoneAut
  * cdk-nag names a value from another stack by the export it is imported from. exportValue() returns
  * the import of the very export the automatic cross-stack reference uses, so its name is that name.
  */
-function importedName(consumer: Stack, producer: IConstruct, value: string): string {
+export function importedName(consumer: Stack, producer: IConstruct, value: string): string {
   const imported = consumer.resolve(Stack.of(producer).exportValue(value)) as Record<string, unknown>;
   const name = imported['Fn::ImportValue'];
   if (typeof name !== 'string')

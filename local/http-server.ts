@@ -73,6 +73,11 @@ export interface LocalApiOptions {
   audiences: () => string[];
   loadHandler: (route: Route) => Promise<Handler>;
   log?: (line: string) => void;
+  /**
+   * Answers a request no API route's path matches, if it is its own (the local console's files and
+   * sign-in); returns false to leave it to the API's 404. Never asked about an API route's path.
+   */
+  beside?: (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<boolean>;
 }
 
 export async function startLocalApi(
@@ -86,6 +91,12 @@ export async function startLocalApi(
     const url = new URL(request.url ?? '/', 'http://localhost');
     const method = (request.method ?? 'GET').toUpperCase();
     const matches = compiled.filter((c) => c.pattern.test(url.pathname));
+    if (matches.length === 0 && (await answeredBeside(request, response, url))) {
+      options.log?.(
+        `${method} ${url.pathname} ${response.statusCode} ${(performance.now() - started).toFixed(0)}ms`,
+      );
+      return;
+    }
     const match = matches.find((c) => c.route.method === method);
     let result: APIGatewayProxyStructuredResultV2;
     try {
@@ -112,6 +123,18 @@ export async function startLocalApi(
       `${method} ${url.pathname} ${result.statusCode} ${(performance.now() - started).toFixed(0)}ms`,
     );
   });
+
+  async function answeredBeside(request: IncomingMessage, response: ServerResponse, url: URL) {
+    if (!options.beside) return false;
+    try {
+      return await options.beside(request, response, url);
+    } catch (error) {
+      console.error('local server error', error);
+      if (!response.headersSent) return false;
+      response.end();
+      return true;
+    }
+  }
 
   async function invoke(match: CompiledRoute, method: string, url: URL, request: IncomingMessage) {
     const { route } = match;

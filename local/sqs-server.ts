@@ -78,118 +78,140 @@ export async function startLocalSqs(options: {
   };
   const byArn = (arn: unknown): LocalQueue | undefined => [...queues.values()].find((q) => q.arn === arn);
 
-  const actions: Record<string, (input: Json) => Json> = {
-    GetQueueUrl: (input) => ({ QueueUrl: urlOf(byUrl(`/${String(input.QueueName)}`).name) }),
-    ListQueues: () => ({ QueueUrls: [...queues.keys()].map(urlOf) }),
-    SendMessage: (input) => {
-      if (typeof input.MessageBody !== 'string' || input.MessageBody.length === 0) {
-        throw new SqsError('com.amazonaws.sqs#InvalidParameterValue', 'MessageBody is required.');
-      }
-      const queue = byUrl(input.QueueUrl);
-      const group = typeof input.MessageGroupId === 'string' ? input.MessageGroupId : undefined;
-      const dedup =
-        typeof input.MessageDeduplicationId === 'string' ? input.MessageDeduplicationId : undefined;
-      if (queue.options.fifo && (!group || !dedup)) {
-        throw new SqsError(
-          'com.amazonaws.sqs#MissingParameter',
-          'A FIFO queue needs MessageGroupId and MessageDeduplicationId.',
-        );
-      }
-      const message = queue.send(input.MessageBody, {
-        delaySeconds: Number(input.DelaySeconds ?? 0),
-        ...(group ? { groupId: group } : {}),
-        ...(dedup ? { dedupId: dedup } : {}),
-      });
-      return { MessageId: message.id, MD5OfMessageBody: message.md5 };
-    },
-    ReceiveMessage: (input) => {
-      const queue = byUrl(input.QueueUrl);
-      const max = Math.min(10, Math.max(1, Number(input.MaxNumberOfMessages ?? 1)));
-      const received = queue.receive(
-        max,
-        input.VisibilityTimeout === undefined ? undefined : Number(input.VisibilityTimeout),
-      );
-      return {
-        Messages: received.map((m) => ({
-          MessageId: m.id,
-          ReceiptHandle: m.receipt,
-          MD5OfBody: m.md5,
-          Body: m.body,
-          Attributes: {
-            ApproximateReceiveCount: String(m.receiveCount),
-            SentTimestamp: String(m.sentAt),
-            ApproximateFirstReceiveTimestamp: String(m.firstReceivedAt ?? m.sentAt),
-            ...(m.source ? { DeadLetterQueueSourceArn: queues.get(m.source)?.arn ?? '' } : {}),
-            ...(m.groupId ? { MessageGroupId: m.groupId } : {}),
-            ...(m.dedupId ? { MessageDeduplicationId: m.dedupId, SequenceNumber: String(m.sentAt) } : {}),
-          },
-        })),
-      };
-    },
-    DeleteMessage: (input) => {
-      byUrl(input.QueueUrl).delete(String(input.ReceiptHandle));
-      return {};
-    },
-    ChangeMessageVisibility: (input) => {
-      const seconds = Number(input.VisibilityTimeout);
-      if (!Number.isInteger(seconds) || seconds < 0 || seconds > 43_200) {
-        throw new SqsError('com.amazonaws.sqs#InvalidParameterValue', 'VisibilityTimeout must be 0-43200.');
-      }
-      try {
-        byUrl(input.QueueUrl).changeVisibility(String(input.ReceiptHandle), seconds);
-      } catch (error) {
-        if (error instanceof ReceiptHandleIsInvalid) {
-          throw new SqsError('com.amazonaws.sqs#ReceiptHandleIsInvalid', error.message);
+  // Keyed by the X-Amz-Target operation name the SDK sends.
+  const actions = new Map<string, (input: Json) => Json>([
+    ['GetQueueUrl', (input) => ({ QueueUrl: urlOf(byUrl(`/${String(input.QueueName)}`).name) })],
+    ['ListQueues', () => ({ QueueUrls: [...queues.keys()].map(urlOf) })],
+    [
+      'SendMessage',
+      (input) => {
+        if (typeof input.MessageBody !== 'string' || input.MessageBody.length === 0) {
+          throw new SqsError('com.amazonaws.sqs#InvalidParameterValue', 'MessageBody is required.');
         }
-        throw error;
-      }
-      return {};
-    },
-    GetQueueAttributes: (input) => {
-      const queue = byUrl(input.QueueUrl);
-      const counts = queue.counts();
-      const deadLetter = queue.options.deadLetter;
-      return {
-        Attributes: {
-          QueueArn: queue.arn,
-          FifoQueue: String(Boolean(queue.options.fifo)),
-          ApproximateNumberOfMessages: String(counts.visible),
-          ApproximateNumberOfMessagesNotVisible: String(counts.inFlight),
-          ApproximateNumberOfMessagesDelayed: String(counts.delayed),
-          VisibilityTimeout: String(queue.options.visibilityTimeoutSeconds),
-          MessageRetentionPeriod: String(queue.options.retentionSeconds),
-          ...(deadLetter
-            ? {
-                RedrivePolicy: JSON.stringify({
-                  deadLetterTargetArn: deadLetter.queue.arn,
-                  maxReceiveCount: deadLetter.maxReceiveCount,
-                }),
-              }
-            : {}),
-        },
-      };
-    },
-    StartMessageMoveTask: (input) => {
-      const source = byArn(input.SourceArn);
-      if (!source)
-        throw new SqsError('com.amazonaws.sqs#ResourceNotFoundException', 'No queue has that ARN.');
-      const destination = input.DestinationArn === undefined ? undefined : byArn(input.DestinationArn);
-      const moved = source.redrive((name) => queues.get(name), destination);
-      const task = {
-        TaskHandle: randomUUID(),
-        Status: 'COMPLETED',
-        SourceArn: source.arn,
-        ApproximateNumberOfMessagesMoved: moved,
-        ApproximateNumberOfMessagesToMove: moved,
-        StartedTimestamp: Date.now(),
-      };
-      tasks.unshift(task);
-      return { TaskHandle: task.TaskHandle };
-    },
-    ListMessageMoveTasks: (input) => ({
-      Results: tasks.filter((t) => t.SourceArn === input.SourceArn).slice(0, 10),
-    }),
-  };
+        const queue = byUrl(input.QueueUrl);
+        const group = typeof input.MessageGroupId === 'string' ? input.MessageGroupId : undefined;
+        const dedup =
+          typeof input.MessageDeduplicationId === 'string' ? input.MessageDeduplicationId : undefined;
+        if (queue.options.fifo && (!group || !dedup)) {
+          throw new SqsError(
+            'com.amazonaws.sqs#MissingParameter',
+            'A FIFO queue needs MessageGroupId and MessageDeduplicationId.',
+          );
+        }
+        const message = queue.send(input.MessageBody, {
+          delaySeconds: Number(input.DelaySeconds ?? 0),
+          ...(group ? { groupId: group } : {}),
+          ...(dedup ? { dedupId: dedup } : {}),
+        });
+        return { MessageId: message.id, MD5OfMessageBody: message.md5 };
+      },
+    ],
+    [
+      'ReceiveMessage',
+      (input) => {
+        const queue = byUrl(input.QueueUrl);
+        const max = Math.min(10, Math.max(1, Number(input.MaxNumberOfMessages ?? 1)));
+        const received = queue.receive(
+          max,
+          input.VisibilityTimeout === undefined ? undefined : Number(input.VisibilityTimeout),
+        );
+        return {
+          Messages: received.map((m) => ({
+            MessageId: m.id,
+            ReceiptHandle: m.receipt,
+            MD5OfBody: m.md5,
+            Body: m.body,
+            Attributes: {
+              ApproximateReceiveCount: String(m.receiveCount),
+              SentTimestamp: String(m.sentAt),
+              ApproximateFirstReceiveTimestamp: String(m.firstReceivedAt ?? m.sentAt),
+              ...(m.source ? { DeadLetterQueueSourceArn: queues.get(m.source)?.arn ?? '' } : {}),
+              ...(m.groupId ? { MessageGroupId: m.groupId } : {}),
+              ...(m.dedupId ? { MessageDeduplicationId: m.dedupId, SequenceNumber: String(m.sentAt) } : {}),
+            },
+          })),
+        };
+      },
+    ],
+    [
+      'DeleteMessage',
+      (input) => {
+        byUrl(input.QueueUrl).delete(String(input.ReceiptHandle));
+        return {};
+      },
+    ],
+    [
+      'ChangeMessageVisibility',
+      (input) => {
+        const seconds = Number(input.VisibilityTimeout);
+        if (!Number.isInteger(seconds) || seconds < 0 || seconds > 43_200) {
+          throw new SqsError('com.amazonaws.sqs#InvalidParameterValue', 'VisibilityTimeout must be 0-43200.');
+        }
+        try {
+          byUrl(input.QueueUrl).changeVisibility(String(input.ReceiptHandle), seconds);
+        } catch (error) {
+          if (error instanceof ReceiptHandleIsInvalid) {
+            throw new SqsError('com.amazonaws.sqs#ReceiptHandleIsInvalid', error.message);
+          }
+          throw error;
+        }
+        return {};
+      },
+    ],
+    [
+      'GetQueueAttributes',
+      (input) => {
+        const queue = byUrl(input.QueueUrl);
+        const counts = queue.counts();
+        const deadLetter = queue.options.deadLetter;
+        return {
+          Attributes: {
+            QueueArn: queue.arn,
+            FifoQueue: String(Boolean(queue.options.fifo)),
+            ApproximateNumberOfMessages: String(counts.visible),
+            ApproximateNumberOfMessagesNotVisible: String(counts.inFlight),
+            ApproximateNumberOfMessagesDelayed: String(counts.delayed),
+            VisibilityTimeout: String(queue.options.visibilityTimeoutSeconds),
+            MessageRetentionPeriod: String(queue.options.retentionSeconds),
+            ...(deadLetter
+              ? {
+                  RedrivePolicy: JSON.stringify({
+                    deadLetterTargetArn: deadLetter.queue.arn,
+                    maxReceiveCount: deadLetter.maxReceiveCount,
+                  }),
+                }
+              : {}),
+          },
+        };
+      },
+    ],
+    [
+      'StartMessageMoveTask',
+      (input) => {
+        const source = byArn(input.SourceArn);
+        if (!source)
+          throw new SqsError('com.amazonaws.sqs#ResourceNotFoundException', 'No queue has that ARN.');
+        const destination = input.DestinationArn === undefined ? undefined : byArn(input.DestinationArn);
+        const moved = source.redrive((name) => queues.get(name), destination);
+        const task = {
+          TaskHandle: randomUUID(),
+          Status: 'COMPLETED',
+          SourceArn: source.arn,
+          ApproximateNumberOfMessagesMoved: moved,
+          ApproximateNumberOfMessagesToMove: moved,
+          StartedTimestamp: Date.now(),
+        };
+        tasks.unshift(task);
+        return { TaskHandle: task.TaskHandle };
+      },
+    ],
+    [
+      'ListMessageMoveTasks',
+      (input) => ({
+        Results: tasks.filter((t) => t.SourceArn === input.SourceArn).slice(0, 10),
+      }),
+    ],
+  ]);
 
   const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -203,7 +225,7 @@ export async function startLocalSqs(options: {
     let status = 200;
     let body: Json;
     try {
-      const handler = actions[action];
+      const handler = actions.get(action);
       if (request.method !== 'POST' || !handler) {
         throw new SqsError(
           'com.amazonaws.sqs#UnsupportedOperation',

@@ -13,6 +13,8 @@ import { durationMs } from '../functions/domain/duration.js';
 import type { HttpHandler } from '../functions/http/route-handler.js';
 import { queueDefinitions } from '../functions/queue/definitions.js';
 import { defaults } from '../functions/shared/defaults.js';
+import { ensureConsoleBuilt, serveConsole } from './console-assets.js';
+import { localSignIn } from './console-sign-in.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { assertPortFree } from './ports.js';
 import { localSenders } from './senders.js';
@@ -72,6 +74,8 @@ await Promise.all([
 ]).catch((error: Error) => fail(error.message));
 
 mkdirSync(stateDir, { recursive: true });
+// The partner console is served from the API's origin; normally npm's prepare step has built it.
+const consoleBuilt = ensureConsoleBuilt((line) => console.log(line));
 /** A stable cursor key across restarts, so a persisted database's cursors keep working. */
 function cursorSecret(): string {
   const file = join(stateDir, 'cursor-secret');
@@ -100,6 +104,8 @@ Object.assign(env, {
   POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL || 'WARN',
   POWERTOOLS_DEV: 'true',
   AWS_LAMBDA_FUNCTION_NAME: 'local',
+  // Links in partner emails open the local console.
+  PARTNER_CONSOLE_URL: env.PARTNER_CONSOLE_URL || `http://localhost:${port}/leads`,
 });
 
 // Everything started so far, stopped in reverse order on Ctrl-C, SIGTERM or a failed start.
@@ -184,6 +190,8 @@ try {
         'reconciler',
         'email-sender',
         'ses-events',
+        'insights-aggregator',
+        'search-indexer',
       ];
       return Promise.all(names.map(handlerOf));
     }),
@@ -212,38 +220,50 @@ try {
   );
 
   await settleAll([
-    step('stream consumers running (archiver, notifier; TTL emulated)', async () => {
-      // DynamoDB Local runs no TTL on a table with GSIs: the emulator stands in for DynamoDB's TTL process.
-      const ttl = await startTtlEmulator({
-        client,
-        tableName,
-        attribute: tableDefinition.timeToLiveAttribute,
-        intervalMs: durationMs(env.LOCAL_TTL_INTERVAL || 'PT1S'),
-        log: (line) => console.error(line),
-      });
-      stops.push(() => ttl.stop());
-      // The stream consumers, fed from DynamoDB Local's stream with the stack's own filters.
-      const poller = await startStreamPoller({
-        isTtlDeletion: (pk, sk) => ttl.deletedByTtl(pk, sk),
-        observe: (record) => ttl.observe(record),
-        endpoint: dynamo.endpoint,
-        tableName,
-        failedRecordsFile: join(stateDir, 'failed-stream-records.jsonl'),
-        consumers: (['archiver', 'notifier'] as const).map((name) => ({
-          name,
-          filters: consumerFilters[name],
-          load: async () => (await import(`../functions/${name}/handler.ts`)).handler,
-        })),
-        log: (line) => console.error(line),
-      });
-      stops.push(() => poller.stop());
-    }),
+    step(
+      'stream consumers running (archiver, notifier, insights aggregator, search indexer; TTL emulated)',
+      async () => {
+        // DynamoDB Local runs no TTL on a table with GSIs: the emulator stands in for DynamoDB's TTL process.
+        const ttl = await startTtlEmulator({
+          client,
+          tableName,
+          attribute: tableDefinition.timeToLiveAttribute,
+          intervalMs: durationMs(env.LOCAL_TTL_INTERVAL || 'PT1S'),
+          log: (line) => console.error(line),
+        });
+        stops.push(() => ttl.stop());
+        // The stream consumers, fed from DynamoDB Local's stream with the stack's own filters.
+        const poller = await startStreamPoller({
+          isTtlDeletion: (pk, sk) => ttl.deletedByTtl(pk, sk),
+          observe: (record) => ttl.observe(record),
+          endpoint: dynamo.endpoint,
+          tableName,
+          failedRecordsFile: join(stateDir, 'failed-stream-records.jsonl'),
+          consumers: (
+            [
+              ['archiver', 'archiver'],
+              ['notifier', 'notifier'],
+              ['insightsAggregator', 'insights-aggregator'],
+              ['searchIndexer', 'search-indexer'],
+            ] as const
+          ).map(([name, folder]) => ({
+            name,
+            filters: consumerFilters[name],
+            load: async () => (await import(`../functions/${folder}/handler.ts`)).handler,
+          })),
+          log: (line) => console.error(line),
+        });
+        stops.push(() => poller.stop());
+      },
+    ),
     step(`API listening on http://localhost:${port}`, async () => {
       const api = await startLocalApi({
         port,
         signer,
         audiences: () => [LOCAL_PARTNER_CLIENT, ...localSenders.map((s) => s.id)],
         loadHandler: (route) => handlerOf(route.name),
+        beside: async (request, response, url) =>
+          (await localSignIn(signer, request, response, url)) || serveConsole(request, response, url),
         ...(env.LOCAL_QUIET === '1' ? {} : { log: (line: string) => console.log(line) }),
       });
       stops.push(() => api.close());
@@ -285,6 +305,7 @@ try {
 
   console.log(`Partner Referrals is running (ready in ${seconds()} s)
   API            http://localhost:${port}   (health: /v1/health, OpenAPI: /openapi.json)
+  Console        http://localhost:${port}/   ${consoleBuilt ? '(sign in by picking a partner, role and user)' : '(not built: npm run build:console)'}
   DynamoDB Local ${dynamo.endpoint}   table ${tableName}${inMemory ? ' (in memory)' : ' (data in .local/dynamodb)'}
   SES inbox      http://localhost:${sesPort}/   (JSON: /store; outage and bounce simulation: npm run ses)
   Queues         http://127.0.0.1:${sqsPort}   emails, ses-events and their dead letters${inMemory ? ' (in memory)' : ' (in .local/queues)'}; npm run dlq -- list

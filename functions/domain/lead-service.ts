@@ -3,6 +3,7 @@
  * storage port, a clock and an id source, never on AWS.
  */
 import { createHash } from 'node:crypto';
+import { DUPLICATE_WINDOW_DAYS, possibleDuplicates } from './duplicates.js';
 import { DomainError, LeadNotFoundError } from './errors.js';
 import type { Lead, NewLead, Sender, Stage, Tab } from './lead.js';
 import { type Command, plan, receive, type Windows } from './lifecycle.js';
@@ -31,10 +32,18 @@ export class LeadService {
     return this.clock();
   }
 
-  /** Takes in a lead from a sender; a replay of the same key and body returns the original. */
+  /**
+   * Takes in a lead from a sender, flagged with the open leads of the same customer the partner
+   * already has (from any sender); a replay of the same key and body returns the original.
+   */
   async receive(sender: Sender, input: NewLead, idempotencyKey?: string) {
     const now = this.clock();
-    const lead = receive(input, { id: this.newId(now.getTime()), now, sender, windows: this.windows });
+    const since = new Date(now.getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000).toISOString();
+    const candidates = await this.store.openLeadsLike(input.partnerId, input.customer.email, since);
+    const lead = {
+      ...receive(input, { id: this.newId(now.getTime()), now, sender, windows: this.windows }),
+      possibleDuplicates: possibleDuplicates(input.customer, candidates, now),
+    };
     const idempotent = idempotencyKey
       ? {
           senderId: sender.id,

@@ -3,6 +3,7 @@
  * reuses them for validation and the OpenAPI document. No AWS imports here.
  */
 import * as z from 'zod';
+import { possibleDuplicateSchema } from './duplicates.js';
 
 /** Partner and sender ids (SPEC §2). */
 export const slugSchema = /* @__PURE__ */ z
@@ -206,5 +207,7 @@ export const leadSchema = /* @__PURE__ */ z.object({
   remindAt: z.iso.datetime().nullable().optional(),
   /** When the reminder was last asked for (by the reconciler), until its email is settled. */
   remindedAt: z.iso.datetime().optional(),
+  /** Open leads of the same partner with the same customer, found at intake (SPEC §7.4); partner view only. */
+  possibleDuplicates: z.array(possibleDuplicateSchema).optional(),
 });
 export type Lead = z.infer<typeof leadSchema>;

@@ -1,4 +1,5 @@
 /** What the domain needs from storage; the DynamoDB repositories implement it. */
+import type { DuplicateCandidate } from './duplicates.js';
 import type { Lead, Sender, Stage, Tab } from './lead.js';
 import type { Change } from './lifecycle.js';
 import type { Profile, ProfileInput } from './profile.js';
@@ -64,6 +65,11 @@ export interface LeadStore {
   reminderSettled(leadId: string): Promise<boolean>;
   /** Takes a lead whose reminder is settled off the reminder index. */
   clearReminder(leadId: string): Promise<void>;
+  /**
+   * The partner's open leads received since `since` whose customer shares this email's match key
+   * (its company domain, or the address for free mail): the candidates of SPEC §7.4, newest first.
+   */
+  openLeadsLike(partnerId: string, email: string, since: string): Promise<DuplicateCandidate[]>;
 }
 
 export interface ProfileStore {

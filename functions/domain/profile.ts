@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { type ContactStatus, contactStatusSchema } from './contacts.js';
+import { distinctKeywords } from './keywords.js';
 import { companySizes, contactSchema, oneLineText } from './lead.js';
 
 const keyword = /* @__PURE__ */ oneLineText(60);
@@ -20,7 +21,19 @@ export const locationSchema = /* @__PURE__ */ z.strictObject({
 
 export const profileInputSchema = /* @__PURE__ */ z
   .strictObject({
-    keywords: z.array(keyword).max(50).default([]),
+    companyName: oneLineText(200)
+      .optional()
+      .meta({ description: 'Shown in partner search; required to be listed.' }),
+    description: oneLineText(500)
+      .optional()
+      .meta({ description: 'A short description, shown in partner search.' }),
+    listed: z.boolean().default(true).meta({ description: 'Whether the partner appears in partner search.' }),
+    keywords: z
+      .array(keyword)
+      .max(50)
+      .default([])
+      // One spelling per keyword: matching ignores case, accents and extra spaces anyway.
+      .overwrite(distinctKeywords),
     companySizes: z.array(z.enum(companySizes)).max(companySizes.length).default([]),
     industries: z.array(oneLineText(80)).max(30).default([]),
     locations: z.array(locationSchema).max(25).default([]),
@@ -53,6 +66,7 @@ export type ProfileView = z.infer<typeof profileViewSchema>;
 /** A partner that has not saved a profile yet has an empty one. */
 export const emptyProfile = (partnerId: string): Profile => ({
   partnerId,
+  listed: true,
   keywords: [],
   companySizes: [],
   industries: [],

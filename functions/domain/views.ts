@@ -59,10 +59,14 @@ export function partnerView(stored: Lead, now: Date, windows: Windows, userSub: 
     archivedAt: lead.archivedAt,
     favorite: lead.favoritedBy?.includes(userSub) ?? false,
     version: lead.version,
+    possibleDuplicates: lead.possibleDuplicates ?? [],
   };
 }
 
-/** The lead as its sender sees it: the outcome and the deal's headline, never the partner's notes, contacts or CRM ids. */
+/**
+ * The lead as its sender sees it: what it sent, the outcome and the deal's headline; never the
+ * partner's notes, contacts, CRM ids or duplicate flags.
+ */
 export function senderView(stored: Lead, now: Date) {
   const lead = asOf(stored, now);
   return {
@@ -75,6 +79,9 @@ export function senderView(stored: Lead, now: Date) {
     respondBy: lead.respondBy,
     archivedAt: lead.archivedAt,
     externalId: lead.externalId ?? null,
+    customer: lead.customer,
+    need: lead.need,
+    contactRequested: lead.contactRequested,
     deal: lead.deal
       ? { name: lead.deal.name, value: lead.deal.value, estimatedCloseDate: lead.deal.estimatedCloseDate }
       : null,

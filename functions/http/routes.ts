@@ -16,12 +16,16 @@ import {
   historyResponse,
   idempotencyHeaders,
   ifMatchHeaders,
+  insightsQuery,
+  insightsResponse,
   leadIdParams,
   newLeadBody,
   openApiDocumentSchema,
   partnerLeadPage,
   partnerLeadSchema,
   partnerListQuery,
+  partnerSearchQuery,
+  partnerSearchResponse,
   senderLeadPage,
   senderLeadSchema,
   sentListQuery,
@@ -47,7 +51,7 @@ export interface Route {
   /** What the function may do to the table, for its IAM grant. */
   data: 'none' | 'read' | 'write';
   summary: string;
-  tag: 'Leads' | 'Sent leads' | 'Profile' | 'Platform';
+  tag: 'Leads' | 'Sent leads' | 'Profile' | 'Insights' | 'Partners' | 'Platform';
   params?: z.ZodObject;
   /** Required with `params`: the 404 of an id that names nothing the caller may see. */
   notFound?: NotFound;
@@ -341,6 +345,33 @@ export const confirmContact = /* @__PURE__ */ route({
   },
 });
 
+export const getInsights = /* @__PURE__ */ route({
+  name: 'get-insights',
+  method: 'GET',
+  path: '/v1/insights',
+  access: 'partner',
+  data: 'read',
+  tag: 'Insights',
+  summary: "The partner's responsiveness, outcomes and pipeline by cohort month, beside the platform's",
+  query: insightsQuery,
+  success: {
+    status: 200,
+    description: 'Insights for the months asked (default: the last three).',
+    schema: insightsResponse,
+  },
+});
+export const searchPartners = /* @__PURE__ */ route({
+  name: 'search-partners',
+  method: 'GET',
+  path: '/v1/partners',
+  access: 'sender',
+  data: 'read',
+  tag: 'Partners',
+  summary: 'Partners that fit a need, best first, with why they rank there',
+  query: partnerSearchQuery,
+  success: { status: 200, description: 'The partners that fit, best first.', schema: partnerSearchResponse },
+});
+
 /** Every route, by name. Handlers import their own route alone, so a bundle carries only its schemas. */
 export const routes = {
   health,
@@ -361,6 +392,8 @@ export const routes = {
   getLeadHistory,
   getProfile,
   putProfile,
+  getInsights,
+  searchPartners,
   confirmContact,
 } satisfies Record<string, Route>;
 

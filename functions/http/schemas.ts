@@ -3,8 +3,11 @@
  * document is generated from them, so the two cannot disagree.
  */
 import * as z from 'zod';
+import { possibleDuplicateSchema } from '../domain/duplicates.js';
+import { termsOf } from '../domain/keywords.js';
 import {
   closeSchema,
+  companySizes,
   contactSchema,
   customerSchema,
   dealSchema,
@@ -20,6 +23,7 @@ import {
   senderSchema,
   stageSchema,
 } from '../domain/lead.js';
+import { MAX_SEARCH_TERMS } from '../domain/search.js';
 
 // ---- parameters ----
 export const leadIdParams = /* @__PURE__ */ z.object({
@@ -116,6 +120,10 @@ export const partnerLeadSchema = /* @__PURE__ */ z
     archivedAt: timestamp.nullable(),
     favorite: z.boolean(),
     version: z.number().int(),
+    possibleDuplicates: z.array(possibleDuplicateSchema.meta({ id: 'PossibleDuplicate' })).meta({
+      description:
+        'Open leads of this partner received in the 30 days before this one with the same customer (same email, or same company domain and a similar company name), whoever sent them.',
+    }),
   })
   .meta({ id: 'PartnerLead', description: 'A lead as its partner sees it.' });
 
@@ -130,6 +138,9 @@ export const senderLeadSchema = /* @__PURE__ */ z
     respondBy: timestamp,
     archivedAt: timestamp.nullable(),
     externalId: z.string().nullable(),
+    customer: customerSchema,
+    need: needSchema,
+    contactRequested: z.boolean(),
     deal: dealSchema.pick({ name: true, value: true, estimatedCloseDate: true }).nullable(),
   })
   .meta({ id: 'SentLead', description: 'A lead as its sender sees it.' });
@@ -145,6 +156,155 @@ export const openApiDocumentSchema = /* @__PURE__ */ z
   .looseObject({ openapi: z.string() })
   .meta({ id: 'OpenApiDocument', description: 'An OpenAPI 3.1 document.' });
 export const healthResponse = /* @__PURE__ */ z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+
+// ---- insights (SPEC §7.2) ----
+const month = /* @__PURE__ */ z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM')
+  .optional();
+export const insightsQuery = /* @__PURE__ */ z.object({
+  from: month.meta({ description: 'First cohort month (UTC), YYYY-MM; default: two months before `to`.' }),
+  to: month.meta({
+    description: 'Last cohort month (UTC), YYYY-MM; default: the current month. At most 24 months.',
+  }),
+});
+const leadCountsSchema = /* @__PURE__ */ z
+  .object({
+    received: z.number().int(),
+    open: z.number().int().meta({ description: 'Still received: not yet answered or archived.' }),
+    accepted: z.number().int().meta({ description: 'Ever accepted (won and lost included).' }),
+    declined: z.number().int(),
+    expired: z.number().int(),
+    won: z.number().int(),
+    lost: z.number().int(),
+  })
+  .meta({ id: 'LeadCounts' });
+const rate = /* @__PURE__ */ z.number().min(0).max(1).nullable();
+const ratesSchema = /* @__PURE__ */ z
+  .object({ acceptance: rate, win: rate, expiry: rate, answeredWithin24h: rate })
+  .meta({
+    id: 'Rates',
+    description: 'SPEC §7.2 formulas, 3 decimals; null when there is nothing to divide by.',
+  });
+const responseTimeSchema = /* @__PURE__ */ z
+  .object({ medianSeconds: z.number().nullable(), p90Seconds: z.number().nullable() })
+  .meta({
+    id: 'ResponseTime',
+    description: 'Seconds from receipt to accept or decline, within 1 % (DDSketch).',
+  });
+const amounts = /* @__PURE__ */ z.array(z.object({ currency: z.string(), amount: z.number() }));
+export const insightsResponse = /* @__PURE__ */ z
+  .object({
+    partnerId: z.string(),
+    from: z.string(),
+    to: z.string(),
+    asOf: timestamp,
+    leads: leadCountsSchema,
+    byType: z.object({
+      'customer-inquiry': leadCountsSchema,
+      'marketing-qualified': leadCountsSchema,
+      'sales-qualified': leadCountsSchema,
+    }),
+    declineReasons: z.record(z.string(), z.number().int()),
+    rates: ratesSchema,
+    responseTime: responseTimeSchema,
+    value: z.object({
+      pipeline: amounts.meta({ description: 'Deal values of leads now accepted, per currency.' }),
+      won: amounts.meta({ description: 'Final (else deal) values of won leads, per currency.' }),
+    }),
+    months: z.array(
+      z.object({
+        month: z.string(),
+        leads: leadCountsSchema,
+        rates: ratesSchema,
+        responseTime: responseTimeSchema,
+      }),
+    ),
+    platform: z
+      .object({ rates: ratesSchema, responseTime: responseTimeSchema })
+      .meta({ description: 'Every partner together, same months.' }),
+  })
+  .meta({ id: 'Insights' });
+
+// ---- partner search (SPEC §7.3) ----
+export const partnerSearchQuery = /* @__PURE__ */ z
+  .object({
+    keyword: z
+      .string()
+      .max(200)
+      .refine((k) => termsOf(k).length > 0, 'must contain a word to search for')
+      .refine((k) => termsOf(k).length <= MAX_SEARCH_TERMS, `must contain at most ${MAX_SEARCH_TERMS} words`)
+      .optional()
+      .meta({
+        description: `Words to match against partner keywords (case, accents and spacing ignored; at most ${MAX_SEARCH_TERMS}).`,
+      }),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
+      .optional()
+      .meta({ description: 'A country one of its locations must be in.' }),
+    companySize: z.enum(companySizes).optional().meta({ description: 'A company size it must serve.' }),
+    type: leadTypeSchema.optional().meta({
+      description:
+        'The type of lead the sender means to send: partners that accepted such leads rank higher.',
+    }),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(50)
+      .default(10)
+      .meta({ description: 'At most this many partners, 1-50.', type: 'integer' }),
+  })
+  .refine((q) => q.keyword !== undefined || q.country !== undefined, {
+    message: 'give a keyword or a country',
+    path: ['keyword'],
+  });
+const responsivenessSchema = /* @__PURE__ */ z
+  .object({
+    medianResponseSeconds: z.number().nullable(),
+    answeredWithin24h: rate,
+    acceptanceRate: rate,
+    expiryRate: rate,
+    leadsLast90Days: z.number().int(),
+  })
+  .meta({
+    id: 'Responsiveness',
+    description:
+      "The partner's own figures over the last 90 days (its cohort months overlapping them), as §7.2 defines them; rates to 2 decimals; the median in whole seconds and counts from 100 on, both to 2 significant digits.",
+  });
+export const partnerSearchResponse = /* @__PURE__ */ z
+  .object({
+    items: z.array(
+      z
+        .object({
+          partnerId: z.string(),
+          companyName: z.string(),
+          description: z.string().nullable(),
+          score: z.number().min(0).max(1).meta({
+            description:
+              'Smoothed responsiveness, 0-1: 0.5 for a partner without history (the neutral prior).',
+          }),
+          fit: z.object({
+            keywords: z
+              .array(z.string())
+              .meta({ description: 'Its keywords (normalised) that share a term with the search.' }),
+            country: z
+              .boolean()
+              .nullable()
+              .meta({ description: 'It has a location in the country (null: none asked).' }),
+            companySize: z
+              .boolean()
+              .nullable()
+              .meta({ description: 'It serves the size (null: none asked).' }),
+          }),
+          responsiveness: responsivenessSchema,
+          why: z.array(z.string()).meta({ description: 'Why it ranks where it does, in words.' }),
+        })
+        .meta({ id: 'PartnerMatch' }),
+    ),
+  })
+  .meta({ id: 'PartnerSearchResults' });
 
 /** The confirmation link's query: a 256-bit token, base64url. */
 export const confirmContactQuery = /* @__PURE__ */ z.strictObject({

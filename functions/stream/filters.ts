@@ -5,7 +5,9 @@
  */
 import { indexes } from '../adapters/dynamodb/table-definition.js';
 
-export type FilterPattern = { [key: string]: FilterPattern | Array<string | { exists: boolean }> };
+export type FilterPattern = {
+  [key: string]: FilterPattern | Array<string | { exists: boolean } | { prefix: string }>;
+};
 
 const ttlDeletion = { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] };
 
@@ -51,15 +53,35 @@ export const leadReminderDue: FilterPattern = {
   },
 };
 
-/** A partner saved its profile: new alert addresses are sent a confirmation link. */
+/** A lead was written (received, or changed in any way: the consumer keeps what bumped its version). */
+export const leadWritten: FilterPattern = {
+  eventName: ['INSERT', 'MODIFY'],
+  dynamodb: { Keys: { sk: { S: ['LEAD'] } } },
+};
+
+/** A partner saved its profile (the notifier sends new alert addresses a confirmation link; search reindexes it). */
 export const profileSaved: FilterPattern = {
   eventName: ['INSERT', 'MODIFY'],
   dynamodb: { Keys: { sk: { S: ['PROFILE'] } } },
 };
 
+/** A partner's month of insights changed (its responsiveness may have). */
+export const partnerStatsChanged: FilterPattern = {
+  eventName: ['INSERT', 'MODIFY'],
+  dynamodb: { Keys: { pk: { S: [{ prefix: 'STATS#' }] } } },
+};
+
+/** A partner's search card changed: its index items follow. */
+export const searchCardChanged: FilterPattern = {
+  eventName: ['INSERT', 'MODIFY'],
+  dynamodb: { Keys: { sk: { S: ['CARD'] } } },
+};
+
 export const consumerFilters = {
   archiver: [expiryTimerDeleted],
   notifier: [leadInserted, leadClosedUnanswered, leadReminderDue, profileSaved],
+  insightsAggregator: [leadWritten],
+  searchIndexer: [profileSaved, partnerStatsChanged, searchCardChanged],
 } as const;
 
 /** Whether a record matches a pattern (the subset of the syntax used above). */
@@ -69,8 +91,10 @@ export function matches(pattern: FilterPattern, value: unknown): boolean {
   return Object.entries(pattern).every(([key, rule]) => {
     const field = record[key];
     if (!Array.isArray(rule)) return matches(rule, field);
-    return rule.some((allowed) =>
-      typeof allowed === 'string' ? field === allowed : allowed.exists === (field !== undefined),
-    );
+    return rule.some((allowed) => {
+      if (typeof allowed === 'string') return field === allowed;
+      if ('prefix' in allowed) return typeof field === 'string' && field.startsWith(allowed.prefix);
+      return allowed.exists === (field !== undefined);
+    });
   });
 }

@@ -92,3 +92,16 @@ export class StreamConsumer extends Construct {
     };
   }
 }
+
+/**
+ * Acknowledges, on a stream consumer's role, the one wildcard its event source brings:
+ * dynamodb:ListStreams, which has no resource-level permissions.
+ */
+export function acknowledgeListStreams(fn: IFunction): void {
+  if (!fn.role) return;
+  Validations.of(fn.role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'Only dynamodb:ListStreams (granted by the DynamoDB event source for the Lambda stream poller) is on *: the action supports no resource-level permissions and lists stream ARNs, never items. Every other statement names its resource.',
+  });
+}

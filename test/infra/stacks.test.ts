@@ -174,8 +174,9 @@ describe('stateful stack', () => {
 
 describe('stateless stack', () => {
   it('has one function per route, on the newest Node runtime and ARM64', () => {
-    // Plus the archiver, the notifier, the reconciler, the email sender and the SES events consumer.
-    statelessTemplate.resourceCountIs('AWS::Lambda::Function', routeList.length + 5);
+    // Plus the archiver, the notifier, the reconciler, the insights aggregator, the search indexer,
+    // the email sender and the SES events consumer.
+    statelessTemplate.resourceCountIs('AWS::Lambda::Function', routeList.length + 7);
     for (const route of routeList) {
       const { properties } = routeFunction(route.name);
       expect(properties).toMatchObject({
@@ -232,7 +233,7 @@ describe('stateless stack', () => {
     }
   });
 
-  it("trusts only the user pool's issuer, for the partner and sender app clients", () => {
+  it("trusts only the user pool's issuer, for the partner, sender and console app clients", () => {
     statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
@@ -241,6 +242,7 @@ describe('stateless stack', () => {
         Audience: [
           { 'Fn::ImportValue': Match.stringLikeRegexp('PartnerClient') },
           { 'Fn::ImportValue': Match.stringLikeRegexp('ExampleSenderClient') },
+          { 'Fn::ImportValue': Match.stringLikeRegexp('ConsoleClient') },
         ],
       },
     });
@@ -297,10 +299,17 @@ describe('stateless stack', () => {
 });
 
 describe('stream consumers, reconciler and alarms', () => {
-  const consumerNames = ['archiver', 'notifier'] as const;
+  const consumerNames = ['archiver', 'notifier', 'insightsAggregator', 'searchIndexer'] as const;
   const consumer = (name: (typeof consumerNames)[number]) => {
-    const queue = stateless.consumers[name].deadLetterQueue.node.defaultChild as CfnQueue;
-    return { fn: functionOf(stateless[name]), queueId: stateless.getLogicalId(queue) };
+    const { insights } = stateless;
+    const [stream, fn] =
+      name === 'insightsAggregator'
+        ? [insights.consumers.insightsAggregator, insights.aggregator]
+        : name === 'searchIndexer'
+          ? [insights.consumers.searchIndexer, insights.searchIndexer]
+          : [stateless.consumers[name], stateless[name]];
+    const queue = stream.deadLetterQueue.node.defaultChild as CfnQueue;
+    return { fn: functionOf(fn), queueId: stateless.getLogicalId(queue) };
   };
   const topicId = () => statelessTemplate.getResourceId('AWS::SNS::Topic');
 
@@ -498,6 +507,8 @@ describe('stream consumers, reconciler and alarms', () => {
       stateless.reconciler,
       stateless.notifier,
       stateless.sesEvents,
+      stateless.insights.aggregator,
+      stateless.insights.searchIndexer,
     ];
     for (const fn of others) expect(functionOf(fn).actions.filter((a) => a.startsWith('ses:'))).toEqual([]);
   });
@@ -716,6 +727,61 @@ describe('durable queues: emails and SES feedback', () => {
     });
     statelessTemplate.hasOutput('SesEventsDeadLettersUrl', {
       Value: { Ref: queueLogicalId(stateless.queues.sesEvents.deadLetterQueue) },
+    });
+  });
+});
+
+describe('insights and search consumers', () => {
+  const leadingKeys = (s: Statement) =>
+    (s as Statement & { Condition?: Record<string, Record<string, string[]>> }).Condition?.[
+      'ForAllValues:StringLike'
+    ]?.['dynamodb:LeadingKeys'];
+  const dynamoStatements = (fn: IFunction) =>
+    functionOf(fn).statements.filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('dynamodb:') && a !== 'dynamodb:ListStreams'),
+    );
+  const streamActions = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
+
+  it('lets the aggregator only put markers and add to aggregates, on their own partitions', () => {
+    const statements = dynamoStatements(stateless.insights.aggregator).filter(
+      (s) => !actionsOf(s).every((a) => streamActions.includes(a)),
+    );
+    expect(statements).toHaveLength(1);
+    expect(actionsOf(statements[0]!).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(leadingKeys(statements[0]!)).toEqual(['COUNTED#*', 'STATS#*', 'PLATFORM#*']);
+    const all = functionOf(stateless.insights.aggregator).actions;
+    for (const forbidden of [
+      'dynamodb:Scan',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:BatchWriteItem',
+    ]) {
+      expect(all).not.toContain(forbidden);
+    }
+  });
+
+  it('lets the search indexer read aggregates and cards and write only search partitions', () => {
+    const statements = dynamoStatements(stateless.insights.searchIndexer).filter(
+      (s) => !actionsOf(s).every((a) => streamActions.includes(a)),
+    );
+    expect(statements.map((s) => [actionsOf(s).sort(), leadingKeys(s)])).toEqual(
+      expect.arrayContaining([
+        [['dynamodb:BatchGetItem'], ['STATS#*', 'SEARCH#*']],
+        [['dynamodb:BatchWriteItem', 'dynamodb:UpdateItem'], ['SEARCH#*']],
+      ]),
+    );
+    expect(statements).toHaveLength(2);
+    const all = functionOf(stateless.insights.searchIndexer).actions;
+    for (const forbidden of ['dynamodb:Scan', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query']) {
+      expect(all).not.toContain(forbidden);
+    }
+  });
+
+  it('reads the stream in batches the aggregator counts together', () => {
+    statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionOf(stateless.insights.aggregator).logicalId },
+      BatchSize: 200,
     });
   });
 });

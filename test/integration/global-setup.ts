@@ -24,7 +24,7 @@ const envFile = join(root, '.local', `integration-env.${process.pid}.json`);
 // Three runtimes (three JVMs) start at once on a shared two-core machine: give them room.
 const STARTUP_MS = 90_000;
 
-interface Started {
+export interface Started {
   name: string;
   url: string;
   sesUrl: string;
@@ -67,7 +67,7 @@ function freePort(): Promise<number> {
  * The local signing key (.local/jwt-signing-key.json, an ES256 private JWK as local/jwt.ts writes
  * it), created once here so that runtimes starting at once never race to create two keys.
  */
-function ensureSigningKey() {
+export function ensureSigningKey() {
   const file = join(root, '.local', 'jwt-signing-key.json');
   if (existsSync(file)) return;
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -80,7 +80,7 @@ function ensureSigningKey() {
 /** Every runtime process group this setup started, so a failed start can end them all. */
 const spawned: number[] = [];
 
-function killGroup(pid: number, signal: NodeJS.Signals) {
+export function killGroup(pid: number, signal: NodeJS.Signals) {
   try {
     process.kill(-pid, signal);
   } catch {
@@ -156,7 +156,7 @@ async function startRuntime(name: string, windows: Record<string, string>): Prom
 }
 
 /** A port taken between the probe and the runtime's own check is retried once, on new ports. */
-async function startWithRetry(name: string, windows: Record<string, string>): Promise<Started> {
+export async function startWithRetry(name: string, windows: Record<string, string>): Promise<Started> {
   try {
     return await startRuntime(name, windows);
   } catch (error) {

@@ -33,18 +33,21 @@ export default async function globalTeardown() {
   ).__integration;
   if (!state) return;
   const { env, envFile, children } = state;
-  const pids = env.pids;
+  await stopRuntimes(env.pids, env.watchdogs, children);
+  rmSync(envFile, { force: true });
+}
 
+/** SIGTERM to each runtime's process group, SIGKILL after a grace period, then their watchdogs. */
+export async function stopRuntimes(pids: number[], watchdogs: number[], children: ChildProcess[]) {
   for (const pid of pids) signal(pid, 'SIGTERM');
   const deadline = Date.now() + GRACE_MS;
   while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   for (const pid of pids) if (alive(pid)) signal(pid, 'SIGKILL');
   while (pids.some(alive) && Date.now() < deadline + 2_000) await new Promise((r) => setTimeout(r, 50));
 
-  for (const dog of env.watchdogs) signal(dog, 'SIGKILL');
+  for (const dog of watchdogs) signal(dog, 'SIGKILL');
   for (const child of children) {
     child.stdout?.destroy();
     child.stderr?.destroy();
   }
-  rmSync(envFile, { force: true });
 }

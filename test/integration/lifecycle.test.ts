@@ -64,6 +64,7 @@ describe('a lead from post to won', () => {
       archivedAt: null,
       favorite: false,
       version: 1,
+      possibleDuplicates: [],
     });
     const window = Date.parse(String(read.body.respondBy)) - Date.parse(String(read.body.receivedAt));
     expect(window).toBe(14 * 24 * 3600 * 1000);

@@ -312,7 +312,11 @@ describe('sent-leads', () => {
     for (const page of pages.slice(0, -1)) expect(page).toHaveLength(3);
     expect(pages.at(-1)!.length).toBeGreaterThanOrEqual(1);
     expect(all.filter((id) => created.includes(id))).toEqual([...created].reverse());
-    for (const item of items) expect(Object.keys(item)).not.toContain('customer');
+    for (const item of items) {
+      expect(Object.keys(item)).toContain('customer');
+      expect(Object.keys(item)).not.toContain('contacts');
+      expect(Object.keys(item)).not.toContain('possibleDuplicates');
+    }
 
     const mine = items.filter((i) => i.partnerId === partnerId);
     expect(mine).toHaveLength(7);

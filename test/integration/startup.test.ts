@@ -100,7 +100,7 @@ describe('npm start', () => {
           `  SES local up at http://localhost:${sesPort}`,
           `  queues up at http://127.0.0.1:${sqsPort} (emails, ses-events, dead letters)`,
           '  handlers loaded',
-          '  stream consumers running (archiver, notifier; TTL emulated)',
+          '  stream consumers running (archiver, notifier, insights aggregator, search indexer; TTL emulated)',
           '  table partner-referrals-local ready, senders microsoft-marketing, fabrikam-referrals registered',
         ].sort(),
       );

@@ -195,8 +195,9 @@ describe('senders', () => {
     expect(list.body.items.map((l) => l.id)).not.toContain(id);
   });
 
-  it('the sender view never holds notes, contacts, CRM ids, customer or decline notes', async () => {
-    const secrets = ['Budget approved', 'CRM-42', 'camp-7', 'luca@contoso.example', 'ana@fabrikam.example'];
+  it('the sender view holds what it sent, never notes, contacts, CRM ids, duplicate flags or decline notes', async () => {
+    // The customer is what the sender sent (SPEC §4): it sees it again; the partner's side it never does.
+    const secrets = ['Budget approved', 'CRM-42', 'camp-7', 'luca@contoso.example', 'possibleDuplicates'];
     const partnerId = uniquePartner();
     const token = await partner(partnerId);
     const accepted = await createLead(partnerId);
@@ -225,8 +226,11 @@ describe('senders', () => {
       expect(Object.keys(view).sort()).toEqual(
         [
           'archivedAt',
+          'contactRequested',
+          'customer',
           'deal',
           'externalId',
+          'need',
           'id',
           'outcome',
           'partnerId',

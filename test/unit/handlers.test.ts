@@ -6,6 +6,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import {
   DynamoDBDocumentClient,
   GetCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -156,13 +157,19 @@ describe('create-lead', () => {
       claims: senderClaims(),
     });
 
+  beforeEach(() => ddb.on(QueryCommand).resolves({ Items: [] }));
+
   it('writes the lead, its expiry timer and the idempotency record in one transaction', async () => {
     ddb.on(GetCommand).resolves(registered);
     ddb.on(TransactWriteCommand).resolves({});
     const response = await call(createLead, post(newLead()));
     expect(response.status).toBe(201);
-    expect(response.body).toMatchObject({ partnerId: 'contoso', stage: 'received' });
-    expect(response.body).not.toHaveProperty('customer');
+    expect(response.body).toMatchObject({
+      partnerId: 'contoso',
+      stage: 'received',
+      customer: newLead().customer,
+    });
+    expect(response.body).not.toHaveProperty('possibleDuplicates');
     const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems ?? [];
     expect(items.map((i) => i.Put?.Item?.sk)).toEqual(['LEAD', 'TIMER#EXPIRY', 'IDEMPOTENCY']);
     expect(items[0]!.Put!.Item).not.toHaveProperty('expiresAt');
@@ -179,6 +186,43 @@ describe('create-lead', () => {
         { Code: 'ConditionalCheckFailed', Item: marshall({ fingerprint, leadId: id }) },
       ],
     });
+
+  it('flags an open lead of the same customer from another sender, on the stored lead only', async () => {
+    ddb.on(GetCommand).resolves(registered);
+    ddb.on(TransactWriteCommand).resolves({});
+    const other = '01JC0000000000000000000000';
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        {
+          gsi6pk: 'DUPS#contoso#domain#fabrikam.example',
+          gsi6sk: `2026-11-20T10:00:00.000Z#${other}`,
+          partnerId: 'contoso',
+          sender: { id: 'fabrikam-referrals', kind: 'partner', name: 'Fabrikam' },
+          customer: {
+            companyName: 'Fabrikam',
+            contactName: 'A',
+            email: 'ANA@fabrikam.example',
+            country: 'IT',
+          },
+          receivedAt: new Date(Date.now() - 86_400_000).toISOString(),
+          respondBy: new Date(Date.now() + 86_400_000).toISOString(),
+          stage: 'received',
+        },
+      ],
+    });
+    const response = await call(createLead, post(newLead()));
+    expect(response.status).toBe(201);
+    expect(JSON.stringify(response.body)).not.toContain(other);
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      IndexName: 'openByCustomer',
+      ExpressionAttributeValues: expect.objectContaining({ ':pk': 'DUPS#contoso#domain#fabrikam.example' }),
+    });
+    const stored = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Put!.Item!;
+    expect(stored.possibleDuplicates).toEqual([
+      expect.objectContaining({ leadId: other, senderId: 'fabrikam-referrals', match: 'email' }),
+    ]);
+    expect(stored.gsi6pk).toBe('DUPS#contoso#domain#fabrikam.example');
+  });
 
   it('a replay with the same body returns the original lead', async () => {
     ddb.on(GetCommand, { Key: { pk: 'CLIENT#microsoft-marketing', sk: 'SENDER' } }).resolves(registered);

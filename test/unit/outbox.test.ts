@@ -42,7 +42,11 @@ describe('stream filters', () => {
       ['archiver'],
     ],
     ['a deletion of a timer by anyone else', streamRecord({ eventName: 'REMOVE', oldItem: timer }), []],
-    ['a new lead', streamRecord({ eventName: 'INSERT', newItem: toItem(lead) }), ['notifier']],
+    [
+      'a new lead',
+      streamRecord({ eventName: 'INSERT', newItem: toItem(lead) }),
+      ['notifier', 'insightsAggregator'],
+    ],
     [
       'a decline',
       streamRecord({
@@ -50,7 +54,7 @@ describe('stream filters', () => {
         oldItem: toItem(lead),
         newItem: toItem(run(lead, commands.decline)),
       }),
-      ['notifier'],
+      ['notifier', 'insightsAggregator'],
     ],
     [
       'an expiry',
@@ -59,7 +63,7 @@ describe('stream filters', () => {
         oldItem: toItem(lead),
         newItem: toItem(run(lead, commands.expire, later)),
       }),
-      ['notifier'],
+      ['notifier', 'insightsAggregator'],
     ],
     [
       'a reminder coming due',
@@ -68,7 +72,7 @@ describe('stream filters', () => {
         oldItem: toItem(lead),
         newItem: toItem({ ...lead, remindedAt: '2026-12-07T10:00:00.000Z' }),
       }),
-      ['notifier'],
+      ['notifier', 'insightsAggregator'],
     ],
     [
       'a reminder asked for again (a new remindedAt, still on the reminder index)',
@@ -77,7 +81,7 @@ describe('stream filters', () => {
         oldItem: toItem({ ...lead, remindedAt: '2026-12-07T10:00:00.000Z' }),
         newItem: toItem({ ...lead, remindedAt: '2026-12-07T16:00:00.000Z' }),
       }),
-      ['notifier'],
+      ['notifier', 'insightsAggregator'],
     ],
     [
       'a settled reminder taken off the reminder index (bookkeeping, same version)',
@@ -86,7 +90,7 @@ describe('stream filters', () => {
         oldItem: toItem({ ...lead, remindedAt: '2026-12-07T10:00:00.000Z' }),
         newItem: withoutReminderIndex(toItem({ ...lead, remindedAt: '2026-12-07T10:00:00.000Z' })),
       }),
-      [],
+      ['insightsAggregator'],
     ],
     [
       'a saved profile',
@@ -95,7 +99,7 @@ describe('stream filters', () => {
         oldItem: { pk: 'PARTNER#contoso', sk: 'PROFILE', entity: 'profile' },
         newItem: { pk: 'PARTNER#contoso', sk: 'PROFILE', entity: 'profile' },
       }),
-      ['notifier'],
+      ['notifier', 'searchIndexer'],
     ],
     [
       'a contact, a token or an email marker',
@@ -105,7 +109,7 @@ describe('stream filters', () => {
     [
       'an accept',
       streamRecord({ eventName: 'MODIFY', oldItem: toItem(lead), newItem: toItem(accepted) }),
-      [],
+      ['insightsAggregator'],
     ],
     [
       'a won deal',
@@ -114,7 +118,7 @@ describe('stream filters', () => {
         oldItem: toItem(accepted),
         newItem: toItem(run(accepted, commands.won)),
       }),
-      [],
+      ['insightsAggregator'],
     ],
     [
       'a favorite mark',

@@ -4,7 +4,13 @@ import type { Profile, ProfileInput } from '../../functions/domain/profile.js';
 import { ProfileService } from '../../functions/domain/profile-service.js';
 
 const now = new Date('2026-11-25T10:00:00.000Z');
-const input: ProfileInput = { keywords: ['azure'], companySizes: [], industries: [], locations: [] };
+const input: ProfileInput = {
+  listed: true,
+  keywords: ['azure'],
+  companySizes: [],
+  industries: [],
+  locations: [],
+};
 
 function memoryStore() {
   const saved = new Map<string, Profile>();
@@ -27,6 +33,7 @@ describe('ProfileService', () => {
     const profiles = new ProfileService(memoryStore().store, () => now);
     expect(await profiles.get('contoso')).toEqual({
       partnerId: 'contoso',
+      listed: true,
       keywords: [],
       companySizes: [],
       industries: [],

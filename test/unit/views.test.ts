@@ -35,7 +35,7 @@ describe('read-time rules', () => {
     expect(partnerView(lead, at(1), windows, 'user-1')).not.toHaveProperty('history');
   });
 
-  it('the sender view never shows partner notes, contacts, CRM ids or the customer', () => {
+  it('the sender view shows what it sent, never partner notes, contacts, CRM ids or duplicate flags', () => {
     const accepted = run(received(), {
       action: 'accept',
       deal: {
@@ -53,8 +53,23 @@ describe('read-time rules', () => {
       value: { amount: 1, currency: 'EUR' },
       estimatedCloseDate: '2027-01-01',
     });
-    const text = JSON.stringify(view);
-    for (const secret of ['secret', 'CRM', 'luca@contoso.example', 'Ana Rossi', '"contacts"', '"customer"']) {
+    // What the sender sent, it sees again.
+    expect(view).toMatchObject({ customer: accepted.customer, need: accepted.need, contactRequested: true });
+    const flagged = {
+      ...accepted,
+      possibleDuplicates: [
+        { leadId: 'L0', senderId: 's', receivedAt: at(0).toISOString(), match: 'email' as const },
+      ],
+    };
+    const text = JSON.stringify(senderView(flagged, at(2)));
+    for (const secret of [
+      'secret',
+      'CRM',
+      'luca@contoso.example',
+      '"contacts"',
+      'possibleDuplicates',
+      'L0',
+    ]) {
       expect(text).not.toContain(secret);
     }
   });

@@ -17,6 +17,15 @@
  * | sender      | SENDER#<senderId>           | SENDER              |                                                    |
  * | sender link | CLIENT#<oauthClientId>      | SENDER              |                                                    |
  * | profile     | PARTNER#<partnerId>         | PROFILE             |                                                    |
+ * | lead (cont.)|                             |                     | openByCustomer DUPS#<p>#<domain|email>             |
+ * |             |                             |                     |   / <receivedAt>#<id> (received or accepted: sparse)|
+ * | counted     | COUNTED#<leadId>            | <version>           | TTL 2 days: a change counted in the insights       |
+ * | stats       | STATS#<partnerId>           | <YYYY-MM>           | (ADD-only aggregates of a partner's cohort month)  |
+ * | platform    | PLATFORM#<0-2>              | <YYYY-MM>           | (the same for every partner, in 3 shards)          |
+ * | search card | SEARCH#PARTNER#<partnerId>  | CARD                | (profile search fields + 90-day ranking snapshot)  |
+ * | search item | SEARCH#TERM#<term>          | <band>#<partnerId>  | one per indexed term, term+country and country     |
+ * |             | SEARCH#TERM#<term>#C#<cc>   |                     |   (band 00-20, queried descending: best first)     |
+ * |             | SEARCH#COUNTRY#<cc>         |                     |                                                    |
  * | email sent  | EMAIL#<leadId>#<kind>       | EMAIL               | (exactly-once marker per lead and event)           |
  * | contact     | PARTNER#<partnerId>         | CONTACT#<address>   | (confirmation status of one alert address)         |
  * | confirm sent| EMAIL#confirmation#<id>     | EMAIL               | (exactly-once marker of a confirmation email)      |
@@ -42,12 +51,23 @@
  * - the status of a partner's alert addresses: Query PARTNER#<p> with sk begins_with CONTACT#.
  * - confirm a contact: GetItem CONFIRMATION#<sha256(token)>, then one transaction on it and the contact.
  * - is an address suppressed: BatchGet SUPPRESSED#<address>.
+ * - possible duplicates at intake: Query openByCustomer DUPS#<p>#<key> with sk >= <now - 30 days>.
+ *   The key is the customer's email domain, or the address itself for free mail (so an exact email
+ *   match always shares the partition). Archiving removes the keys, as for the received-only ones.
+ * - count a lead change once (insights consumer): TransactWriteItems of a conditional Put of
+ *   COUNTED#<id>/<version> per change and one ADD per touched STATS and PLATFORM month.
+ * - insights for months m1..mn: one BatchGetItem of STATS#<p>/<m> and PLATFORM#0-2/<m> (4n keys).
+ * - a partner's 90-day snapshot (search indexer): BatchGetItem of its 3-4 window months and its card.
+ * - partner search: one Query per search term (SEARCH#TERM#<t>, or #C#<cc> with a country), or of
+ *   SEARCH#COUNTRY#<cc> without keywords; descending sort key = best responsiveness band first.
  */
 import { createHash } from 'node:crypto';
 import type { Stage, Tab } from '../../domain/lead.js';
 import { type IndexKey, indexes } from './table-definition.js';
 
 export const DEADLINE_SHARDS = 4;
+/** The platform's month aggregates are split this many ways, so no single item takes every update. */
+export const PLATFORM_SHARDS = 3;
 
 const shardOf = (id: string, shards: number): number =>
   createHash('sha256').update(id).digest().readUInt32BE(0) % shards;
@@ -110,6 +130,30 @@ export const partnerStageIndexKeys = (lead: { id: string; partnerId: string; sta
     `${partnerTabPrefix(lead.tab)}${lead.id}`,
   );
 
+/** Where a customer's possible duplicates are listed for a partner (see customerMatchKey). */
+export const openByCustomerPk = (partnerId: string, match: { kind: string; value: string }) =>
+  `DUPS#${partnerId}#${match.kind}#${match.value}`;
+export const openByCustomerSk = (receivedAt: string, leadId: string) => `${receivedAt}#${leadId}`;
+
+export const countedKey = (leadId: string, version: number) => ({
+  pk: `COUNTED#${leadId}`,
+  sk: String(version),
+});
+export const statsKey = (partnerId: string, month: string) => ({ pk: `STATS#${partnerId}`, sk: month });
+export const platformStatsKey = (shard: number, month: string) => ({ pk: `PLATFORM#${shard}`, sk: month });
+/** The partner of a STATS item key. */
+export const partnerOfStatsPk = (pk: string): string | undefined =>
+  pk.startsWith('STATS#') ? pk.slice('STATS#'.length) : undefined;
+
+export const searchCardKey = (partnerId: string) => ({ pk: `SEARCH#PARTNER#${partnerId}`, sk: 'CARD' });
+/** Terms may hold `#` (C#): encoded, so a key never reads as another. */
+const term = (t: string) => encodeURIComponent(t);
+export const searchTermPk = (t: string, country?: string) =>
+  country === undefined ? `SEARCH#TERM#${term(t)}` : `SEARCH#TERM#${term(t)}#C#${country}`;
+export const searchCountryPk = (country: string) => `SEARCH#COUNTRY#${country}`;
+/** Best band first when queried descending; the partner id keeps one item per partner per partition. */
+export const searchSk = (band: number, partnerId: string) => `${String(band).padStart(2, '0')}#${partnerId}`;
+
 /** The index attributes a lead item carries for its current stage. */
 export function leadIndexKeys(lead: {
   id: string;
@@ -119,6 +163,7 @@ export function leadIndexKeys(lead: {
   senderId: string;
   receivedAt: string;
   respondBy: string;
+  customerMatch: { kind: string; value: string };
   remindAt?: string | null;
 }): Record<string, string> {
   const received = lead.stage === 'received';
@@ -131,6 +176,13 @@ export function leadIndexKeys(lead: {
     ...(received && lead.remindAt
       ? indexKeys('dueForReminder', reminderPk(deadlineShard), `${lead.remindAt}#${lead.id}`)
       : {}),
+    ...(lead.stage !== 'archived'
+      ? indexKeys(
+          'openByCustomer',
+          openByCustomerPk(lead.partnerId, lead.customerMatch),
+          openByCustomerSk(lead.receivedAt, lead.id),
+        )
+      : {}),
   };
 }
 
@@ -139,6 +191,9 @@ export const receivedOnlyAttributes = (['dueForExpiry', 'dueForReminder'] as con
   indexes[i].partitionKey,
   indexes[i].sortKey,
 ]);
+
+/** The index attributes a lead leaves behind when it is archived (no longer a possible duplicate). */
+export const openOnlyAttributes = [indexes.openByCustomer.partitionKey, indexes.openByCustomer.sortKey];
 
 /** The lead id at the end of any lead-ordered sort key (`<tab>#<id>`, `<respondBy>#<id>` or `<id>`). */
 export const idFromSortKey = (sk: string): string => sk.slice(sk.lastIndexOf('#') + 1);

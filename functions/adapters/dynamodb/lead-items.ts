@@ -5,6 +5,7 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { customerMatchKey } from '../../domain/duplicates.js';
 import { type Lead, leadSchema, tabOf } from '../../domain/lead.js';
 import { leadIndexKeys, leadKey } from './keys.js';
 import { storageAttributes } from './table-definition.js';
@@ -15,7 +16,12 @@ export function toItem(lead: Lead): Item {
   const { favoritedBy, ...rest } = lead;
   return {
     ...leadKey(lead.id),
-    ...leadIndexKeys({ ...lead, tab: tabOf(lead.type), senderId: lead.sender.id }),
+    ...leadIndexKeys({
+      ...lead,
+      tab: tabOf(lead.type),
+      senderId: lead.sender.id,
+      customerMatch: customerMatchKey(lead.customer.email),
+    }),
     entity: 'lead',
     ...rest,
     ...(favoritedBy && favoritedBy.length > 0 ? { favoritedBy: new Set(favoritedBy) } : {}),

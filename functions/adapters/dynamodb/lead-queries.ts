@@ -8,6 +8,7 @@ import {
   GetCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { customerMatchKey, type DuplicateCandidate } from '../../domain/duplicates.js';
 import { type Lead, leadTypes, tabOf, tabs } from '../../domain/lead.js';
 import type { Due, Page, PartnerListQuery, SenderListQuery } from '../../domain/ports.js';
 import { asOf } from '../../domain/views.js';
@@ -17,6 +18,7 @@ import {
   favoritesPk,
   idFromSortKey,
   leadKey,
+  openByCustomerPk,
   partnerAllPk,
   partnerStagePk,
   partnerTabPrefix,
@@ -27,6 +29,9 @@ import { fromItem, type Item } from './lead-items.js';
 import { mergeNewestFirst, type Source } from './merge.js';
 import { monthOf, monthPages } from './month-pages.js';
 import { type IndexDefinition, indexes } from './table-definition.js';
+
+/** How many of a customer's open leads intake reads to flag a new one. */
+const DUPLICATE_CANDIDATES = 25;
 
 /** A FilterExpression on a Query: items are read, then dropped, so use it only where few are. */
 interface QueryFilter {
@@ -104,6 +109,37 @@ export class LeadQueries {
       },
     });
     return { items: page.items, ...(page.next ? { next: page.next } : {}) };
+  }
+
+  /**
+   * Open leads of the partner sharing the customer's match key, received since `since`, newest
+   * first: one Query on the sparse openByCustomer index (archived leads have left it).
+   */
+  async openLeadsLike(partnerId: string, email: string, since: string): Promise<DuplicateCandidate[]> {
+    const index = indexes.openByCustomer;
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk AND #sk >= :since',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+        ExpressionAttributeValues: {
+          ':pk': openByCustomerPk(partnerId, customerMatchKey(email)),
+          ':since': since,
+        },
+        ScanIndexForward: false,
+        // The newest few are what a partner needs to see; a customer sent fifty times is flagged anyway.
+        Limit: DUPLICATE_CANDIDATES,
+      }),
+    );
+    return Items.map((item) => ({
+      leadId: idFromSortKey(String(item[index.sortKey])),
+      senderId: String((item.sender as { id?: unknown } | undefined)?.id ?? ''),
+      receivedAt: String(item.receivedAt),
+      respondBy: String(item.respondBy),
+      stage: String(item.stage),
+      customer: item.customer as DuplicateCandidate['customer'],
+    }));
   }
 
   /** Received leads whose deadline or reminder time is before `now`, oldest first, at most `limit`. */

@@ -74,4 +74,8 @@ export class LeadRepository implements LeadStore {
   clearReminder(leadId: string): Promise<void> {
     return this.writes.clearReminder(leadId);
   }
+
+  openLeadsLike(partnerId: string, email: string, since: string) {
+    return this.queries.openLeadsLike(partnerId, email, since);
+  }
 }

@@ -24,6 +24,7 @@ import {
   favoriteKey,
   idempotencyKey,
   leadKey,
+  openOnlyAttributes,
   partnerStagePk,
   receivedOnlyAttributes,
   timerKey,
@@ -145,6 +146,7 @@ export class LeadWrites {
       const stagePk = partnerStagePk(change.guard.partnerId ?? '', stage);
       sets.push(`${x.name(indexes.byPartnerStage.partitionKey)} = ${x.value(stagePk)}`);
       if (change.guard.stage === 'received') removes.push(...receivedOnlyAttributes.map((a) => x.name(a)));
+      if (stage === 'archived') removes.push(...openOnlyAttributes.map((a) => x.name(a)));
     }
 
     const { guard } = change;

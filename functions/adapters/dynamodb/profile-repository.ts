@@ -6,10 +6,13 @@ import type { ProfileStore } from '../../domain/ports.js';
 import type { Profile, ProfileInput } from '../../domain/profile.js';
 import { profileKey } from './keys.js';
 
+const OPTIONAL_FIELDS = ['companyName', 'description'] as const;
+
 /** The stored item as the profile, without the item's own attributes. */
 function profileOf(item: Record<string, unknown>): Profile {
   const { pk: _pk, sk: _sk, entity: _entity, ...profile } = item;
-  return profile as Profile;
+  // Profiles saved before `listed` existed are listed (its default).
+  return { listed: true, ...profile } as Profile;
 }
 
 export class ProfileRepository implements ProfileStore {
@@ -34,6 +37,11 @@ export class ProfileRepository implements ProfileStore {
       values[`:f${i}`] = value;
       return `#f${i} = :f${i}`;
     });
+    // A replace: optional fields the new profile leaves out must not survive from the old one.
+    const removes = OPTIONAL_FIELDS.filter((field) => input[field] === undefined).map((field, i) => {
+      names[`#r${i}`] = field;
+      return `#r${i}`;
+    });
     let condition: string | undefined;
     if (ifMatch === 'any') condition = 'attribute_exists(pk)';
     else if (ifMatch !== undefined) {
@@ -52,7 +60,7 @@ export class ProfileRepository implements ProfileStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: profileKey(partnerId),
-          UpdateExpression: `SET ${sets.join(', ')}, #version = if_not_exists(#version, :zero) + :one`,
+          UpdateExpression: `SET ${sets.join(', ')}, #version = if_not_exists(#version, :zero) + :one${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ...(condition ? { ConditionExpression: condition } : {}),

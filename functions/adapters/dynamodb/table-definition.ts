@@ -42,6 +42,18 @@ export const indexes = {
   }),
   /** All of a partner's leads, newest first: the unfiltered list in one Query. */
   byPartner: index('byPartner', { partitionKey: 'gsi5pk', sortKey: 'gsi5sk', projection: { type: 'ALL' } }),
+  /**
+   * Sparse: a partner's open (received or accepted) leads by customer email domain (or address, for
+   * free mail), newest first: the possible duplicates of a new lead in one Query.
+   */
+  openByCustomer: index('openByCustomer', {
+    partitionKey: 'gsi6pk',
+    sortKey: 'gsi6sk',
+    projection: {
+      type: 'INCLUDE',
+      nonKeyAttributes: ['partnerId', 'sender', 'customer', 'receivedAt', 'respondBy', 'stage'],
+    },
+  }),
 } as const satisfies Record<string, IndexDefinition>;
 
 export type IndexKey = keyof typeof indexes;
@@ -49,7 +61,7 @@ export type IndexKey = keyof typeof indexes;
 export const tableDefinition = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  /** Epoch seconds. Only timer and idempotency items carry it; a lead item never does. */
+  /** Epoch seconds. Only timer, idempotency and counted-change items carry it; a lead item never does. */
   timeToLiveAttribute: 'expiresAt',
   stream: 'NEW_AND_OLD_IMAGES',
   indexes: Object.values(indexes) satisfies readonly IndexDefinition[],

@@ -1,0 +1,80 @@
+/**
+ * The API through TanStack Query: one cache key per resource, and every change refreshes what it
+ * touches (the lead, its history and the lists it appears in).
+ */
+import {
+  type InfiniteData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
+import { useConsole } from '../shared/console-context.js';
+import type { LeadPage, LeadTab, PartnerLead, Stage } from './types.js';
+
+export const keys = {
+  leads: ['leads'] as const,
+  list: (tab: LeadTab, stage: Stage) => ['leads', tab, stage] as const,
+  lead: (id: string) => ['lead', id] as const,
+  history: (id: string) => ['history', id] as const,
+  profile: ['profile'] as const,
+};
+
+const PAGE_SIZE = 25;
+
+export function useLeadList(tab: LeadTab, stage: Stage) {
+  const { api } = useConsole();
+  return useInfiniteQuery({
+    queryKey: keys.list(tab, stage),
+    queryFn: ({ pageParam, signal }) =>
+      api.listLeads({ tab, stage, limit: PAGE_SIZE, ...(pageParam ? { cursor: pageParam } : {}) }, signal),
+    initialPageParam: '',
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+}
+
+export function useLead(id: string) {
+  const { api } = useConsole();
+  return useQuery({ queryKey: keys.lead(id), queryFn: () => api.getLead(id) });
+}
+
+export function useHistory(id: string) {
+  const { api } = useConsole();
+  return useQuery({ queryKey: keys.history(id), queryFn: () => api.getHistory(id) });
+}
+
+/** After a change to a lead: the answer is the lead now; its history and every list are stale. */
+export function useLeadChanged() {
+  const client = useQueryClient();
+  return (lead: PartnerLead) => {
+    client.setQueryData(keys.lead(lead.id), lead);
+    void client.invalidateQueries({ queryKey: keys.history(lead.id) });
+    void client.invalidateQueries({ queryKey: keys.leads });
+  };
+}
+
+/** The heart: shown at once, then the lists refetched (the Favorites tab gains or loses the lead). */
+export function useFavorite(lead: PartnerLead) {
+  const { api } = useConsole();
+  const client = useQueryClient();
+  const mark = (favorite: boolean) => {
+    client.setQueryData<PartnerLead>(keys.lead(lead.id), (old) => (old ? { ...old, favorite } : old));
+    client.setQueriesData<InfiniteData<LeadPage>>({ queryKey: keys.leads }, (old) =>
+      old
+        ? {
+            ...old,
+            pages: old.pages.map((page) => ({
+              ...page,
+              items: page.items.map((item) => (item.id === lead.id ? { ...item, favorite } : item)),
+            })),
+          }
+        : old,
+    );
+  };
+  return useMutation({
+    mutationFn: (favorite: boolean) => api.setFavorite(lead.id, favorite),
+    onMutate: (favorite) => mark(favorite),
+    onError: (_error, favorite) => mark(!favorite),
+    onSettled: () => client.invalidateQueries({ queryKey: keys.leads }),
+  });
+}

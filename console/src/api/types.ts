@@ -1,0 +1,59 @@
+/**
+ * The API's types, inferred from the zod schemas the handlers validate with (type-only imports:
+ * nothing of zod reaches the browser bundle). Request bodies are `z.input` (what may be sent),
+ * responses `z.output` (what the API answers).
+ */
+import type * as z from 'zod';
+import type {
+  declineReasons,
+  leadTypes,
+  outcomeSchema,
+  stageSchema,
+} from '../../../functions/domain/lead.js';
+import type { profileInputSchema, profileSchema } from '../../../functions/domain/profile.js';
+import type { PARTNER_ROLES } from '../../../functions/http/auth.js';
+import type { Problem as ApiProblem } from '../../../functions/http/problem.js';
+import type {
+  acceptBody,
+  closeBody,
+  contactsBody,
+  declineBody,
+  editBody,
+  historyResponse,
+  partnerLeadPage,
+  partnerLeadSchema,
+  partnerListQuery,
+} from '../../../functions/http/schemas.js';
+
+export type PartnerLead = z.output<typeof partnerLeadSchema>;
+export type LeadPage = z.output<typeof partnerLeadPage>;
+/** Query parameters as the handler reads them (zod coerces `limit` from the query string). */
+export type LeadListQuery = Partial<z.output<typeof partnerListQuery>>;
+export type LeadTab = NonNullable<LeadListQuery['tab']>;
+export type Stage = z.output<typeof stageSchema>;
+export type Outcome = z.output<typeof outcomeSchema>;
+export type LeadType = (typeof leadTypes)[number];
+export type Alert = NonNullable<PartnerLead['alert']>;
+export type Customer = PartnerLead['customer'];
+export type CompanySize = NonNullable<Customer['companySize']>;
+export type Deal = NonNullable<PartnerLead['deal']>;
+export type Money = Deal['value'];
+export type LeadContact = PartnerLead['contacts'][number];
+
+export type AcceptRequest = z.input<typeof acceptBody>;
+export type DeclineRequest = z.input<typeof declineBody>;
+export type DeclineReason = (typeof declineReasons)[number];
+export type EditRequest = z.input<typeof editBody>;
+export type ContactsRequest = z.input<typeof contactsBody>;
+export type CloseRequest = z.input<typeof closeBody>;
+
+export type History = z.output<typeof historyResponse>;
+export type HistoryEntry = History['items'][number];
+
+export type Profile = z.output<typeof profileSchema>;
+export type ProfileRequest = z.input<typeof profileInputSchema>;
+export type ProfileLocation = Profile['locations'][number];
+
+export type PartnerRole = (typeof PARTNER_ROLES)[number];
+export type Problem = ApiProblem;
+export type FieldProblem = NonNullable<Problem['errors']>[number];

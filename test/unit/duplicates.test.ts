@@ -1,0 +1,109 @@
+import fc from 'fast-check';
+import {
+  customerMatchKey,
+  type DuplicateCandidate,
+  possibleDuplicates,
+  similarCompanyNames,
+} from '../../functions/domain/duplicates.js';
+import { distinctKeywords, normalizeKeyword, termsOf } from '../../functions/domain/keywords.js';
+
+describe('keyword normalisation', () => {
+  it('ignores case, accents and extra spaces', () => {
+    expect(normalizeKeyword('  Migrazione   ÉRP  ')).toBe('migrazione erp');
+    expect(normalizeKeyword('Ärzte\tSoftware')).toBe('arzte software');
+    expect(termsOf('Azure  Migration and ERP')).toEqual(['azure', 'migration', 'erp']);
+    expect(termsOf('C# and C++, .NET')).toEqual(['c#', 'c++', 'net']);
+    expect(distinctKeywords(['Azure  Migration', 'azure migration', 'ÈRP', 'erp', ' '])).toEqual([
+      'Azure Migration',
+      'ÈRP',
+    ]);
+  });
+
+  it('is idempotent and insensitive to case and spacing', () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        const n = normalizeKeyword(s);
+        expect(normalizeKeyword(n)).toBe(n);
+        expect(normalizeKeyword(` ${s.toUpperCase()}  `)).toBe(normalizeKeyword(s.toLowerCase()));
+      }),
+    );
+  });
+});
+
+describe('possible duplicates', () => {
+  const now = new Date('2026-11-25T10:00:00.000Z');
+  const open = (
+    over: Partial<DuplicateCandidate> & { email: string; company?: string },
+  ): DuplicateCandidate => ({
+    leadId: over.leadId ?? 'L1',
+    senderId: over.senderId ?? 'fabrikam-referrals',
+    receivedAt: over.receivedAt ?? '2026-11-20T10:00:00.000Z',
+    respondBy: over.respondBy ?? '2026-12-04T10:00:00.000Z',
+    stage: over.stage ?? 'received',
+    customer: { email: over.email, companyName: over.company ?? 'Fabrikam Ltd' },
+  });
+  const customer = { email: 'Ana@Fabrikam.example', companyName: 'Fabrikam S.r.l.' };
+
+  it('matches the same email whatever its case, across senders', () => {
+    expect(
+      possibleDuplicates(customer, [open({ email: 'ana@fabrikam.example', company: 'Other' })], now),
+    ).toEqual([
+      {
+        leadId: 'L1',
+        senderId: 'fabrikam-referrals',
+        receivedAt: '2026-11-20T10:00:00.000Z',
+        match: 'email',
+      },
+    ]);
+  });
+
+  it('matches a work domain with a similar company name, never a free-mail domain', () => {
+    expect(
+      possibleDuplicates(
+        customer,
+        [open({ email: 'luca@fabrikam.example', company: 'FABRIKAM LTD' })],
+        now,
+      )[0]?.match,
+    ).toBe('company');
+    expect(
+      possibleDuplicates(customer, [open({ email: 'luca@fabrikam.example', company: 'Contoso' })], now),
+    ).toEqual([]);
+    const gmail = { email: 'ana@gmail.com', companyName: 'Fabrikam' };
+    expect(customerMatchKey(gmail.email)).toEqual({ kind: 'email', value: 'ana@gmail.com' });
+    expect(possibleDuplicates(gmail, [open({ email: 'luca@gmail.com', company: 'Fabrikam' })], now)).toEqual(
+      [],
+    );
+  });
+
+  it('ignores leads that are archived, past their window, or older than 30 days', () => {
+    const email = 'ana@fabrikam.example';
+    expect(possibleDuplicates(customer, [open({ email, stage: 'archived' })], now)).toEqual([]);
+    expect(
+      possibleDuplicates(customer, [open({ email, respondBy: '2026-11-25T10:00:00.000Z' })], now),
+    ).toEqual([]);
+    expect(
+      possibleDuplicates(customer, [open({ email, receivedAt: '2026-10-25T09:59:59.999Z' })], now),
+    ).toEqual([]);
+    expect(
+      possibleDuplicates(
+        customer,
+        [open({ email, stage: 'accepted', respondBy: '2026-11-01T00:00:00.000Z' })],
+        now,
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('compares company names without case, accents, punctuation or legal forms', () => {
+    expect(similarCompanyNames('Fabrikam Ltd', 'fabrikam, LTD.')).toBe(true);
+    expect(similarCompanyNames('Società Rossi S.p.A.', 'SOCIETA ROSSI')).toBe(true);
+    expect(similarCompanyNames('Fabrikam', 'Fabrikam Italia')).toBe(true);
+    expect(similarCompanyNames('Fabrikamm Industries', 'Fabrikam Industries')).toBe(true);
+    expect(similarCompanyNames('Contoso', 'Fabrikam')).toBe(false);
+    expect(similarCompanyNames('AB', 'AB Foods')).toBe(false);
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), (a, b) => {
+        expect(similarCompanyNames(a, b)).toBe(similarCompanyNames(b, a));
+      }),
+    );
+  });
+});
