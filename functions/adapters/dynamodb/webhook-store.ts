@@ -1,0 +1,351 @@
+/**
+ * Webhook subscriptions, their 7-day event log and their deliveries in the single table (keys in
+ * keys.ts). Every change is a conditional write: a subscription on its version (and the partner's
+ * counter for the limit of 10), a delivery on its round, an event on not existing yet.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { StoredEvent, WebhookStore } from '../../domain/webhook-service.js';
+import {
+  type Delivery,
+  deliverySchema,
+  MAX_SUBSCRIPTIONS,
+  RETENTION_MS,
+  type Subscription,
+  SubscriptionLimitError,
+  SubscriptionNotFoundError,
+  subscriptionSchema,
+} from '../../domain/webhooks.js';
+import {
+  WEBHOOK_PREFIX,
+  webhookCounterKey,
+  webhookDeliveryKey,
+  webhookDeliveryPk,
+  webhookEventKey,
+  webhookEventPk,
+  webhookKey,
+} from './keys.js';
+
+const strip = (item: Record<string, unknown>) => {
+  const { pk: _pk, sk: _sk, entity: _entity, expiresAt: _expiresAt, ...rest } = item;
+  return rest;
+};
+const subscriptionOf = (item: Record<string, unknown>) => subscriptionSchema.parse(strip(item));
+const deliveryOf = (item: Record<string, unknown>) => deliverySchema.parse(strip(item));
+const expiresAt = (from: Date) => Math.floor((from.getTime() + RETENTION_MS) / 1000);
+
+export class DynamoWebhookStore implements WebhookStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async subscriptions(partnerId: string): Promise<Subscription[]> {
+    const { Items } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': webhookKey(partnerId, '').pk, ':prefix': WEBHOOK_PREFIX },
+        // At most 10 small items: one page.
+      }),
+    );
+    return (Items ?? []).map(subscriptionOf);
+  }
+
+  async subscription(partnerId: string, id: string): Promise<Subscription | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: webhookKey(partnerId, id) }),
+    );
+    return Item ? subscriptionOf(Item) : undefined;
+  }
+
+  async create(subscription: Subscription): Promise<void> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: webhookCounterKey(subscription.partnerId),
+                UpdateExpression: 'ADD #count :one SET entity = :entity',
+                ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+                ExpressionAttributeNames: { '#count': 'count' },
+                ExpressionAttributeValues: {
+                  ':one': 1,
+                  ':max': MAX_SUBSCRIPTIONS,
+                  ':entity': 'webhook-count',
+                },
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...webhookKey(subscription.partnerId, subscription.id),
+                  entity: 'webhook',
+                  ...subscription,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) throw new SubscriptionLimitError();
+      throw error;
+    }
+  }
+
+  async replace(subscription: Subscription, expectedVersion: number): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...webhookKey(subscription.partnerId, subscription.id),
+            entity: 'webhook',
+            ...subscription,
+          },
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        }),
+      );
+    } catch (error) {
+      // Deleted meanwhile, or changed by another request: either way, not the one the caller read.
+      if (error instanceof ConditionalCheckFailedException) throw new SubscriptionNotFoundError();
+      throw error;
+    }
+  }
+
+  async remove(partnerId: string, id: string): Promise<void> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: this.tableName,
+                Key: webhookKey(partnerId, id),
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: webhookCounterKey(partnerId),
+                UpdateExpression: 'ADD #count :minus',
+                ExpressionAttributeNames: { '#count': 'count' },
+                ExpressionAttributeValues: { ':minus': -1 },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) throw new SubscriptionNotFoundError();
+      throw error;
+    }
+  }
+
+  async putEvent(event: StoredEvent): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...webhookEventKey(event.partnerId, event.key),
+            entity: 'webhook-event',
+            ...event,
+            expiresAt: expiresAt(new Date(event.timestamp)),
+          },
+          // The same lead version is the same event: a redelivered stream record keeps the first.
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async eventsSince(partnerId: string, since: string, until: string): Promise<StoredEvent[]> {
+    const events: StoredEvent[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :since AND :until',
+          ExpressionAttributeValues: { ':pk': webhookEventPk(partnerId), ':since': since, ':until': until },
+          ProjectionExpression: 'partnerId, #key, #type, #timestamp, leadId',
+          ExpressionAttributeNames: { '#key': 'key', '#type': 'type', '#timestamp': 'timestamp' },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) events.push(item as StoredEvent);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return events;
+  }
+
+  async createDelivery(delivery: Delivery): Promise<{ created: boolean; current: Delivery }> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...webhookDeliveryKey(delivery.subscriptionId, delivery.id),
+            entity: 'webhook-delivery',
+            ...delivery,
+            expiresAt: expiresAt(new Date(delivery.createdAt)),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { created: true, current: delivery };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException && error.Item) {
+        const { unmarshall } = await import('@aws-sdk/util-dynamodb');
+        return { created: false, current: deliveryOf(unmarshall(error.Item)) };
+      }
+      throw error;
+    }
+  }
+
+  async delivery(subscriptionId: string, id: string): Promise<Delivery | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: webhookDeliveryKey(subscriptionId, id) }),
+    );
+    return Item ? deliveryOf(Item) : undefined;
+  }
+
+  async deliveries(subscriptionId: string, limit: number, before?: string) {
+    const { Items, LastEvaluatedKey } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: before ? 'pk = :pk AND sk < :before' : 'pk = :pk',
+        ExpressionAttributeValues: {
+          ':pk': webhookDeliveryPk(subscriptionId),
+          ...(before ? { ':before': before } : {}),
+        },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    const items = (Items ?? []).map(deliveryOf);
+    return { items, ...(LastEvaluatedKey && items.length > 0 ? { next: items.at(-1)!.id } : {}) };
+  }
+
+  async saveDelivery(delivery: Delivery, expectedRound: number, expectedStep: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: webhookDeliveryKey(delivery.subscriptionId, delivery.id),
+          UpdateExpression:
+            'SET #status = :status, attempts = :attempts, nextAttemptAt = :next, step = :step, round = :round',
+          // Another copy of the message (or a retry asked for meanwhile) got there first: keep its record.
+          ConditionExpression: 'round = :expectedRound AND step = :expectedStep',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': delivery.status,
+            ':attempts': delivery.attempts,
+            ':next': delivery.nextAttemptAt,
+            ':step': delivery.step,
+            ':round': delivery.round,
+            ':expectedRound': expectedRound,
+            ':expectedStep': expectedStep,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async setFailingSince(partnerId: string, id: string, since: string | null): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: webhookKey(partnerId, id),
+          UpdateExpression: 'SET failingSince = :since',
+          // Only the first failure of a run sets it, only a success clears it; a deleted one stays deleted.
+          ConditionExpression:
+            since === null
+              ? 'attribute_exists(pk) AND NOT attribute_type(failingSince, :null)'
+              : 'attribute_exists(pk) AND attribute_type(failingSince, :null)',
+          ExpressionAttributeValues: { ':since': since, ':null': 'NULL' },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async disable(partnerId: string, id: string, reason: 'gone' | 'failing', now: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: webhookKey(partnerId, id),
+          UpdateExpression:
+            'SET enabled = :false, disabledReason = :reason, updatedAt = :now, #version = #version + :one',
+          ConditionExpression: 'enabled = :true',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: {
+            ':false': false,
+            ':true': true,
+            ':reason': reason,
+            ':now': now.toISOString(),
+            ':one': 1,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async attemptContext(partnerId: string, subscriptionId: string, deliveryId: string, eventKey: string) {
+    const keys = [
+      webhookKey(partnerId, subscriptionId),
+      webhookDeliveryKey(subscriptionId, deliveryId),
+      webhookEventKey(partnerId, eventKey),
+    ];
+    const found = new Map<string, Record<string, unknown>>();
+    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+      [this.tableName]: { Keys: keys },
+    };
+    while (request && Object.keys(request).length > 0) {
+      const result = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of result.Responses?.[this.tableName] ?? [])
+        found.set(`${String(item.pk)}|${String(item.sk)}`, item);
+      request = result.UnprocessedKeys as typeof request;
+    }
+    const at = (key: { pk: string; sk: string }) => found.get(`${key.pk}|${key.sk}`);
+    const subscription = at(keys[0]!);
+    const delivery = at(keys[1]!);
+    const event = at(keys[2]!);
+    return {
+      ...(subscription ? { subscription: subscriptionOf(subscription) } : {}),
+      ...(delivery ? { delivery: deliveryOf(delivery) } : {}),
+      ...(event ? { body: String(event.body) } : {}),
+    };
+  }
+}

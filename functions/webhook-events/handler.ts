@@ -1,0 +1,33 @@
+/**
+ * The table's stream is the webhooks' outbox too (SPEC §9): each lead change becomes a `lead.*`
+ * event, stored 7 days for replay, and one queued delivery per matching subscription. Idempotent:
+ * a redelivered record makes the same event and the same deliveries (deterministic ids), never a
+ * second one. A record fails only if the table or the queue cannot be reached; the stream retries it.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { logger } from '../shared/logger.js';
+import { fanOut } from '../shared/webhook-runtime.js';
+import { leadImages, recordKeys } from '../stream/records.js';
+
+const events = fanOut();
+
+async function publish(record: DynamoDBRecord): Promise<void> {
+  try {
+    const { previous, current } = leadImages(record);
+    const queued = await events.fanOut(previous, current);
+    if (queued > 0) logger.debug('webhook deliveries queued', { leadId: current?.id, queued });
+  } catch (error) {
+    logger.warn('stream record failed; the stream retries it', {
+      ...recordKeys(record),
+      error: error instanceof Error ? error.name : typeof error,
+    });
+    throw error;
+  }
+}
+
+export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
+  logger.addContext(context);
+  // One processor per batch: the local runtime runs batches of different shards side by side.
+  return processPartialResponse(event, publish, new BatchProcessor(EventType.DynamoDBStreams), { context });
+};

@@ -1,0 +1,50 @@
+/**
+ * Attempts the queued webhook deliveries (SPEC §9): signs the stored event, POSTs it safely, logs
+ * the attempt and queues the next one on WEBHOOK_RETRY_SCHEDULE. A receiver's failure is not this
+ * function's failure (the message is done; its retry is a new, delayed message); only the
+ * platform's own (the table or the queue unreachable) fails the record, for the queue's backoff.
+ */
+import type { SQSRecord } from 'aws-lambda';
+import { sqsClient } from '../adapters/sqs/client.js';
+import { PermanentDeliveryError } from '../domain/email-delivery.js';
+import { deliveryMessageSchema } from '../domain/webhooks.js';
+import { queueConsumer } from '../queue/consumer.js';
+import { logger } from '../shared/logger.js';
+import { delivery, webhookQueueBackoff, webhookQueueUrl } from '../shared/webhook-runtime.js';
+
+const deliveries = delivery();
+
+/** A body that is not a delivery message is a bug upstream: no retry will make it one. */
+function messageOf(record: SQSRecord) {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    throw new PermanentDeliveryError('the message body is not JSON');
+  }
+  const parsed = deliveryMessageSchema.safeParse(body);
+  if (!parsed.success) throw new PermanentDeliveryError('the message body is not a webhook delivery');
+  return parsed.data;
+}
+
+async function attempt(record: SQSRecord): Promise<void> {
+  const message = messageOf(record);
+  const result = await deliveries.attempt(message);
+  // Ids only: the event carries customer data, the URL may carry the partner's own tokens.
+  logger.info('webhook attempt', {
+    subscriptionId: message.subscriptionId,
+    deliveryId: message.deliveryId,
+    result,
+  });
+}
+
+export const handler = queueConsumer(attempt, {
+  sqs: sqsClient,
+  queueUrl: webhookQueueUrl,
+  backoff: webhookQueueBackoff,
+  describe: (record) => {
+    const { subscriptionId, deliveryId } = messageOf(record);
+    return { subscriptionId, deliveryId };
+  },
+  isPermanent: (error) => error instanceof PermanentDeliveryError,
+});
