@@ -129,7 +129,7 @@ describe('signing', () => {
     expect(signingSecrets(after, at(24 * 3600_000 + 1))).toEqual([secret('b')]);
 
     const headers = signatureHeaders('msg_2', now, body, signingSecrets(after, at(1000)));
-    expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
+    expect(headers['webhook-signature']?.split(' ')).toHaveLength(2);
     expect(new Webhook(secret('a')).verify(body, headers)).toBeTruthy();
     expect(new Webhook(secret('b')).verify(body, headers)).toBeTruthy();
     // A second rotation drops the secret that already expired.
