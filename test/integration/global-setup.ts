@@ -182,7 +182,12 @@ export default async function globalSetup() {
   ensureSigningKey();
   const results = await Promise.allSettled([
     // Failed emails retried within a second or two, so the SES-outage test is short.
-    startWithRetry('main', { EMAIL_RETRY_BASE: 'PT1S', EMAIL_RETRY_CAP: 'PT2S' }),
+    // Webhook retries after 1 s and 2 s, so the failed-first-attempt test sees its retry at once.
+    startWithRetry('main', {
+      EMAIL_RETRY_BASE: 'PT1S',
+      EMAIL_RETRY_CAP: 'PT2S',
+      WEBHOOK_RETRY_SCHEDULE: 'PT1S,PT2S',
+    }),
     // Reminders at 2 s, the reconciler every second: the reminder path and the reconciler's expiry.
     startWithRetry('short', {
       LEAD_RESPONSE_WINDOW: 'PT4S',
