@@ -52,6 +52,7 @@ import { consoleCors } from './constructs/console-hosting.js';
 import { DurableQueue } from './constructs/durable-queue.js';
 import { InsightsConsumers } from './constructs/insights-consumers.js';
 import { acknowledgeListStreams, StreamConsumer } from './constructs/stream-consumer.js';
+import { WebhookConsumers } from './constructs/webhook-consumers.js';
 import { durationContext, minutesContext, pascalCase, stringContext } from './context.js';
 
 const SERVICE_NAME = 'partner-referrals';
@@ -93,6 +94,8 @@ export class StatelessStack extends Stack {
   readonly queues: { emails: DurableQueue; sesEvents: DurableQueue };
   /** The insights aggregator and the search indexer. */
   readonly insights: InsightsConsumers;
+  /** Webhooks: the events consumer, the delivery queue and its sender. */
+  readonly webhooks: WebhookConsumers;
   /** Every alarm of this stack notifies it (subscribe with context `alarmEmail`, or by hand). */
   readonly alarmTopic: Topic;
 
@@ -317,6 +320,20 @@ export class StatelessStack extends Stack {
       alarmTopic: this.alarmTopic,
     });
 
+    this.webhooks = new WebhookConsumers(this, 'Webhooks', {
+      table: props.table,
+      environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAME, ...tableEnvironment },
+      emails,
+      alarmTopic: this.alarmTopic,
+      retrySchedule: stringContext(this, 'webhookRetrySchedule', defaults.WEBHOOK_RETRY_SCHEDULE),
+    });
+    // The routes that send a test, retry or replay put deliveries on the queue, and nothing else of it.
+    for (const route of routeList.filter((r) => r.queuesDeliveries)) {
+      const fn = functions.get(route.name)!;
+      fn.addEnvironment('WEBHOOK_QUEUE_URL', this.webhooks.queue.queue.queueUrl);
+      this.webhooks.queue.grantSend(fn);
+    }
+
     this.reconciler = new AppFunction(this, 'Reconciler', {
       entry: 'functions/reconciler/handler.ts',
       description:
@@ -344,6 +361,10 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'SesEventsDeadLettersUrl', {
       description: 'npm run dlq -- list|redrive --queue ses-events --queue-url <this>',
       value: sesEvents.deadLetterQueue.queueUrl,
+    });
+    new CfnOutput(this, 'WebhookDeadLettersUrl', {
+      description: 'npm run dlq -- list|redrive --queue webhook-deliveries --queue-url <this>',
+      value: this.webhooks.queue.deadLetterQueue.queueUrl,
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
   }

@@ -1,0 +1,104 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { queueDefinitions } from '../../functions/queue/definitions.js';
+import { consumerFilters } from '../../functions/stream/filters.js';
+import { AppFunction } from './app-function.js';
+import { DurableQueue } from './durable-queue.js';
+import { acknowledgeListStreams, StreamConsumer } from './stream-consumer.js';
+
+export interface WebhookConsumersProps {
+  table: ITable;
+  /** What every stream function of the stack gets (service name, table name, windows). */
+  environment: Record<string, string>;
+  /** The disabled-webhook email goes through the durable email queue. */
+  emails: DurableQueue;
+  alarmTopic: ITopic;
+  /** WEBHOOK_RETRY_SCHEDULE. */
+  retrySchedule: string;
+}
+
+/**
+ * Webhooks for partner apps (SPEC §9): the stream consumer that turns lead changes into stored
+ * events and queued deliveries, and the durable delivery queue with its sender. Each function is
+ * granted only the DynamoDB actions its code sends, only on the partitions it owns
+ * (`dynamodb:LeadingKeys`), so neither can read or write a lead item:
+ * - webhook events: Query PARTNER#<p> (subscriptions), PutItem WHEVENT#/WHDELIVERY# (conditional);
+ * - webhook sender: BatchGetItem of PARTNER#/WHDELIVERY#/WHEVENT# (and SUPPRESSED# for the email),
+ *   UpdateItem of WHDELIVERY# and PARTNER# (the subscription's health), GetItem/Query PARTNER# (the
+ *   profile and its confirmed contacts, for the disabled-webhook email).
+ */
+export class WebhookConsumers extends Construct {
+  readonly events: AppFunction;
+  readonly sender: AppFunction;
+  readonly stream: StreamConsumer;
+  readonly queue: DurableQueue;
+
+  constructor(scope: Construct, id: string, props: WebhookConsumersProps) {
+    super(scope, id);
+    this.events = new AppFunction(this, 'Events', {
+      entry: 'functions/webhook-events/handler.ts',
+      description: 'Stream: turns each lead change into a lead.* webhook event and queues its deliveries.',
+      timeout: Duration.seconds(60),
+      environment: props.environment,
+    });
+    this.sender = new AppFunction(this, 'Sender', {
+      entry: 'functions/webhook-sender/handler.ts',
+      description: 'Queue: POSTs signed webhook events to partner endpoints (SSRF-safe), logs and retries.',
+      timeout: Duration.seconds(queueDefinitions.webhooks.consumerTimeoutSeconds),
+      environment: {
+        ...props.environment,
+        WEBHOOK_RETRY_SCHEDULE: props.retrySchedule,
+        EMAIL_QUEUE_URL: props.emails.queue.queueUrl,
+      },
+    });
+    this.queue = new DurableQueue(this, 'Deliveries', {
+      definition: queueDefinitions.webhooks,
+      consumer: this.sender,
+      alarmTopic: props.alarmTopic,
+      // At most 10 batches of 10 POSTs at once, whatever the backlog: partner endpoints are small.
+      maxConcurrency: 10,
+    });
+    for (const fn of [this.events, this.sender])
+      fn.addEnvironment('WEBHOOK_QUEUE_URL', this.queue.queue.queueUrl);
+    // The events consumer queues first attempts; the sender queues the next ones (and long waits' next stretch).
+    this.queue.grantSend(this.events);
+    this.queue.grantSend(this.sender);
+    props.emails.grantSend(this.sender);
+
+    this.grant(this.events, props.table, ['dynamodb:Query'], ['PARTNER#*']);
+    this.grant(this.events, props.table, ['dynamodb:PutItem'], ['WHEVENT#*', 'WHDELIVERY#*']);
+    this.grant(
+      this.sender,
+      props.table,
+      ['dynamodb:BatchGetItem'],
+      ['PARTNER#*', 'WHDELIVERY#*', 'WHEVENT#*', 'SUPPRESSED#*'],
+    );
+    this.grant(this.sender, props.table, ['dynamodb:UpdateItem'], ['PARTNER#*', 'WHDELIVERY#*']);
+    this.grant(this.sender, props.table, ['dynamodb:GetItem', 'dynamodb:Query'], ['PARTNER#*']);
+
+    this.stream = new StreamConsumer(this, 'EventsStream', {
+      table: props.table,
+      fn: this.events,
+      filters: consumerFilters.webhookEvents,
+      // A record fails here only while the table or the queue cannot be reached: retried for the
+      // stream's whole day rather than set aside (as the notifier's).
+      retryAttempts: 10_000,
+      alarmTopic: props.alarmTopic,
+    });
+    acknowledgeListStreams(this.events);
+  }
+
+  /** Actions on the table itself (no index), only where the partition key starts with one of `partitions`. */
+  private grant(fn: AppFunction, table: ITable, actions: string[], partitions: string[]) {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions,
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitions } },
+      }),
+    );
+  }
+}
