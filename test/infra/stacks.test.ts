@@ -176,8 +176,8 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('has one function per route, on the newest Node runtime and ARM64', () => {
     // Plus the archiver, the notifier, the reconciler, the insights aggregator, the search indexer,
-    // the email sender and the SES events consumer.
-    statelessTemplate.resourceCountIs('AWS::Lambda::Function', routeList.length + 7);
+    // the email sender, the SES events consumer, the webhook events consumer and the webhook sender.
+    statelessTemplate.resourceCountIs('AWS::Lambda::Function', routeList.length + 9);
     for (const route of routeList) {
       const { properties } = routeFunction(route.name);
       expect(properties).toMatchObject({
@@ -275,7 +275,7 @@ describe('stateless stack', () => {
   it('lets only the list routes read the cursor key', () => {
     for (const route of routeList) {
       const { actions, properties } = routeFunction(route.name);
-      const lists = route.name === 'list-leads' || route.name === 'list-sent-leads';
+      const lists = ['list-leads', 'list-sent-leads', 'list-webhook-deliveries'].includes(route.name);
       expect(actions.includes('secretsmanager:GetSecretValue')).toBe(lists);
       expect(properties.Environment).toMatchObject({
         Variables: lists
@@ -360,8 +360,9 @@ describe('stream consumers, reconciler and alarms', () => {
   });
 
   it('keeps failed batches for 14 days in SSE-encrypted, TLS-only queues', () => {
-    // Two stream on-failure queues, and a queue and dead-letter queue for emails and for SES events.
-    statelessTemplate.resourceCountIs('AWS::SQS::Queue', consumerNames.length + 4);
+    // A stream on-failure queue per consumer, and a queue and dead-letter queue for emails, for SES
+    // events and for webhook deliveries.
+    statelessTemplate.resourceCountIs('AWS::SQS::Queue', consumerNames.length + 6);
     for (const name of consumerNames) {
       const { queueId } = consumer(name);
       expect(statelessTemplate.toJSON().Resources[queueId].Properties).toMatchObject({
@@ -802,6 +803,8 @@ describe('insights and search consumers', () => {
 });
 
 describe('webhooks', () => {
+  const variables = (fn: IFunction) =>
+    (functionOf(fn).properties.Environment as { Variables: Record<string, unknown> }).Variables;
   const leadingKeys = (s: Statement) =>
     (s as Statement & { Condition?: Record<string, Record<string, string[]>> }).Condition?.[
       'ForAllValues:StringLike'
