@@ -63,12 +63,15 @@ export interface WebhookStore {
   setFailingSince(partnerId: string, id: string, since: string | null): Promise<void>;
   /** Disables an enabled subscription; true if this call did it. */
   disable(partnerId: string, id: string, reason: 'gone' | 'failing', now: Date): Promise<boolean>;
-  attemptContext(
-    partnerId: string,
-    subscriptionId: string,
-    deliveryId: string,
-    eventKey: string,
-  ): Promise<{ subscription?: Subscription; delivery?: Delivery; body?: string }>;
+  /** Each message's subscription, delivery and stored event body, by delivery id (one read for a batch). */
+  attemptContexts(messages: readonly DeliveryMessage[]): Promise<Map<string, AttemptContext>>;
+}
+
+/** What one attempt needs; a part that is gone (deleted, or past its 7 days) is absent. */
+export interface AttemptContext {
+  subscription?: Subscription;
+  delivery?: Delivery;
+  body?: string;
 }
 
 export interface DeliveryQueue {
@@ -324,11 +327,33 @@ export class WebhookFanOut {
     private readonly clock: () => Date,
   ) {}
 
-  /** How many deliveries it queued (0 for bookkeeping writes and partners without a matching subscription). */
-  async fanOut(previous: Lead | undefined, current: Lead | undefined): Promise<number> {
+  /** Each partner's subscriptions read once for as long as the returned function is kept (one batch). */
+  subscriptionsOnce(): (partnerId: string) => Promise<Subscription[]> {
+    const read = new Map<string, Promise<Subscription[]>>();
+    return (partnerId) => {
+      let subscriptions = read.get(partnerId);
+      if (!subscriptions) {
+        subscriptions = this.store.subscriptions(partnerId);
+        // A failed read is not kept: the record that meets it fails, the next one reads again.
+        subscriptions.catch(() => read.delete(partnerId));
+        read.set(partnerId, subscriptions);
+      }
+      return subscriptions;
+    };
+  }
+
+  /**
+   * How many deliveries it queued (0 for bookkeeping writes and partners without a matching
+   * subscription). `subscriptionsOf` lets a batch of records read each partner's subscriptions once.
+   */
+  async fanOut(
+    previous: Lead | undefined,
+    current: Lead | undefined,
+    subscriptionsOf: (partnerId: string) => Promise<Subscription[]> = (p) => this.store.subscriptions(p),
+  ): Promise<number> {
     const type = eventTypeOf(previous, current);
     if (!type || !current) return 0;
-    const subscriptions = await this.store.subscriptions(current.partnerId);
+    const subscriptions = await subscriptionsOf(current.partnerId);
     // Kept only for partners with a subscription: replay reaches what happened since it was made.
     if (subscriptions.length === 0) return 0;
     const event: StoredEvent = {
@@ -365,20 +390,26 @@ export class WebhookFanOut {
 export class WebhookDelivery {
   constructor(private readonly deps: DeliveryDeps) {}
 
-  async attempt(message: DeliveryMessage): Promise<AttemptResult> {
+  /** Reads what a batch of messages needs, in one go (pass the result to `attempt`). */
+  prefetch(messages: readonly DeliveryMessage[]): Promise<Map<string, AttemptContext>> {
+    return this.deps.store.attemptContexts(messages.filter((m) => !this.waiting(m)));
+  }
+
+  private waiting(message: DeliveryMessage): boolean {
+    return message.dueAt !== undefined && Date.parse(message.dueAt) > this.deps.clock().getTime();
+  }
+
+  async attempt(message: DeliveryMessage, prefetched?: Map<string, AttemptContext>): Promise<AttemptResult> {
     const { store, queue, clock } = this.deps;
     const now = clock();
-    if (message.dueAt && Date.parse(message.dueAt) > now.getTime()) {
+    if (this.waiting(message)) {
       // A wait longer than SQS's 15-minute delay: another stretch of it.
       await queue.enqueue([message]);
       return 'waiting';
     }
-    const { subscription, delivery, body } = await store.attemptContext(
-      message.partnerId,
-      message.subscriptionId,
-      message.deliveryId,
-      message.eventKey,
-    );
+    const context =
+      prefetched?.get(message.deliveryId) ?? (await store.attemptContexts([message])).get(message.deliveryId);
+    const { subscription, delivery, body } = context ?? {};
     // Gone past its 7 days, or a message of an earlier round (a retry or replay superseded it).
     if (!delivery || body === undefined) return 'stale';
     if (delivery.round !== message.round || delivery.status !== 'pending') return 'stale';

@@ -12,10 +12,13 @@ import { leadImages, recordKeys } from '../stream/records.js';
 
 const events = fanOut();
 
-async function publish(record: DynamoDBRecord): Promise<void> {
+async function publish(
+  record: DynamoDBRecord,
+  subscriptionsOf: ReturnType<typeof events.subscriptionsOnce>,
+): Promise<void> {
   try {
     const { previous, current } = leadImages(record);
-    const queued = await events.fanOut(previous, current);
+    const queued = await events.fanOut(previous, current, subscriptionsOf);
     if (queued > 0) logger.debug('webhook deliveries queued', { leadId: current?.id, queued });
   } catch (error) {
     logger.warn('stream record failed; the stream retries it', {
@@ -28,6 +31,13 @@ async function publish(record: DynamoDBRecord): Promise<void> {
 
 export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
   logger.addContext(context);
+  // Subscriptions as they stand when the batch starts: a batch of one partner's changes reads them once.
+  const subscriptionsOf = events.subscriptionsOnce();
   // One processor per batch: the local runtime runs batches of different shards side by side.
-  return processPartialResponse(event, publish, new BatchProcessor(EventType.DynamoDBStreams), { context });
+  return processPartialResponse(
+    event,
+    (record: DynamoDBRecord) => publish(record, subscriptionsOf),
+    new BatchProcessor(EventType.DynamoDBStreams),
+    { context },
+  );
 };

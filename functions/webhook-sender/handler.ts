@@ -7,6 +7,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { sqsClient } from '../adapters/sqs/client.js';
 import { PermanentDeliveryError } from '../domain/email-delivery.js';
+import type { AttemptContext } from '../domain/webhook-service.js';
 import { deliveryMessageSchema } from '../domain/webhooks.js';
 import { queueConsumer } from '../queue/consumer.js';
 import { logger } from '../shared/logger.js';
@@ -27,9 +28,11 @@ function messageOf(record: SQSRecord) {
   return parsed.data;
 }
 
-async function attempt(record: SQSRecord): Promise<void> {
+type Prefetched = Map<string, AttemptContext> | undefined;
+
+async function attempt(record: SQSRecord, prefetched: Prefetched): Promise<void> {
   const message = messageOf(record);
-  const result = await deliveries.attempt(message);
+  const result = await deliveries.attempt(message, prefetched);
   // Ids only: the event carries customer data, the URL may carry the partner's own tokens.
   logger.info('webhook attempt', {
     subscriptionId: message.subscriptionId,
@@ -38,7 +41,27 @@ async function attempt(record: SQSRecord): Promise<void> {
   });
 }
 
-export const handler = queueConsumer(attempt, {
+/**
+ * The batch's subscriptions, deliveries and events in one BatchGetItem (instead of one per record).
+ * Should it fail, each record reads its own, and fails on its own.
+ */
+async function prefetch(records: SQSRecord[]): Promise<Prefetched> {
+  const messages = records.flatMap((record) => {
+    try {
+      return [messageOf(record)];
+    } catch {
+      return [];
+    }
+  });
+  try {
+    return await deliveries.prefetch(messages);
+  } catch {
+    return undefined;
+  }
+}
+
+export const handler = queueConsumer<Prefetched>(attempt, {
+  batch: { open: prefetch, close: async () => undefined },
   sqs: sqsClient,
   queueUrl: webhookQueueUrl,
   backoff: webhookQueueBackoff,

@@ -255,6 +255,21 @@ describe('the webhook events consumer (stream)', () => {
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
   });
 
+  it("reads a partner's subscriptions once for a batch of its changes", async () => {
+    ddb.on(QueryCommand).resolves({ Items: subscriptions.map(item) });
+    ddb.on(PutCommand).resolves({});
+    const accepted = streamRecord({
+      eventName: 'MODIFY',
+      oldItem: toItem(lead),
+      newItem: toItem(run(lead, commands.accept)),
+      sequenceNumber: '2',
+    });
+    const result = await events({ Records: [insert(), accepted] }, context);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(2);
+  });
+
   it('ignores bookkeeping on the lead (a favorite) without reading anything', async () => {
     const accepted = run(lead, commands.accept);
     const record = streamRecord({
@@ -272,7 +287,11 @@ describe('the webhook events consumer (stream)', () => {
       .on(QueryCommand)
       .rejectsOnce(new Error('ProvisionedThroughputExceededException'))
       .resolves({ Items: [] });
-    const other = streamRecord({ eventName: 'INSERT', newItem: toItem(received()), sequenceNumber: '2' });
+    const other = streamRecord({
+      eventName: 'INSERT',
+      newItem: toItem(received({ partnerId: 'fabrikam' })),
+      sequenceNumber: '2',
+    });
     const result = await events({ Records: [insert(), other] }, context);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: '1' }]);
   });
@@ -454,6 +473,22 @@ describe('the webhook sender (queue)', () => {
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
     const email = JSON.parse(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input.MessageBody!);
     expect(email).toMatchObject({ key: { type: 'webhook-disabled' }, to: ['desk@contoso.example'] });
+  });
+
+  it('reads what a batch of messages needs in one BatchGetItem', async () => {
+    answer = 204;
+    stored(subscription({ url }), delivery());
+    const event = sqsEvent(message());
+    const second = {
+      ...event.Records[0]!,
+      messageId: 'm2',
+      body: JSON.stringify(message({ deliveryId: '01JD000000000000000000000A' })),
+    };
+    const result = await sender({ Records: [...event.Records, second] }, context);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(1);
+    // The second delivery is not in the table (gone past its 7 days): dropped, not POSTed.
+    expect(seen).toHaveLength(1);
   });
 
   it('drops a message of an earlier round (a retry superseded it) without a POST', async () => {

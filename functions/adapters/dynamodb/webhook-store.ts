@@ -13,9 +13,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { StoredEvent, WebhookStore } from '../../domain/webhook-service.js';
+import type { AttemptContext, StoredEvent, WebhookStore } from '../../domain/webhook-service.js';
 import {
   type Delivery,
+  type DeliveryMessage,
   deliverySchema,
   MAX_SUBSCRIPTIONS,
   RETENTION_MS,
@@ -322,30 +323,41 @@ export class DynamoWebhookStore implements WebhookStore {
     }
   }
 
-  async attemptContext(partnerId: string, subscriptionId: string, deliveryId: string, eventKey: string) {
-    const keys = [
-      webhookKey(partnerId, subscriptionId),
-      webhookDeliveryKey(subscriptionId, deliveryId),
-      webhookEventKey(partnerId, eventKey),
+  /**
+   * What the attempts of a batch of messages need, in one BatchGetItem (retried for unprocessed
+   * keys): each message's subscription, delivery and stored event, keyed by delivery id.
+   */
+  async attemptContexts(messages: readonly DeliveryMessage[]): Promise<Map<string, AttemptContext>> {
+    const keysOf = (m: DeliveryMessage) => [
+      webhookKey(m.partnerId, m.subscriptionId),
+      webhookDeliveryKey(m.subscriptionId, m.deliveryId),
+      webhookEventKey(m.partnerId, m.eventKey),
     ];
+    const id = (key: { pk: string; sk: string }) => `${key.pk}|${key.sk}`;
+    const unique = new Map(messages.flatMap(keysOf).map((key) => [id(key), key]));
     const found = new Map<string, Record<string, unknown>>();
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-      [this.tableName]: { Keys: keys },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const result = await this.db.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of result.Responses?.[this.tableName] ?? [])
-        found.set(`${String(item.pk)}|${String(item.sk)}`, item);
-      request = result.UnprocessedKeys as typeof request;
+    const keys = [...unique.values()];
+    // BatchGetItem takes at most 100 keys.
+    for (let i = 0; i < keys.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+        [this.tableName]: { Keys: keys.slice(i, i + 100) },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const result = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of result.Responses?.[this.tableName] ?? [])
+          found.set(`${String(item.pk)}|${String(item.sk)}`, item);
+        request = result.UnprocessedKeys as typeof request;
+      }
     }
-    const at = (key: { pk: string; sk: string }) => found.get(`${key.pk}|${key.sk}`);
-    const subscription = at(keys[0]!);
-    const delivery = at(keys[1]!);
-    const event = at(keys[2]!);
-    return {
-      ...(subscription ? { subscription: subscriptionOf(subscription) } : {}),
-      ...(delivery ? { delivery: deliveryOf(delivery) } : {}),
-      ...(event ? { body: String(event.body) } : {}),
-    };
+    const contexts = new Map<string, AttemptContext>();
+    for (const message of messages) {
+      const [subscription, delivery, event] = keysOf(message).map((key) => found.get(id(key)));
+      contexts.set(message.deliveryId, {
+        ...(subscription ? { subscription: subscriptionOf(subscription) } : {}),
+        ...(delivery ? { delivery: deliveryOf(delivery) } : {}),
+        ...(event ? { body: String(event.body) } : {}),
+      });
+    }
+    return contexts;
   }
 }
