@@ -153,7 +153,7 @@ export async function webhookBench(
       async (i) => {
         const now = new Date();
         const lead = receive(
-          leadBody(partnerId, i) as Parameters<typeof receive>[0] & { contactRequested: boolean },
+          { ...leadBody(partnerId, i), type: 'customer-inquiry', contactRequested: false },
           {
             id: newId(now.getTime()),
             now,
