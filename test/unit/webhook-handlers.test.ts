@@ -378,6 +378,42 @@ describe('the webhook sender (queue)', () => {
     ddb.on(UpdateCommand).resolves({});
   };
 
+  /** The partner's profile with one confirmed, unsuppressed alert contact. */
+  const mockConfirmedContact = () => {
+    ddb.on(GetCommand).resolves({
+      Item: {
+        pk: 'PARTNER#contoso',
+        sk: 'PROFILE',
+        partnerId: 'contoso',
+        version: 1,
+        updatedAt: '2026-11-25T09:00:00.000Z',
+        listed: true,
+        keywords: [],
+        companySizes: [],
+        industries: [],
+        locations: [
+          { name: 'Milano', country: 'IT', contacts: [{ name: 'Desk', email: 'desk@contoso.example' }] },
+        ],
+      },
+    });
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        {
+          pk: 'PARTNER#contoso',
+          sk: 'CONTACT#desk@contoso.example',
+          address: 'desk@contoso.example',
+          status: 'confirmed',
+        },
+      ],
+    });
+    ddb
+      .on(BatchGetCommand, {
+        RequestItems: { leads: { Keys: [{ pk: 'SUPPRESSED#desk@contoso.example', sk: 'SUPPRESSED' }] } },
+      })
+      .resolves({ Responses: { leads: [] } });
+    sqs.on(SendMessageCommand).resolves({});
+  };
+
   it('POSTs the stored body signed (the library verifies it) and records the delivery', async () => {
     answer = 204;
     stored(subscription({ url }), delivery());
@@ -433,38 +469,7 @@ describe('the webhook sender (queue)', () => {
   it('410 Gone disables the subscription at once and emails its confirmed contacts', async () => {
     answer = 410;
     stored(subscription({ url }), delivery());
-    ddb.on(GetCommand).resolves({
-      Item: {
-        pk: 'PARTNER#contoso',
-        sk: 'PROFILE',
-        partnerId: 'contoso',
-        version: 1,
-        updatedAt: '2026-11-25T09:00:00.000Z',
-        listed: true,
-        keywords: [],
-        companySizes: [],
-        industries: [],
-        locations: [
-          { name: 'Milano', country: 'IT', contacts: [{ name: 'Desk', email: 'desk@contoso.example' }] },
-        ],
-      },
-    });
-    ddb.on(QueryCommand).resolves({
-      Items: [
-        {
-          pk: 'PARTNER#contoso',
-          sk: 'CONTACT#desk@contoso.example',
-          address: 'desk@contoso.example',
-          status: 'confirmed',
-        },
-      ],
-    });
-    ddb
-      .on(BatchGetCommand, {
-        RequestItems: { leads: { Keys: [{ pk: 'SUPPRESSED#desk@contoso.example', sk: 'SUPPRESSED' }] } },
-      })
-      .resolves({ Responses: { leads: [] } });
-    sqs.on(SendMessageCommand).resolves({});
+    mockConfirmedContact();
     await sender(sqsEvent(message()), context);
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       ConditionExpression: 'enabled = :true',
@@ -473,6 +478,34 @@ describe('the webhook sender (queue)', () => {
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
     const email = JSON.parse(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input.MessageBody!);
     expect(email).toMatchObject({ key: { type: 'webhook-disabled' }, to: ['desk@contoso.example'] });
+  });
+
+  it('disables a subscription whose deliveries have all failed for 24 hours, and emails its contacts', async () => {
+    answer = 503;
+    const failingSince = new Date(Date.now() - 24 * 3600_000 - 1000).toISOString();
+    stored(subscription({ url, failingSince }), delivery({ step: 1 }));
+    mockConfirmedContact();
+    await sender(sqsEvent(message()), context);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      ConditionExpression: 'enabled = :true',
+      ExpressionAttributeValues: expect.objectContaining({ ':reason': 'failing' }),
+    });
+    // Disabled: no further attempt is queued.
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+    const email = JSON.parse(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input.MessageBody!);
+    expect(email).toMatchObject({ key: { type: 'webhook-disabled' }, to: ['desk@contoso.example'] });
+    expect(email.text).toMatch(/every delivery to it has failed for 24 hours/);
+  });
+
+  it('keeps retrying while the failures are younger than 24 hours', async () => {
+    answer = 503;
+    const failingSince = new Date(Date.now() - 3600_000).toISOString();
+    stored(subscription({ url, failingSince }), delivery({ step: 1 }));
+    await sender(sqsEvent(message()), context);
+    expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, { ConditionExpression: 'enabled = :true' });
+    const [entry] = sqs.commandCalls(SendMessageBatchCommand)[0]!.args[0].input.Entries!;
+    // The schedule's second wait (PT20M) is longer than SQS's delay: the first 900 s of it.
+    expect(entry!.DelaySeconds).toBe(900);
   });
 
   it('reads what a batch of messages needs in one BatchGetItem', async () => {
