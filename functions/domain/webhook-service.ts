@@ -56,6 +56,11 @@ export interface WebhookStore {
   /** The partner's events with keys in [since, until], oldest first, without bodies. */
   eventsSince(partnerId: string, since: string, until: string): Promise<StoredEvent[]>;
   createDelivery(delivery: Delivery): Promise<{ created: boolean; current: Delivery }>;
+  /**
+   * Stores a new event and its new deliveries in one write, all or nothing; false (and nothing
+   * written) if any of them exists already (a redelivered change: take them one by one).
+   */
+  createEventWithDeliveries(event: StoredEvent & { body: string }, deliveries: Delivery[]): Promise<boolean>;
   delivery(subscriptionId: string, id: string): Promise<Delivery | undefined>;
   deliveries(subscriptionId: string, limit: number, before?: string): Promise<Page<Delivery>>;
   /** Saves a delivery if it is still at that round and step; false if another attempt got there first. */
@@ -368,9 +373,17 @@ export class WebhookFanOut {
       timestamp: current.updatedAt,
       data: { lead: eventLead(current, this.windows) },
     });
-    await this.store.putEvent({ ...event, body });
     const now = this.clock();
     const matching = subscriptions.filter((s) => s.enabled && (s.events as string[]).includes(type));
+    const fresh = matching.map((subscription) =>
+      pendingDelivery(leadDeliveryId(event, subscription.id), subscription, event, now),
+    );
+    // The usual case, a change seen for the first time: the event and its deliveries in one write.
+    if (await this.store.createEventWithDeliveries({ ...event, body }, fresh)) {
+      if (fresh.length > 0) await this.queue.enqueue(fresh.map(messageOf));
+      return fresh.length;
+    }
+    await this.store.putEvent({ ...event, body });
     const messages: DeliveryMessage[] = [];
     await Promise.all(
       matching.map(async (subscription) => {

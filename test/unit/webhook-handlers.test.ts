@@ -209,12 +209,20 @@ describe('the webhook events consumer (stream)', () => {
     subscription({ id: 'wh_01JD0000000000000000000003', enabled: false, disabledReason: 'by-partner' }),
   ];
 
-  it('stores the event once and queues one delivery per matching, enabled subscription', async () => {
+  const exists = () =>
+    new TransactionCanceledException({
+      message: 'cancelled',
+      $metadata: {},
+      CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+    });
+
+  it('stores the event and one delivery per matching, enabled subscription in one write, and queues them', async () => {
     ddb.on(QueryCommand).resolves({ Items: subscriptions.map(item) });
-    ddb.on(PutCommand).resolves({});
+    ddb.on(TransactWriteCommand).resolves({});
     const result = await events({ Records: [insert()] }, context);
     expect(result.batchItemFailures).toEqual([]);
-    const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
+    const [write] = ddb.commandCalls(TransactWriteCommand);
+    const puts = write!.args[0].input.TransactItems!.map((i) => i.Put!);
     expect(puts.map((p) => p.Item!.entity)).toEqual(['webhook-event', 'webhook-delivery']);
     expect(puts.every((p) => p.ConditionExpression === 'attribute_not_exists(pk)')).toBe(true);
     const body = JSON.parse(String(puts[0]!.Item!.body));
@@ -231,9 +239,9 @@ describe('the webhook events consumer (stream)', () => {
 
   it('a redelivered record makes the same delivery and queues nothing once it was attempted', async () => {
     ddb.on(QueryCommand).resolves({ Items: subscriptions.map(item) });
-    ddb.on(PutCommand).resolves({});
+    ddb.on(TransactWriteCommand).resolves({});
     await events({ Records: [insert()] }, context);
-    const first = ddb.commandCalls(PutCommand)[1]!.args[0].input.Item!;
+    const first = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![1]!.Put!.Item!;
 
     ddb.reset();
     sqs.reset();
@@ -242,6 +250,8 @@ describe('the webhook events consumer (stream)', () => {
       ...first,
       attempts: [{ at: lead.updatedAt, statusCode: 204, durationMs: 3, error: null }],
     };
+    // The event exists already: the one write is refused, and each item is taken on its own.
+    ddb.on(TransactWriteCommand).rejects(exists());
     ddb.on(PutCommand).callsFake((input: { Item: Record<string, unknown> }) => {
       throw new ConditionalCheckFailedException({
         message: 'exists',
@@ -255,9 +265,24 @@ describe('the webhook events consumer (stream)', () => {
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
   });
 
+  it('a redelivered record whose delivery was never attempted is queued again', async () => {
+    ddb.on(QueryCommand).resolves({ Items: subscriptions.map(item) });
+    ddb.on(TransactWriteCommand).rejects(exists());
+    ddb.on(PutCommand).callsFake((input: { Item: Record<string, unknown> }) => {
+      throw new ConditionalCheckFailedException({
+        message: 'exists',
+        $metadata: {},
+        ...(input.Item.entity === 'webhook-delivery' ? { Item: marshall(input.Item) } : {}),
+      });
+    });
+    const result = await events({ Records: [insert()] }, context);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(sqs.commandCalls(SendMessageBatchCommand)[0]!.args[0].input.Entries).toHaveLength(1);
+  });
+
   it("reads a partner's subscriptions once for a batch of its changes", async () => {
     ddb.on(QueryCommand).resolves({ Items: subscriptions.map(item) });
-    ddb.on(PutCommand).resolves({});
+    ddb.on(TransactWriteCommand).resolves({});
     const accepted = streamRecord({
       eventName: 'MODIFY',
       oldItem: toItem(lead),

@@ -179,6 +179,43 @@ export class DynamoWebhookStore implements WebhookStore {
     }
   }
 
+  async createEventWithDeliveries(event: StoredEvent & { body: string }, deliveries: Delivery[]) {
+    const put = (Item: Record<string, unknown>) => ({
+      Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+    });
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            put({
+              ...webhookEventKey(event.partnerId, event.key),
+              entity: 'webhook-event',
+              ...event,
+              expiresAt: expiresAt(new Date(event.timestamp)),
+            }),
+            ...deliveries.map((delivery) =>
+              put({
+                ...webhookDeliveryKey(delivery.subscriptionId, delivery.id),
+                entity: 'webhook-delivery',
+                ...delivery,
+                expiresAt: expiresAt(new Date(delivery.createdAt)),
+              }),
+            ),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      // Only an item that exists already cancels it; anything else is a failure of the record.
+      if (
+        error instanceof TransactionCanceledException &&
+        (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')
+      )
+        return false;
+      throw error;
+    }
+  }
+
   async eventsSince(partnerId: string, since: string, until: string): Promise<StoredEvent[]> {
     const events: StoredEvent[] = [];
     let start: Record<string, unknown> | undefined;
