@@ -305,7 +305,7 @@ try {
       queue: sqs.queue(definition.name),
       name,
       batchSize: definition.batchSize,
-      concurrency: 4,
+      concurrency: definition.maxConcurrency,
       load: async () => (await import(`../functions/${name}/handler.ts`)).handler,
       log: (line) => console.error(line),
     });

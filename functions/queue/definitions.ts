@@ -18,6 +18,8 @@ export interface QueueDefinition {
   consumerTimeoutSeconds: number;
   /** Messages per consumer invocation. */
   batchSize: number;
+  /** Consumer invocations at most at once (the event-source mapping's, and the local poller's batches in flight). */
+  maxConcurrency: number;
   /** Kept this long; longer than the whole retry schedule. */
   retentionDays: number;
   /** The dead-letter queue keeps what failed every retry this long (SQS counts from the first enqueue). */
@@ -46,6 +48,8 @@ export const queueDefinitions = {
     visibilityTimeoutSeconds: 180,
     consumerTimeoutSeconds: 30,
     batchSize: 10,
+    // Bounds the pressure on SES.
+    maxConcurrency: 5,
     retentionDays: 4,
     deadLetterRetentionDays: 14,
     backoff: { baseSeconds: 30, capSeconds: 30 * 60, maxReceives: 100 },
@@ -60,6 +64,7 @@ export const queueDefinitions = {
     visibilityTimeoutSeconds: 60,
     consumerTimeoutSeconds: 10,
     batchSize: 10,
+    maxConcurrency: 5,
     retentionDays: 4,
     deadLetterRetentionDays: 14,
     backoff: { baseSeconds: 10, capSeconds: 10 * 60, maxReceives: 50 },
@@ -81,6 +86,9 @@ export const queueDefinitions = {
     visibilityTimeoutSeconds: 180,
     consumerTimeoutSeconds: 30,
     batchSize: 10,
+    // 10 batches of 10 POSTs at most at once: each endpoint is the partner's own, and a slow one
+    // holds its POSTs for up to 10 s.
+    maxConcurrency: 10,
     retentionDays: 4,
     deadLetterRetentionDays: 14,
     backoff: { baseSeconds: 10, capSeconds: 15 * 60, maxReceives: 30 },

@@ -58,8 +58,6 @@ export class WebhookConsumers extends Construct {
       definition: queueDefinitions.webhooks,
       consumer: this.sender,
       alarmTopic: props.alarmTopic,
-      // At most 10 batches of 10 POSTs at once, whatever the backlog: partner endpoints are small.
-      maxConcurrency: 10,
     });
     for (const fn of [this.events, this.sender])
       fn.addEnvironment('WEBHOOK_QUEUE_URL', this.queue.queue.queueUrl);

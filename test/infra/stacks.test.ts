@@ -610,8 +610,7 @@ describe('durable queues: emails and SES feedback', () => {
         EventSourceArn: { 'Fn::GetAtt': [queueLogicalId(queue.queue), 'Arn'] },
         BatchSize: definition.batchSize,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
-        // Webhook endpoints are the partners' own: 10 batches of 10 POSTs at most at once.
-        ScalingConfig: { MaximumConcurrency: definition === queueDefinitions.webhooks ? 10 : 5 },
+        ScalingConfig: { MaximumConcurrency: definition.maxConcurrency },
       });
       expect(fn.properties.Timeout).toBe(definition.consumerTimeoutSeconds);
       expect(definition.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(
