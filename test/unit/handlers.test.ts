@@ -161,9 +161,9 @@ describe('accept-lead', () => {
   });
 
   it('answers a table still throttled after the SDK retries with 429 and Retry-After, not a 500', async () => {
-    ddb.on(UpdateCommand).rejects(
-      new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} }),
-    );
+    ddb
+      .on(UpdateCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} }));
     const response = await call(accept, acceptEvent());
     expect(response.status).toBe(429);
     expect(response.headers['retry-after']).toBe('1');
