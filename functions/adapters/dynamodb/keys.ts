@@ -25,6 +25,7 @@
  * | search card | SEARCH#PARTNER#<partnerId>  | CARD                | (profile search fields + 90-day ranking snapshot)  |
  * | search item | SEARCH#TERM#<term>          | <band>#<partnerId>  | one per indexed term, term+country and country     |
  * |             | SEARCH#TERM#<term>#C#<cc>   |                     |   (band 00-20, queried descending: best first)     |
+ * |             | SEARCH#LONGTERM#<sha256>... |                     |   (a term over 256 bytes encoded: hashed)          |
  * |             | SEARCH#COUNTRY#<cc>         |                     |                                                    |
  * | email sent  | EMAIL#<leadId>#<kind>       | EMAIL               | (exactly-once marker per lead and event)           |
  * | contact     | PARTNER#<partnerId>         | CONTACT#<address>   | (confirmation status of one alert address)         |
@@ -48,8 +49,8 @@
  * - a sender's sent leads, newest first: Query bySender SENT#<s>#<month of receipt>, then the month
  *   before: at most two Queries per page (month-pages.ts). A partition holds one sender's month, so a
  *   sender with millions of leads a year never grows one partition without bound.
- * - overdue received leads (reconciler): Query dueForExpiry DEADLINE#0..3 with sk < <now>.
- * - reminders due, or due a re-check (reconciler): Query dueForReminder REMIND#0..3 with sk < <now>;
+ * - overdue received leads (reconciler): Query dueForExpiry DEADLINE#0..15 with sk < <now>.
+ * - reminders due, or due a re-check (reconciler): Query dueForReminder REMIND#0..15 with sk < <now>;
  *   a reminded lead's sk moves to <recheckAt>#<id> until its email is settled.
  * - sender by OAuth client id (every sender call): GetItem CLIENT#<clientId>, SENDER.
  * - the status of a partner's alert addresses: Query PARTNER#<p> with sk begins_with CONTACT#.
@@ -75,7 +76,14 @@ import { createHash } from 'node:crypto';
 import type { Stage, Tab } from '../../domain/lead.js';
 import { type IndexKey, indexes } from './table-definition.js';
 
-export const DEADLINE_SHARDS = 4;
+/**
+ * Every received lead is on one of these partitions of dueForExpiry and of dueForReminder. 16 keeps
+ * each under DynamoDB's 1,000 write units a second at 1,000 intakes a second (about 5 units a life
+ * cycle each, measured: docs/capacity-and-cost.md); with 4 the ceiling was about 800. The
+ * reconciler queries every shard, so raising it later is safe: leads already written keep their
+ * lower shard number, which is still queried.
+ */
+export const DEADLINE_SHARDS = 16;
 /** The platform's month aggregates are split this many ways, so no single item takes every update. */
 export const PLATFORM_SHARDS = 3;
 
@@ -170,10 +178,21 @@ export const partnerOfStatsPk = (pk: string): string | undefined =>
   pk.startsWith('STATS#') ? pk.slice('STATS#'.length) : undefined;
 
 export const searchCardKey = (partnerId: string) => ({ pk: `SEARCH#PARTNER#${partnerId}`, sk: 'CARD' });
+/**
+ * The longest encoded term a key spells out. A 60-character keyword can grow 18 times under NFKD
+ * (U+FDFA) and 9 times again under percent-encoding, far past DynamoDB's 2,048-byte partition key:
+ * longer terms are keyed by their SHA-256 instead, under a prefix no spelled-out term can take.
+ */
+export const MAX_SPELLED_TERM_BYTES = 256;
 /** Terms may hold `#` (C#): encoded, so a key never reads as another. */
-const term = (t: string) => encodeURIComponent(t);
+const term = (t: string) => {
+  const encoded = encodeURIComponent(t);
+  return encoded.length <= MAX_SPELLED_TERM_BYTES
+    ? `TERM#${encoded}`
+    : `LONGTERM#${createHash('sha256').update(t).digest('base64url')}`;
+};
 export const searchTermPk = (t: string, country?: string) =>
-  country === undefined ? `SEARCH#TERM#${term(t)}` : `SEARCH#TERM#${term(t)}#C#${country}`;
+  country === undefined ? `SEARCH#${term(t)}` : `SEARCH#${term(t)}#C#${country}`;
 export const searchCountryPk = (country: string) => `SEARCH#COUNTRY#${country}`;
 /** Best band first when queried descending; the partner id keeps one item per partner per partition. */
 export const searchSk = (band: number, partnerId: string) => `${String(band).padStart(2, '0')}#${partnerId}`;
