@@ -549,6 +549,71 @@ describe('the webhook sender (queue)', () => {
     expect(seen).toHaveLength(1);
   });
 
+  describe('a batch of attempts', () => {
+    const second = delivery({ id: '01JD000000000000000000000A' });
+    const batchOfTwo = () => {
+      const event = sqsEvent(message());
+      const other = {
+        ...event.Records[0]!,
+        messageId: 'm2',
+        body: JSON.stringify(message({ deliveryId: second.id })),
+      };
+      return { Records: [...event.Records, other] };
+    };
+    const deliveryItem = (d: Delivery) => ({
+      pk: `WHDELIVERY#${d.subscriptionId}`,
+      sk: d.id,
+      entity: 'webhook-delivery',
+      ...d,
+    });
+    beforeEach(() => {
+      answer = 204;
+      ddb.on(BatchGetCommand).resolves({
+        Responses: {
+          leads: [
+            item(subscription({ url })),
+            deliveryItem(delivery()),
+            deliveryItem(second),
+            { pk: 'WHEVENT#contoso', sk: 'k', body },
+          ],
+        },
+      });
+    });
+
+    it('records the outcomes of side-by-side attempts in one conditional transaction', async () => {
+      ddb.on(TransactWriteCommand).resolves({});
+      const result = await sender(batchOfTwo(), context);
+      expect(result.batchItemFailures).toEqual([]);
+      expect(seen).toHaveLength(2);
+      expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+      const [write] = ddb.commandCalls(TransactWriteCommand);
+      const updates = write!.args[0].input.TransactItems!.map((i) => i.Update!);
+      expect(updates.map((u) => u.Key!.sk).sort()).toEqual([delivery().id, second.id].sort());
+      expect(
+        updates.every((u) => u.ConditionExpression === 'round = :expectedRound AND step = :expectedStep'),
+      ).toBe(true);
+    });
+
+    it('takes a refused transaction apart: a save whose condition failed is dropped, the others saved alone', async () => {
+      ddb
+        .on(TransactWriteCommand)
+        .callsFake((input: { TransactItems: Array<{ Update: { Key: { sk: string } } }> }) => {
+          throw new TransactionCanceledException({
+            message: 'cancelled',
+            $metadata: {},
+            CancellationReasons: input.TransactItems.map((i) => ({
+              Code: i.Update.Key.sk === second.id ? 'ConditionalCheckFailed' : 'None',
+            })),
+          });
+        });
+      ddb.on(UpdateCommand).resolves({});
+      const result = await sender(batchOfTwo(), context);
+      expect(result.batchItemFailures).toEqual([]);
+      const alone = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input.Key!.sk);
+      expect(alone).toEqual([delivery().id]);
+    });
+  });
+
   it('drops a message of an earlier round (a retry superseded it) without a POST', async () => {
     stored(subscription({ url }), delivery({ round: 1 }));
     await sender(sqsEvent(message({ round: 0 })), context);

@@ -35,6 +35,24 @@ import {
   webhookKey,
 } from './keys.js';
 
+/** TransactWriteItems takes up to 100 actions; a batch of attempts is 10. */
+const MAX_GROUP = 25;
+
+/** One conditional update of a delivery: an UpdateItem on its own, or an action of a transaction. */
+interface DeliveryUpdate {
+  TableName: string;
+  Key: Record<string, string>;
+  UpdateExpression: string;
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+}
+interface PendingSave {
+  update: DeliveryUpdate;
+  resolve: (saved: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
 const strip = (item: Record<string, unknown>) => {
   const { pk: _pk, sk: _sk, entity: _entity, expiresAt: _expiresAt, ...rest } = item;
   return rest;
@@ -44,9 +62,14 @@ const deliveryOf = (item: Record<string, unknown>) => deliverySchema.parse(strip
 const expiresAt = (from: Date) => Math.floor((from.getTime() + RETENTION_MS) / 1000);
 
 export class DynamoWebhookStore implements WebhookStore {
+  private pendingSaves: PendingSave[] = [];
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** How long a delivery save waits for others to share its write (0: none). */
+    private readonly coalesceMs = 0,
   ) {}
 
   async subscriptions(partnerId: string): Promise<Subscription[]> {
@@ -285,32 +308,72 @@ export class DynamoWebhookStore implements WebhookStore {
     return { items, ...(LastEvaluatedKey && items.length > 0 ? { next: items.at(-1)!.id } : {}) };
   }
 
-  async saveDelivery(delivery: Delivery, expectedRound: number, expectedStep: number): Promise<boolean> {
+  /**
+   * Saves an attempt's outcome, conditional on the round and step it read (another copy of the
+   * message, or a retry asked for meanwhile, may have got there first: then its record stands).
+   * Saves asked for within `coalesceMs` of each other (the side-by-side attempts of one batch) go
+   * in one TransactWriteItems of up to 25; a refused group is taken apart, each save on its own.
+   */
+  saveDelivery(delivery: Delivery, expectedRound: number, expectedStep: number): Promise<boolean> {
+    const update = this.deliveryUpdate(delivery, expectedRound, expectedStep);
+    if (this.coalesceMs === 0) return this.saveOne(update);
+    return new Promise((resolve, reject) => {
+      this.pendingSaves.push({ update, resolve, reject });
+      if (this.pendingSaves.length >= MAX_GROUP) void this.flushSaves();
+      else this.saveTimer ??= setTimeout(() => void this.flushSaves(), this.coalesceMs);
+    });
+  }
+
+  private deliveryUpdate(delivery: Delivery, expectedRound: number, expectedStep: number): DeliveryUpdate {
+    return {
+      TableName: this.tableName,
+      Key: webhookDeliveryKey(delivery.subscriptionId, delivery.id),
+      UpdateExpression:
+        'SET #status = :status, attempts = :attempts, nextAttemptAt = :next, step = :step, round = :round',
+      ConditionExpression: 'round = :expectedRound AND step = :expectedStep',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':status': delivery.status,
+        ':attempts': delivery.attempts,
+        ':next': delivery.nextAttemptAt,
+        ':step': delivery.step,
+        ':round': delivery.round,
+        ':expectedRound': expectedRound,
+        ':expectedStep': expectedStep,
+      },
+    };
+  }
+
+  private async saveOne(update: DeliveryUpdate): Promise<boolean> {
     try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: webhookDeliveryKey(delivery.subscriptionId, delivery.id),
-          UpdateExpression:
-            'SET #status = :status, attempts = :attempts, nextAttemptAt = :next, step = :step, round = :round',
-          // Another copy of the message (or a retry asked for meanwhile) got there first: keep its record.
-          ConditionExpression: 'round = :expectedRound AND step = :expectedStep',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':status': delivery.status,
-            ':attempts': delivery.attempts,
-            ':next': delivery.nextAttemptAt,
-            ':step': delivery.step,
-            ':round': delivery.round,
-            ':expectedRound': expectedRound,
-            ':expectedStep': expectedStep,
-          },
-        }),
-      );
+      await this.db.send(new UpdateCommand(update));
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
+    }
+  }
+
+  private async flushSaves(): Promise<void> {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    const group = this.pendingSaves.splice(0);
+    const one = (save: PendingSave) => this.saveOne(save.update).then(save.resolve, save.reject);
+    if (group.length === 1) return one(group[0]!);
+    try {
+      await this.db.send(
+        new TransactWriteCommand({ TransactItems: group.map((g) => ({ Update: g.update })) }),
+      );
+      for (const save of group) save.resolve(true);
+    } catch (error) {
+      // Nothing of the group was written. A save whose own condition failed is answered; the
+      // others (and every save, after any other refusal: the same delivery twice, a conflict) go one by one.
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      await Promise.all(
+        group.map((save, i) =>
+          reasons[i]?.Code === 'ConditionalCheckFailed' ? save.resolve(false) : one(save),
+        ),
+      );
     }
   }
 
