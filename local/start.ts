@@ -119,6 +119,12 @@ async function stop(code = 0) {
 }
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
+// A SIGTERM sent to the npm start process reaches only npm's shell, which dies of it without passing
+// it on (npm -> sh -> this node). Losing the parent is the signal then: stop, and every child with us.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) void stop();
+}, 200).unref();
 process.on('uncaughtException', (error) => {
   console.error(error);
   void stop(1);
