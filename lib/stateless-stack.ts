@@ -40,7 +40,6 @@ import {
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct, IConstruct } from 'constructs';
-import { EMAIL_MARKER_PREFIX } from '../functions/adapters/dynamodb/keys.js';
 import { SENDER_SCOPE } from '../functions/http/auth.js';
 import { type Route, routeList } from '../functions/http/routes.js';
 import { queueDefinitions } from '../functions/queue/definitions.js';
@@ -52,6 +51,7 @@ import { consoleCors } from './constructs/console-hosting.js';
 import { DurableQueue } from './constructs/durable-queue.js';
 import { InsightsConsumers } from './constructs/insights-consumers.js';
 import { acknowledgeListStreams, StreamConsumer } from './constructs/stream-consumer.js';
+import { grantTableAccess } from './constructs/table-grants.js';
 import { durationContext, minutesContext, pascalCase, stringContext } from './context.js';
 
 const SERVICE_NAME = 'partner-referrals';
@@ -188,7 +188,7 @@ export class StatelessStack extends Stack {
       environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAME, ...tableEnvironment },
     });
     // One conditional UpdateItem on the lead; the transition's history entry is appended in the same write.
-    this.grantTable(this.archiver, props.table, 'write');
+    grantTableAccess(this.archiver, 'archiver', props.table);
 
     this.emailSender = new AppFunction(this, 'EmailSender', {
       entry: 'functions/email-sender/handler.ts',
@@ -209,13 +209,7 @@ export class StatelessStack extends Stack {
     this.emailSender.addEnvironment('EMAIL_QUEUE_URL', emails.queue.queueUrl);
     // The exactly-once markers only (partition keys EMAIL#…), a batch at a time: BatchGetItem before
     // sending, BatchWriteItem after. It cannot read, change or delete a lead, a contact or anything else.
-    this.emailSender.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
-        resources: [props.table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${EMAIL_MARKER_PREFIX}*`] } },
-      }),
-    );
+    grantTableAccess(this.emailSender, 'email-sender', props.table);
 
     // SES v2 authorises SendEmail against the sending identity AND the configuration set named in
     // the call, so both ARNs, and nothing else; Simple content needs no ses:SendRawEmail.
@@ -249,7 +243,7 @@ export class StatelessStack extends Stack {
       },
     });
     // Reads profiles, contacts, senders and suppressions; writes contacts, confirmation tokens and markers.
-    this.grantTable(this.notifier, props.table, 'write');
+    grantTableAccess(this.notifier, 'notifier', props.table);
     emails.grantSend(this.notifier);
 
     this.sesEvents = new AppFunction(this, 'SesEvents', {
@@ -266,7 +260,7 @@ export class StatelessStack extends Stack {
     });
     this.sesEvents.addEnvironment('SES_EVENTS_QUEUE_URL', sesEvents.queue.queueUrl);
     // One UpdateItem per suppressed address.
-    this.grantItemActions(this.sesEvents, props.table, ['dynamodb:UpdateItem']);
+    grantTableAccess(this.sesEvents, 'ses-events', props.table);
     // SES publishes the configuration set's bounces and complaints to the default event bus; a rule
     // puts them on the durable queue (and what EventBridge cannot deliver on its dead-letter queue).
     const defaultBus = EventBus.fromEventBusName(this, 'DefaultEventBus', 'default');
@@ -325,7 +319,7 @@ export class StatelessStack extends Stack {
       environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAME, ...tableEnvironment },
     });
     // Queries gsi3/gsi4, then the same conditional UpdateItem the archiver makes.
-    this.grantTable(this.reconciler, props.table, 'write');
+    grantTableAccess(this.reconciler, 'reconciler', props.table);
     // A failed run is not retried: the next scheduled run does the same work, and the alarm tells.
     this.reconciler.configureAsyncInvoke({ retryAttempts: 0 });
     const every = minutesContext(this, 'reconcileEveryMinutes', 15);
@@ -359,28 +353,10 @@ export class StatelessStack extends Stack {
         ...(cursor ? { CURSOR_SECRET_ARN: props.cursorSecret.secretArn } : {}),
       },
     });
-    // Least privilege from the route table: reads never get a write action.
-    if (route.data !== 'none') this.grantTable(fn, props.table, route.data);
+    // Least privilege: exactly the actions lib/function-grants.ts lists for this function.
+    grantTableAccess(fn, route.name, props.table);
     if (cursor) props.cursorSecret.grantRead(fn);
     return fn;
-  }
-
-  /** Exactly these item actions on the table itself (no index, so no wildcard). */
-  private grantItemActions(fn: AppFunction, table: ITable, actions: string[]) {
-    fn.addToRolePolicy(new PolicyStatement({ actions, resources: [table.tableArn] }));
-  }
-
-  /** Table read or read/write access, acknowledging the one wildcard the grant brings. */
-  private grantTable(fn: AppFunction, table: ITable, access: 'read' | 'write') {
-    if (access === 'read') table.grantReadData(fn);
-    else table.grantReadWriteData(fn);
-    // The grant adds <table ARN>/index/* so the function can query the table's GSIs: the wildcard
-    // only ranges over index names of this one table.
-    Validations.of(fn.role!).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${importedName(this, table, table.tableArn)}/index/*]`,
-      reason:
-        "Queries the lead table's own GSIs; the wildcard only ranges over index names of this one table.",
-    });
   }
 }
 
