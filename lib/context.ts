@@ -14,6 +14,16 @@ export function stringContext(scope: Construct, key: string, fallback?: string):
   return typeof value === 'string' && value.length > 0 ? value : fallback;
 }
 
+/**
+ * A string that deployment must supply (`-c key=value`): without it the synth stops with `hint`,
+ * rather than deploying something that silently lacks it.
+ */
+export function requiredStringContext(scope: Construct, key: string, hint: string): string {
+  const value = stringContext(scope, key);
+  if (value === undefined) throw new Error(`context ${key} is required: ${hint}`);
+  return value;
+}
+
 /** A whole number of minutes (at least 1) from CDK context. */
 export function minutesContext(scope: Construct, key: string, fallback: number): number {
   const value: unknown = scope.node.tryGetContext(key);

@@ -50,9 +50,16 @@ import { AppFunction } from './constructs/app-function.js';
 import { consoleCors } from './constructs/console-hosting.js';
 import { DurableQueue } from './constructs/durable-queue.js';
 import { InsightsConsumers } from './constructs/insights-consumers.js';
+import { Observability } from './constructs/observability.js';
 import { acknowledgeListStreams, StreamConsumer } from './constructs/stream-consumer.js';
 import { grantTableAccess } from './constructs/table-grants.js';
-import { durationContext, minutesContext, pascalCase, stringContext } from './context.js';
+import {
+  durationContext,
+  minutesContext,
+  pascalCase,
+  requiredStringContext,
+  stringContext,
+} from './context.js';
 
 const SERVICE_NAME = 'partner-referrals';
 
@@ -93,8 +100,10 @@ export class StatelessStack extends Stack {
   readonly queues: { emails: DurableQueue; sesEvents: DurableQueue };
   /** The insights aggregator and the search indexer. */
   readonly insights: InsightsConsumers;
-  /** Every alarm of this stack notifies it (subscribe with context `alarmEmail`, or by hand). */
+  /** Every alarm of this stack notifies it; context `alarmEmail` (required) is subscribed. */
   readonly alarmTopic: Topic;
+  /** The API, table and SES alarms, the HTTP functions' errors alarms, and the dashboard. */
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -178,8 +187,16 @@ export class StatelessStack extends Stack {
       displayName: 'Partner referrals alarms',
       enforceSSL: true,
     });
-    const alarmEmail = stringContext(this, 'alarmEmail');
-    if (alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    // Alarms that reach nobody are not alarms (SPEC §11): an address is required to synthesise.
+    const alarmEmail = requiredStringContext(
+      this,
+      'alarmEmail',
+      'the address the alarm topic mails, e.g. npx cdk deploy --all -c alarmEmail=ops@example.com (SNS asks it to confirm once)',
+    );
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+      throw new Error(`context alarmEmail must be an email address, not "${alarmEmail}"`);
+    }
+    this.alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
 
     this.archiver = new AppFunction(this, 'Archiver', {
       entry: 'functions/archiver/handler.ts',
@@ -328,7 +345,45 @@ export class StatelessStack extends Stack {
       schedule: Schedule.rate(Duration.minutes(every)),
       targets: [new LambdaFunction(this.reconciler)],
     });
-    errorsAlarm(this, 'ReconcilerErrorsAlarm', this.reconciler, this.alarmTopic);
+    const reconcilerErrors = errorsAlarm(this, 'ReconcilerErrorsAlarm', this.reconciler, this.alarmTopic);
+
+    const streamConsumers = {
+      archiver: this.consumers.archiver,
+      notifier: this.consumers.notifier,
+      'insights-aggregator': this.insights.consumers.insightsAggregator,
+      'search-indexer': this.insights.consumers.searchIndexer,
+    };
+    this.observability = new Observability(this, 'Observability', {
+      api: this.api,
+      accessLogs,
+      table: props.table,
+      httpFunctions: functions,
+      workers: new Map<string, AppFunction>([
+        ['archiver', this.archiver],
+        ['notifier', this.notifier],
+        ['reconciler', this.reconciler],
+        ['email-sender', this.emailSender],
+        ['ses-events', this.sesEvents],
+        ['insights-aggregator', this.insights.aggregator],
+        ['search-indexer', this.insights.searchIndexer],
+      ]),
+      queues: new Map([
+        ['emails', { queue: emails.queue, deadLetters: emails.deadLetterQueue }],
+        ['ses-events', { queue: sesEvents.queue, deadLetters: sesEvents.deadLetterQueue }],
+      ]),
+      streamConsumers: new Map<string, AppFunction>([
+        ['archiver', this.archiver],
+        ['notifier', this.notifier],
+        ['insights-aggregator', this.insights.aggregator],
+        ['search-indexer', this.insights.searchIndexer],
+      ]),
+      otherAlarms: [
+        ...Object.values(streamConsumers).flatMap((c) => Object.values(c.alarms)),
+        ...[emails, sesEvents].flatMap((q) => Object.values(q.alarms)),
+        reconcilerErrors,
+      ],
+      topic: this.alarmTopic,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
     new CfnOutput(this, 'EmailDeadLettersUrl', {
@@ -340,6 +395,7 @@ export class StatelessStack extends Stack {
       value: sesEvents.deadLetterQueue.queueUrl,
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });
   }
 
   private routeFunction(route: Route, props: StatelessStackProps, tableEnvironment: Record<string, string>) {

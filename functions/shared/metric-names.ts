@@ -24,6 +24,12 @@ export const metricDefinitions = {
     what: 'stream records and queue messages that failed an attempt (retried or set aside)',
     dimension: 'consumer',
   },
-} as const;
+} as const satisfies Record<string, MetricDefinition>;
+
+/** What a metric counts, and the one dimension (beside `service`) it is split by, if any. */
+export interface MetricDefinition {
+  readonly what: string;
+  readonly dimension?: string;
+}
 
 export type MetricName = keyof typeof metricDefinitions;

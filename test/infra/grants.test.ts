@@ -23,7 +23,9 @@ let templates: Map<Stack, Template>;
 
 beforeAll(() => {
   // No bundling: a grant never depends on the bundle, and esbuild for ~30 functions takes minutes.
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({
+    context: { 'aws:cdk:bundling-stacks': [], alarmEmail: 'ops@partner-referrals.example' },
+  });
   const system = definePartnerReferrals(app, { prefix: '' });
   stateless = system.stateless;
   stacks = [system.stateful, system.stateless, system.console];

@@ -38,7 +38,7 @@ let statelessTemplate: Template;
 
 beforeAll(() => {
   // The same wiring as bin/app.ts, once: each synth bundles every function.
-  app = new App();
+  app = new App({ context: { alarmEmail: 'ops@partner-referrals.example' } });
   ({ stateful, stateless } = definePartnerReferrals(app, { prefix: '' }));
   // Throws if the nag plugin reports an error; warnings only land in the report checked below.
   assembly = app.synth();
