@@ -201,7 +201,10 @@ export class Observability extends Construct {
         serverErrors,
         throttled,
       ]),
-      graph('API error rates (%)', [rate(serverErrors, 'serverErrors', '5xx %'), rate(throttled, 'throttled', '429 %')]),
+      graph('API error rates (%)', [
+        rate(serverErrors, 'serverErrors', '5xx %'),
+        rate(throttled, 'throttled', '429 %'),
+      ]),
       graph('API latency p99 (ms)', [api.metricLatency({ period: FIVE_MINUTES, statistic: 'p99' })]),
     );
     this.dashboard.addWidgets(

@@ -92,7 +92,9 @@ describe('alarms', () => {
   });
 
   it('watch DynamoDB throttling on the table and every index', () => {
-    const metrics = JSON.stringify(alarmOf(stateless.observability.alarms.dynamoThrottles).Properties.Metrics);
+    const metrics = JSON.stringify(
+      alarmOf(stateless.observability.alarms.dynamoThrottles).Properties.Metrics,
+    );
     expect(metrics).toContain('ReadThrottleEvents');
     for (const index of tableDefinition.indexes) expect(metrics).toContain(`"${index.name}"`);
   });
@@ -110,7 +112,9 @@ describe('alarms', () => {
 
   it('watch dead letters, stream iterator age, the oldest queued email and every worker’s errors', () => {
     const names = alarms.flatMap(metricNamesOf);
-    expect(names.filter((n) => n.includes('ApproximateNumberOfMessagesVisible')).length).toBeGreaterThanOrEqual(6);
+    expect(
+      names.filter((n) => n.includes('ApproximateNumberOfMessagesVisible')).length,
+    ).toBeGreaterThanOrEqual(6);
     expect(names.filter((n) => n.includes('IteratorAge'))).toHaveLength(4);
     expect(names.filter((n) => n.includes('ApproximateAgeOfOldestMessage'))).toHaveLength(2);
     // Every function of the stack: the routes, four stream consumers, two queue consumers, the reconciler.
@@ -121,7 +125,8 @@ describe('alarms', () => {
 describe('dashboard', () => {
   it('graphs every metric the functions emit, the API, the table, the queues and every alarm', () => {
     const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
-    for (const name of Object.keys(metricDefinitions)) expect(body).toContain(`MetricName=\\\\\\"${name}\\\\\\"`);
+    for (const name of Object.keys(metricDefinitions))
+      expect(body).toContain(`MetricName=\\\\\\"${name}\\\\\\"`);
     for (const metric of ['5xx', 'Latency', 'WriteThrottleEvents', 'IteratorAge', 'Reputation.BounceRate']) {
       expect(body).toContain(metric);
     }
