@@ -54,6 +54,7 @@ import { Observability } from './constructs/observability.js';
 import { acknowledgeListStreams, StreamConsumer } from './constructs/stream-consumer.js';
 import { grantTableAccess } from './constructs/table-grants.js';
 import {
+  ConfigurationError,
   durationContext,
   minutesContext,
   pascalCase,
@@ -109,6 +110,17 @@ export class StatelessStack extends Stack {
     super(scope, id, props);
     // Strong on purpose: CloudFormation then refuses to delete the table or user pool while the API uses them.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
+
+    // Alarms that reach nobody are not alarms (SPEC §11): an address is required to synthesise,
+    // checked first so a synth without it stops before bundling every function.
+    const alarmEmail = requiredStringContext(
+      this,
+      'alarmEmail',
+      'the address the alarm topic mails, e.g. npx cdk deploy --all -c alarmEmail=ops@example.com (SNS asks it to confirm once)',
+    );
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+      throw new ConfigurationError(`context alarmEmail must be an email address, not "${alarmEmail}"`);
+    }
 
     const tableEnvironment = {
       TABLE_NAME: props.table.tableName,
@@ -187,15 +199,6 @@ export class StatelessStack extends Stack {
       displayName: 'Partner referrals alarms',
       enforceSSL: true,
     });
-    // Alarms that reach nobody are not alarms (SPEC §11): an address is required to synthesise.
-    const alarmEmail = requiredStringContext(
-      this,
-      'alarmEmail',
-      'the address the alarm topic mails, e.g. npx cdk deploy --all -c alarmEmail=ops@example.com (SNS asks it to confirm once)',
-    );
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
-      throw new Error(`context alarmEmail must be an email address, not "${alarmEmail}"`);
-    }
     this.alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
 
     this.archiver = new AppFunction(this, 'Archiver', {
