@@ -28,6 +28,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
@@ -79,6 +80,8 @@ export interface StatelessStackProps extends StackProps {
   mailFrom: string;
   /** The partner console's origin: the only one the API's CORS allows. */
   consoleOrigin?: string;
+  /** Functions of other stacks whose errors alarm here, on the alarm topic (the pre-token trigger). */
+  alarmedFunctions?: ReadonlyMap<string, IFunction>;
 }
 
 /** The HTTP API and its functions, built from the route table; the stream consumers, reconciler and alarms. */
@@ -364,7 +367,7 @@ export class StatelessStack extends Stack {
       accessLogs,
       table: props.table,
       httpFunctions: functions,
-      workers: new Map<string, AppFunction>([
+      workers: new Map<string, IFunction>([
         ['archiver', this.archiver],
         ['notifier', this.notifier],
         ['reconciler', this.reconciler],
@@ -372,7 +375,9 @@ export class StatelessStack extends Stack {
         ['ses-events', this.sesEvents],
         ['insights-aggregator', this.insights.aggregator],
         ['search-indexer', this.insights.searchIndexer],
+        ...(props.alarmedFunctions ?? []),
       ]),
+      alarmedWorkers: props.alarmedFunctions ?? new Map(),
       queues: new Map([
         ['emails', { queue: emails.queue, deadLetters: emails.deadLetterQueue }],
         ['ses-events', { queue: sesEvents.queue, deadLetters: sesEvents.deadLetterQueue }],

@@ -50,6 +50,8 @@ export interface ObservabilityProps {
   httpFunctions: ReadonlyMap<string, IFunction>;
   /** Every other function, by name (their errors alarms come with their consumer constructs). */
   workers: ReadonlyMap<string, IFunction>;
+  /** Functions with no construct of ours to alarm on them (another stack's): errors alarms here. */
+  alarmedWorkers: ReadonlyMap<string, IFunction>;
   /** The durable and on-failure queues, by a short name, for the dashboard. */
   queues: ReadonlyMap<string, { queue: IQueue; deadLetters: IQueue }>;
   /** The stream consumers' functions, for the iterator-age graph. */
@@ -108,6 +110,9 @@ export class Observability extends Construct {
     for (const [name, fn] of props.httpFunctions) {
       httpErrors.set(name, errorsAlarm(this, `HttpErrors${pascalCase(name)}`, fn, topic));
     }
+    const workerErrors = [...props.alarmedWorkers].map(([name, fn]) =>
+      errorsAlarm(this, `Errors${pascalCase(name)}`, fn, topic),
+    );
 
     // Table-level read and write throttles, and each index's write throttles (an index that cannot
     // keep up throttles the table's writes): eight metrics, within an alarm's limit of ten.
@@ -257,6 +262,7 @@ export class Observability extends Construct {
           this.alarms.sesBounceRate,
           this.alarms.sesComplaintRate,
           ...props.otherAlarms,
+          ...workerErrors,
           ...httpErrors.values(),
         ],
       }),

@@ -117,8 +117,9 @@ describe('alarms', () => {
     ).toBeGreaterThanOrEqual(6);
     expect(names.filter((n) => n.includes('IteratorAge'))).toHaveLength(4);
     expect(names.filter((n) => n.includes('ApproximateAgeOfOldestMessage'))).toHaveLength(2);
-    // Every function of the stack: the routes, four stream consumers, two queue consumers, the reconciler.
-    expect(names.filter((n) => n === '"MetricName":"Errors"')).toHaveLength(routeList.length + 7);
+    // Every function: the routes, four stream consumers, two queue consumers, the reconciler, and
+    // the stateful stack's pre-token trigger (a failing one fails every sign-in).
+    expect(names.filter((n) => n === '"MetricName":"Errors"')).toHaveLength(routeList.length + 8);
   });
 });
 
