@@ -1,6 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { queueDefinitions } from '../../functions/queue/definitions.js';
@@ -8,6 +7,7 @@ import { consumerFilters } from '../../functions/stream/filters.js';
 import { AppFunction } from './app-function.js';
 import { DurableQueue } from './durable-queue.js';
 import { acknowledgeListStreams, StreamConsumer } from './stream-consumer.js';
+import { grantTableAccess } from './table-grants.js';
 
 export interface WebhookConsumersProps {
   table: ITable;
@@ -66,16 +66,9 @@ export class WebhookConsumers extends Construct {
     this.queue.grantSend(this.sender);
     props.emails.grantSend(this.sender);
 
-    this.grant(this.events, props.table, ['dynamodb:Query'], ['PARTNER#*']);
-    this.grant(this.events, props.table, ['dynamodb:PutItem'], ['WHEVENT#*', 'WHDELIVERY#*']);
-    this.grant(
-      this.sender,
-      props.table,
-      ['dynamodb:BatchGetItem'],
-      ['PARTNER#*', 'WHDELIVERY#*', 'WHEVENT#*', 'SUPPRESSED#*'],
-    );
-    this.grant(this.sender, props.table, ['dynamodb:UpdateItem'], ['PARTNER#*', 'WHDELIVERY#*']);
-    this.grant(this.sender, props.table, ['dynamodb:GetItem', 'dynamodb:Query'], ['PARTNER#*']);
+    // Exactly what lib/function-grants.ts lists for each (and the local runtime enforces).
+    grantTableAccess(this.events, 'webhook-events', props.table);
+    grantTableAccess(this.sender, 'webhook-sender', props.table);
 
     this.stream = new StreamConsumer(this, 'EventsStream', {
       table: props.table,
@@ -87,16 +80,5 @@ export class WebhookConsumers extends Construct {
       alarmTopic: props.alarmTopic,
     });
     acknowledgeListStreams(this.events);
-  }
-
-  /** Actions on the table itself (no index), only where the partition key starts with one of `partitions`. */
-  private grant(fn: AppFunction, table: ITable, actions: string[], partitions: string[]) {
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions,
-        resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitions } },
-      }),
-    );
   }
 }

@@ -32,7 +32,8 @@
  * | confirm sent| EMAIL#confirmation#<id>     | EMAIL               | (exactly-once marker of a confirmation email)      |
  * | token       | CONFIRMATION#<sha256(token)>| CONFIRMATION        | TTL expiresAt = token expiry                       |
  * | suppressed  | SUPPRESSED#<address>        | SUPPRESSED          | (hard bounce or complaint, platform-wide)          |
- * | webhook     | PARTNER#<partnerId>         | WEBHOOK#<id>        | (a webhook subscription, with its secrets)         |
+ * | webhook     | PARTNER#<partnerId>         | WEBHOOK#<id>        | a subscription, with its secrets; deleted: a       |
+ *             |                             |                     |   tombstone (deletedAt), TTL 7 days                |
  * | webhooks    | PARTNER#<partnerId>         | WEBHOOKS            | (how many subscriptions: the limit of 10)          |
  * | wh event    | WHEVENT#<partnerId>         | <timestamp>#<subject>| TTL 7 days: the signed body, for replay           |
  * | wh delivery | WHDELIVERY#<subscriptionId> | <deliveryId (ULID)> | TTL 7 days: status and attempt log                 |

@@ -77,6 +77,8 @@ export class DynamoWebhookStore implements WebhookStore {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        // Deleted ones wait for TTL as tombstones.
+        FilterExpression: 'attribute_not_exists(deletedAt)',
         ExpressionAttributeValues: { ':pk': webhookKey(partnerId, '').pk, ':prefix': WEBHOOK_PREFIX },
         // At most 10 small items: one page.
       }),
@@ -88,7 +90,7 @@ export class DynamoWebhookStore implements WebhookStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: webhookKey(partnerId, id) }),
     );
-    return Item ? subscriptionOf(Item) : undefined;
+    return Item && Item.deletedAt === undefined ? subscriptionOf(Item) : undefined;
   }
 
   async create(subscription: Subscription): Promise<void> {
@@ -140,7 +142,7 @@ export class DynamoWebhookStore implements WebhookStore {
             entity: 'webhook',
             ...subscription,
           },
-          ConditionExpression: '#version = :expected',
+          ConditionExpression: '#version = :expected AND attribute_not_exists(deletedAt)',
           ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: { ':expected': expectedVersion },
         }),
@@ -152,16 +154,27 @@ export class DynamoWebhookStore implements WebhookStore {
     }
   }
 
-  async remove(partnerId: string, id: string): Promise<void> {
+  /**
+   * Deletes a subscription as a tombstone: marked deleted and disabled now (reads and deliveries
+   * treat it as gone), removed by TTL after the 7 days its deliveries are kept. No function deletes
+   * an item (SPEC §11); the partner's counter drops in the same transaction.
+   */
+  async remove(partnerId: string, id: string, now = new Date()): Promise<void> {
     try {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
             {
-              Delete: {
+              Update: {
                 TableName: this.tableName,
                 Key: webhookKey(partnerId, id),
-                ConditionExpression: 'attribute_exists(pk)',
+                UpdateExpression: 'SET deletedAt = :now, enabled = :false, expiresAt = :expires',
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt)',
+                ExpressionAttributeValues: {
+                  ':now': now.toISOString(),
+                  ':false': false,
+                  ':expires': expiresAt(now),
+                },
               },
             },
             {
@@ -453,7 +466,9 @@ export class DynamoWebhookStore implements WebhookStore {
     for (const message of messages) {
       const [subscription, delivery, event] = keysOf(message).map((key) => found.get(id(key)));
       contexts.set(message.deliveryId, {
-        ...(subscription ? { subscription: subscriptionOf(subscription) } : {}),
+        ...(subscription && subscription.deletedAt === undefined
+          ? { subscription: subscriptionOf(subscription) }
+          : {}),
         ...(delivery ? { delivery: deliveryOf(delivery) } : {}),
         ...(event ? { body: String(event.body) } : {}),
       });
