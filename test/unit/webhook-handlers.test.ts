@@ -42,6 +42,7 @@ const sqs = mockClient(SQSClient);
 const { handler: createWebhook } = await import('../../functions/create-webhook/handler.js');
 const { handler: getWebhook } = await import('../../functions/get-webhook/handler.js');
 const { handler: rotateSecret } = await import('../../functions/rotate-webhook-secret/handler.js');
+const { handler: deleteWebhook } = await import('../../functions/delete-webhook/handler.js');
 const { handler: replay } = await import('../../functions/replay-webhook/handler.js');
 const { handler: events } = await import('../../functions/webhook-events/handler.js');
 const { handler: sender } = await import('../../functions/webhook-sender/handler.js');
@@ -160,11 +161,44 @@ describe('the subscription routes', () => {
     expect(reply.status).toBe(200);
     expect(reply.body.secret).not.toBe(secretA);
     const saved = ddb.commandCalls(PutCommand)[0]!.args[0].input;
-    expect(saved.ConditionExpression).toBe('#version = :expected');
+    expect(saved.ConditionExpression).toBe('#version = :expected AND attribute_not_exists(deletedAt)');
     expect(saved.Item!.secrets).toEqual([
       { value: reply.body.secret, expiresAt: null },
       { value: secretA, expiresAt: expect.any(String) },
     ]);
+  });
+
+  it('deletes as a tombstone (no DeleteItem: TTL removes it) and gives back its place under the limit', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    const id = subscription().id;
+    const reply = await call(
+      deleteWebhook,
+      apiEvent({ method: 'DELETE', path: `/v1/webhooks/${id}`, pathParameters: { id } }),
+    );
+    expect(reply.status).toBe(204);
+    const [tombstone, counter] = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(tombstone!.Update).toMatchObject({
+      Key: { pk: 'PARTNER#contoso', sk: `WEBHOOK#${id}` },
+      UpdateExpression: 'SET deletedAt = :now, enabled = :false, expiresAt = :expires',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt)',
+    });
+    expect(counter!.Update).toMatchObject({ ExpressionAttributeValues: { ':minus': -1 } });
+    expect(tombstone!.Delete).toBeUndefined();
+
+    // Deleted already (or never there): 404.
+    ddb.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'x', $metadata: {} }));
+    const again = await call(
+      deleteWebhook,
+      apiEvent({ method: 'DELETE', path: `/v1/webhooks/${id}`, pathParameters: { id } }),
+    );
+    expect(again.status).toBe(404);
+  });
+
+  it('reads a tombstone as gone', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...item(subscription()), deletedAt: '2026-11-25T10:00:00.000Z' } });
+    const id = subscription().id;
+    const reply = await call(getWebhook, apiEvent({ path: `/v1/webhooks/${id}`, pathParameters: { id } }));
+    expect(reply.status).toBe(404);
   });
 
   it('replays the events of the subscription’s types since a time, queued in order', async () => {
