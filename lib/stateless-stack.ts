@@ -392,18 +392,25 @@ export class StatelessStack extends Stack {
         ['ses-events', this.sesEvents],
         ['insights-aggregator', this.insights.aggregator],
         ['search-indexer', this.insights.searchIndexer],
+        ['webhook-events', this.webhooks.events],
+        ['webhook-sender', this.webhooks.sender],
         ...(props.alarmedFunctions ?? []),
       ]),
       alarmedWorkers: props.alarmedFunctions ?? new Map(),
       queues: new Map([
         ['emails', { queue: emails.queue, deadLetters: emails.deadLetterQueue }],
         ['ses-events', { queue: sesEvents.queue, deadLetters: sesEvents.deadLetterQueue }],
+        [
+          'webhook-deliveries',
+          { queue: this.webhooks.queue.queue, deadLetters: this.webhooks.queue.deadLetterQueue },
+        ],
       ]),
       streamConsumers: new Map<string, AppFunction>([
         ['archiver', this.archiver],
         ['notifier', this.notifier],
         ['insights-aggregator', this.insights.aggregator],
         ['search-indexer', this.insights.searchIndexer],
+        ['webhook-events', this.webhooks.events],
       ]),
       otherAlarms: [
         ...Object.values(streamConsumers).flatMap((c) => Object.values(c.alarms)),

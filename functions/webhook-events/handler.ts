@@ -8,7 +8,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../shared/logger.js';
 import { fanOut } from '../shared/webhook-runtime.js';
-import { leadImages, recordKeys } from '../stream/records.js';
+import { recordFailed } from '../stream/failures.js';
+import { leadImages } from '../stream/records.js';
 
 const events = fanOut();
 
@@ -21,10 +22,7 @@ async function publish(
     const queued = await events.fanOut(previous, current, subscriptionsOf);
     if (queued > 0) logger.debug('webhook deliveries queued', { leadId: current?.id, queued });
   } catch (error) {
-    logger.warn('stream record failed; the stream retries it', {
-      ...recordKeys(record),
-      error: error instanceof Error ? error.name : typeof error,
-    });
+    recordFailed('webhook-events', record, error);
     throw error;
   }
 }

@@ -11,6 +11,7 @@ import type { AttemptContext } from '../domain/webhook-service.js';
 import { deliveryMessageSchema } from '../domain/webhooks.js';
 import { queueConsumer } from '../queue/consumer.js';
 import { logger } from '../shared/logger.js';
+import { count } from '../shared/metrics.js';
 import { delivery, webhookQueueBackoff, webhookQueueUrl } from '../shared/webhook-runtime.js';
 
 const deliveries = delivery();
@@ -39,6 +40,7 @@ async function attempt(record: SQSRecord, prefetched: Prefetched): Promise<void>
     deliveryId: message.deliveryId,
     result,
   });
+  count('WebhookAttempts', 1, { name: 'result', value: result });
 }
 
 /**
@@ -62,6 +64,7 @@ async function prefetch(records: SQSRecord[]): Promise<Prefetched> {
 
 export const handler = queueConsumer<Prefetched>(attempt, {
   batch: { open: prefetch, close: async () => undefined },
+  consumer: 'webhook-sender',
   sqs: sqsClient,
   queueUrl: webhookQueueUrl,
   backoff: webhookQueueBackoff,
