@@ -40,7 +40,8 @@ import {
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct, IConstruct } from 'constructs';
-import { EMAIL_MARKER_PREFIX } from '../functions/adapters/dynamodb/keys.js';
+import { EMAIL_MARKER_PREFIX, FAIR_USE_PREFIX } from '../functions/adapters/dynamodb/keys.js';
+import { parseFairUseLimits } from '../functions/domain/fair-use.js';
 import { SENDER_SCOPE } from '../functions/http/auth.js';
 import { type Route, routeList } from '../functions/http/routes.js';
 import { queueDefinitions } from '../functions/queue/definitions.js';
@@ -151,9 +152,24 @@ export class StatelessStack extends Stack {
     });
     const none = new HttpNoneAuthorizer();
 
+    // Per-client limits (SPEC §11 fair use) beside the stage's shared throttle; README "Fair use".
+    const fairUseEnvironment = {
+      FAIR_USE_WINDOW: durationContext(this, 'fairUseWindow', defaults.FAIR_USE_WINDOW),
+      FAIR_USE_SENDER_LIMIT: stringContext(this, 'fairUseSenderLimit', defaults.FAIR_USE_SENDER_LIMIT),
+      FAIR_USE_PARTNER_LIMIT: stringContext(this, 'fairUsePartnerLimit', defaults.FAIR_USE_PARTNER_LIMIT),
+      FAIR_USE_OVERRIDES: stringContext(this, 'fairUseOverrides', defaults.FAIR_USE_OVERRIDES),
+    };
+    // A malformed limit fails the synth, not the first request.
+    parseFairUseLimits({
+      window: fairUseEnvironment.FAIR_USE_WINDOW,
+      sender: fairUseEnvironment.FAIR_USE_SENDER_LIMIT,
+      partner: fairUseEnvironment.FAIR_USE_PARTNER_LIMIT,
+      overrides: fairUseEnvironment.FAIR_USE_OVERRIDES,
+    });
+
     const functions = new Map<string, AppFunction>();
     for (const route of routeList) {
-      const fn = this.routeFunction(route, props, tableEnvironment);
+      const fn = this.routeFunction(route, props, tableEnvironment, fairUseEnvironment);
       functions.set(route.name, fn);
       const [httpRoute] = this.api.addRoutes({
         path: route.path,
@@ -348,19 +364,36 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
   }
 
-  private routeFunction(route: Route, props: StatelessStackProps, tableEnvironment: Record<string, string>) {
+  private routeFunction(
+    route: Route,
+    props: StatelessStackProps,
+    tableEnvironment: Record<string, string>,
+    fairUseEnvironment: Record<string, string>,
+  ) {
     const cursor = route.cursor === true;
+    const counted = route.access !== 'public';
     const fn = new AppFunction(this, pascalCase(route.name), {
       entry: `functions/${route.name}/handler.ts`,
       description: `${route.method} ${route.path}: ${route.summary}`,
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        ...(route.data === 'none' ? {} : tableEnvironment),
+        ...(route.data === 'none' && !counted ? {} : tableEnvironment),
+        ...(counted ? fairUseEnvironment : {}),
         ...(cursor ? { CURSOR_SECRET_ARN: props.cursorSecret.secretArn } : {}),
       },
     });
     // Least privilege from the route table: reads never get a write action.
     if (route.data !== 'none') this.grantTable(fn, props.table, route.data);
+    // Every authenticated call increments its client's fair-use counter: UpdateItem, and only on those keys.
+    if (counted) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:UpdateItem'],
+          resources: [props.table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${FAIR_USE_PREFIX}*`] } },
+        }),
+      );
+    }
     if (cursor) props.cursorSecret.grantRead(fn);
     return fn;
   }

@@ -136,6 +136,15 @@ export const problems = {
     ),
   tooLarge: (max: number) =>
     new HttpProblem(413, 'payload-too-large', 'Payload too large', `The body must not exceed ${max} bytes.`),
+  tooManyRequests: (retryAfterSeconds: number, limit: number) =>
+    new HttpProblem(
+      429,
+      'too-many-requests',
+      'Too many requests',
+      `This client has made its ${limit} requests of the current window; retry after ${retryAfterSeconds} s.`,
+      undefined,
+      { 'retry-after': String(retryAfterSeconds) },
+    ),
   unsupportedMediaType: () =>
     new HttpProblem(
       415,

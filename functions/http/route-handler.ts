@@ -1,7 +1,8 @@
 /**
  * The middy stack every HTTP function shares, handler last: normalise headers -> authenticate ->
  * parse the JSON body (size and content-type checks) -> validate with the route's zod schemas ->
- * Powertools logger -> problem+json errors. A handler gets a typed, validated request and returns
+ * Powertools logger -> problem+json errors. An authenticated caller is counted against its fair-use
+ * limit right after authentication, before any other work. A handler gets a typed, validated request and returns
  * a reply; it never builds an error response itself.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -14,7 +15,9 @@ import type {
 } from 'aws-lambda';
 import type * as z from 'zod';
 import { DomainError } from '../domain/errors.js';
+import { checkFairUse, type FairUseClient } from '../domain/fair-use.js';
 import type { Sender } from '../domain/lead.js';
+import { type FairUseGate, fairUseGate } from '../shared/fair-use-runtime.js';
 import { logger } from '../shared/logger.js';
 import { type PartnerPrincipal, partnerPrincipal, type SenderPrincipal, senderPrincipal } from './auth.js';
 import { jsonErrorAt } from './json-error.js';
@@ -47,6 +50,38 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+}
+
+/** Whom a caller's requests count against: a sender as a whole, a partner as a whole. */
+const fairUseClientOf = (principal: PartnerPrincipal | SenderPrincipal): FairUseClient =>
+  principal.kind === 'sender'
+    ? { kind: 'sender', id: principal.sender.id }
+    : { kind: 'partner', id: principal.partnerId };
+
+/**
+ * Counts an authenticated request against its client's window and refuses it with 429 and
+ * `Retry-After` once the window is full. If the counter cannot be reached the request goes on
+ * (logged): fair use protects the others, and is never a reason to fail a caller.
+ */
+function fairUse(gate: FairUseGate): MiddlewareObj<Event, Result, Error, ParsingContext> {
+  return {
+    before: async ({ context }) => {
+      const principal = context.parsed.principal;
+      if (!principal) return;
+      const client = fairUseClientOf(principal);
+      let verdict: Awaited<ReturnType<typeof checkFairUse>>;
+      try {
+        verdict = await checkFairUse(client, gate.limits, gate.counter, gate.now());
+      } catch (error) {
+        logger.warn('fair-use counter unavailable; request admitted', {
+          client: client.kind,
+          error: (error as Error).name,
+        });
+        return;
+      }
+      if (!verdict.admitted) throw problems.tooManyRequests(verdict.retryAfterSeconds, verdict.limit);
+    },
+  };
 }
 
 /** Resolves an OAuth client id to its registered sender. */
@@ -190,17 +225,21 @@ export function routeHandler<R extends Route>(
   // The types already refuse it; this catches an untyped caller at cold start, never at request time.
   if (route.access === 'sender' && !senderForClient)
     throw new Error(`route ${route.name} needs a sender lookup`);
-  const stack = middy<Event, Result, Error, ParsingContext>()
+  // Read at cold start, so a malformed limit fails the deployment's first call, not a later one.
+  const gate = route.access === 'public' ? undefined : fairUseGate();
+  let stack = middy<Event, Result, Error, ParsingContext>()
     .use(httpHeaderNormalizer() as MiddlewareObj<Event, Result, Error, ParsingContext>)
-    .use(authenticate(route, senderForClient))
+    .use(authenticate(route, senderForClient));
+  if (gate) stack = stack.use(fairUse(gate));
+  stack = stack
     .use(jsonBody(route))
     .use(
       injectLambdaContext(logger, { resetKeys: true }) as MiddlewareObj<Event, Result, Error, ParsingContext>,
     )
-    .use(problemErrors() as MiddlewareObj<Event, Result, Error, ParsingContext>)
-    .handler(async (event, context) => {
-      const requestId = event.requestContext?.requestId ?? context.awsRequestId;
-      return toResult(await handle(parseRequest(route, event, context.parsed, requestId)));
-    });
-  return (event, context) => stack(event, context as ParsingContext);
+    .use(problemErrors() as MiddlewareObj<Event, Result, Error, ParsingContext>);
+  const handler = stack.handler(async (event, context) => {
+    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+    return toResult(await handle(parseRequest(route, event, context.parsed, requestId)));
+  });
+  return (event, context) => handler(event, context as ParsingContext);
 }

@@ -65,6 +65,11 @@ function functionOf(fn: IFunction) {
   return { logicalId, statements, actions, properties: resource.Properties };
 }
 
+/** The fair-use counter grant: UpdateItem held to FAIRUSE# partition keys. */
+const isFairUseGrant = (s: Statement & { Condition?: unknown }) =>
+  actionsOf(s).join() === 'dynamodb:UpdateItem' &&
+  JSON.stringify(s.Condition ?? {}).includes('"dynamodb:LeadingKeys":["FAIRUSE#*"]');
+
 const queueLogicalId = (queue: { node: { defaultChild?: unknown } }) =>
   stateless.getLogicalId(queue.node.defaultChild as CfnQueue);
 
@@ -260,8 +265,9 @@ describe('stateless stack', () => {
     });
   });
 
-  it('grants a read route no write action, and a write route its writes', () => {
-    const read = routeFunction('get-lead').actions;
+  it('grants a read route no write action (but its fair-use counter), and a write route its writes', () => {
+    const { statements } = routeFunction('get-lead');
+    const read = statements.filter((s) => !isFairUseGrant(s)).flatMap(actionsOf);
     expect(read).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
     const writes = read.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite|\*)/.test(a) || a === '*');
     expect(writes).toEqual([]);
@@ -269,6 +275,30 @@ describe('stateless stack', () => {
       expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:PutItem']),
     );
     expect(routeFunction('health').actions.filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+  });
+
+  it('counts every authenticated route against fair use: UpdateItem on FAIRUSE# keys only, limits from context defaults', () => {
+    for (const route of routeList) {
+      const fn = routeFunction(route.name);
+      const variables = (fn.properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      if (route.access === 'public') {
+        expect(fn.statements.filter(isFairUseGrant)).toEqual([]);
+        expect(variables).not.toHaveProperty('FAIR_USE_WINDOW');
+        continue;
+      }
+      expect(fn.statements.filter(isFairUseGrant)).toHaveLength(1);
+      expect(variables).toMatchObject({
+        FAIR_USE_WINDOW: 'PT1M',
+        FAIR_USE_SENDER_LIMIT: '1200',
+        FAIR_USE_PARTNER_LIMIT: '600',
+        FAIR_USE_OVERRIDES: '',
+      });
+    }
+  });
+
+  it('refuses a malformed fair-use limit at synth', () => {
+    const app = new App({ context: { fairUseOverrides: 'contoso=many' } });
+    expect(() => definePartnerReferrals(app, { prefix: 'Bad' })).toThrow(/override/);
   });
 
   it('lets only the list routes read the cursor key', () => {

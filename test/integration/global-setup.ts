@@ -182,7 +182,12 @@ export default async function globalSetup() {
   ensureSigningKey();
   const results = await Promise.allSettled([
     // Failed emails retried within a second or two, so the SES-outage test is short.
-    startWithRetry('main', { EMAIL_RETRY_BASE: 'PT1S', EMAIL_RETRY_CAP: 'PT2S' }),
+    // One partner with a tiny fair-use limit (fair-use.test.ts); everyone else has the defaults.
+    startWithRetry('main', {
+      EMAIL_RETRY_BASE: 'PT1S',
+      EMAIL_RETRY_CAP: 'PT2S',
+      FAIR_USE_OVERRIDES: 'partner:fair-use-probe=3',
+    }),
     // Reminders at 2 s, the reconciler every second: the reminder path and the reconciler's expiry.
     startWithRetry('short', {
       LEAD_RESPONSE_WINDOW: 'PT4S',

@@ -24,6 +24,9 @@ Object.assign(process.env, {
   AWS_REGION: 'eu-west-1',
   CURSOR_SECRET: 'test',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
+  // Fair use off: these tests count each handler's own commands (test/unit/fair-use.test.ts counts requests).
+  FAIR_USE_SENDER_LIMIT: '0',
+  FAIR_USE_PARTNER_LIMIT: '0',
 });
 const ddb = mockClient(DynamoDBDocumentClient);
 const { handler: accept } = await import('../../functions/accept-lead/handler.js');

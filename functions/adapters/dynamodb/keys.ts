@@ -31,6 +31,7 @@
  * | confirm sent| EMAIL#confirmation#<id>     | EMAIL               | (exactly-once marker of a confirmation email)      |
  * | token       | CONFIRMATION#<sha256(token)>| CONFIRMATION        | TTL expiresAt = token expiry                       |
  * | suppressed  | SUPPRESSED#<address>        | SUPPRESSED          | (hard bounce or complaint, platform-wide)          |
+ * | fair use    | FAIRUSE#<kind>:<id>#<start> | FAIRUSE             | TTL expiresAt = window end + 1 h (request counter)  |
  *
  * Access patterns:
  * - get a lead (partner, sender, any action): GetItem / conditional UpdateItem on LEAD#<id>, LEAD.
@@ -51,6 +52,8 @@
  * - the status of a partner's alert addresses: Query PARTNER#<p> with sk begins_with CONTACT#.
  * - confirm a contact: GetItem CONFIRMATION#<sha256(token)>, then one transaction on it and the contact.
  * - is an address suppressed: BatchGet SUPPRESSED#<address>.
+ * - fair use (every authenticated request): one conditional UpdateItem ADD on FAIRUSE#<client>#<window
+ *   start>; a partition per client and window, so no client's counter shares a partition with another's.
  * - possible duplicates at intake: Query openByCustomer DUPS#<p>#<key> with sk >= <now - 30 days>.
  *   The key is the customer's email domain, or the address itself for free mail (so an exact email
  *   match always shares the partition). Archiving removes the keys, as for the received-only ones.
@@ -104,6 +107,12 @@ export const favoriteKey = (leadId: string, userSub: string) => ({
 export const idempotencyKey = (senderId: string, key: string) => ({
   pk: `IDEMPOTENCY#${senderId}#${createHash('sha256').update(key).digest('base64url')}`,
   sk: 'IDEMPOTENCY',
+});
+/** Every fair-use counter lives under this prefix (the IAM condition of the HTTP functions' counter grant). */
+export const FAIR_USE_PREFIX = 'FAIRUSE#';
+export const fairUseKey = (client: string, windowStart: number) => ({
+  pk: `${FAIR_USE_PREFIX}${client}#${windowStart}`,
+  sk: 'FAIRUSE',
 });
 export const senderKey = (senderId: string) => ({ pk: `SENDER#${senderId}`, sk: 'SENDER' });
 export const clientKey = (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'SENDER' });
