@@ -18,10 +18,13 @@ import {
   HttpMethod,
   HttpNoneAuthorizer,
   HttpStage,
-  type IHttpRouteAuthorizer,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import {
+  HttpJwtAuthorizer,
+  HttpLambdaAuthorizer,
+  HttpLambdaResponseType,
+} from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPoolClient, UserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -42,7 +45,6 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct, IConstruct } from 'constructs';
 import { EMAIL_MARKER_PREFIX, FAIR_USE_PREFIX } from '../functions/adapters/dynamodb/keys.js';
 import { parseFairUseLimits } from '../functions/domain/fair-use.js';
-import { SENDER_SCOPE } from '../functions/http/auth.js';
 import { type Route, routeList } from '../functions/http/routes.js';
 import { queueDefinitions } from '../functions/queue/definitions.js';
 import { defaults } from '../functions/shared/defaults.js';
@@ -94,6 +96,8 @@ export class StatelessStack extends Stack {
   readonly queues: { emails: DurableQueue; sesEvents: DurableQueue };
   /** The insights aggregator and the search indexer. */
   readonly insights: InsightsConsumers;
+  /** Verifies sender tokens for the sender routes, whatever their app client. */
+  readonly senderAuthorizerFunction: AppFunction;
   /** Every alarm of this stack notifies it (subscribe with context `alarmEmail`, or by hand). */
   readonly alarmTopic: Topic;
 
@@ -151,6 +155,26 @@ export class StatelessStack extends Stack {
       jwtAudience: props.clients.map((client) => client.userPoolClientId),
     });
     const none = new HttpNoneAuthorizer();
+    // Sender routes take any app client of the pool whose access token has the sender scope, so a
+    // sender onboarded with `npm run sender -- register` needs no change here (the JWT authorizer
+    // above only accepts the client ids listed at synth). Its handler then asks the sender directory.
+    this.senderAuthorizerFunction = new AppFunction(this, 'SenderAuthorizer', {
+      entry: 'functions/sender-authorizer/handler.ts',
+      description:
+        'Authorizer: admits client-credentials access tokens of the user pool with the sender scope.',
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        USER_POOL_ISSUER: props.userPool.userPoolProviderUrl,
+      },
+    });
+    const senderAuthorizer = new HttpLambdaAuthorizer('SenderToken', this.senderAuthorizerFunction, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      // A verdict is kept a minute per token: a token may outlive its expiry by at most that.
+      resultsCacheTtl: Duration.minutes(1),
+    });
 
     // Per-client limits (SPEC §11 fair use) beside the stage's shared throttle; README "Fair use".
     const fairUseEnvironment = {
@@ -175,7 +199,7 @@ export class StatelessStack extends Stack {
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${pascalCase(route.name)}Integration`, fn),
-        ...authorizationOf(route, jwt, none),
+        authorizer: route.access === 'public' ? none : route.access === 'sender' ? senderAuthorizer : jwt,
       });
       // Only a public route that touches no data, or says why it needs no token, is acknowledged;
       // anything else must face cdk-nag.
@@ -196,6 +220,7 @@ export class StatelessStack extends Stack {
     });
     const alarmEmail = stringContext(this, 'alarmEmail');
     if (alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    errorsAlarm(this, 'SenderAuthorizerErrorsAlarm', this.senderAuthorizerFunction, this.alarmTopic);
 
     this.archiver = new AppFunction(this, 'Archiver', {
       entry: 'functions/archiver/handler.ts',
@@ -415,13 +440,6 @@ export class StatelessStack extends Stack {
         "Queries the lead table's own GSIs; the wildcard only ranges over index names of this one table.",
     });
   }
-}
-
-/** Public routes explicitly open; every other route behind the JWT authorizer, senders also by scope. */
-function authorizationOf(route: Route, jwt: HttpJwtAuthorizer, none: HttpNoneAuthorizer) {
-  const authorizer: IHttpRouteAuthorizer = route.access === 'public' ? none : jwt;
-  // API Gateway refuses a sender call without the scope before any function runs; the handler checks again.
-  return route.access === 'sender' ? { authorizer, authorizationScopes: [SENDER_SCOPE] } : { authorizer };
 }
 
 /**

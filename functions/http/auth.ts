@@ -32,9 +32,24 @@ export function listClaim(value: Claims[string] | undefined): string[] {
   return inner.split(/[\s,]+/).filter(Boolean);
 }
 
+/** What the sender routes' Lambda authorizer hands over: the verified token's client and scope. */
+function lambdaAuthorizerClaims(event: APIGatewayProxyEventV2WithJWTAuthorizer): Claims | undefined {
+  // The event type names the JWT authorizer's output; behind the Lambda authorizer the same slot holds `lambda`.
+  const authorizer: object | undefined = event.requestContext?.authorizer;
+  const lambda = authorizer && 'lambda' in authorizer ? authorizer.lambda : undefined;
+  if (typeof lambda !== 'object' || lambda === null) return undefined;
+  const { client_id: clientId, scope } = lambda as Record<string, unknown>;
+  if (typeof clientId !== 'string' || typeof scope !== 'string') return undefined;
+  return { client_id: clientId, scope };
+}
+
 function claimsOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): { claims: Claims; scopes: string[] } {
   const jwt = event.requestContext?.authorizer?.jwt;
-  if (!jwt?.claims) throw problems.unauthorized();
+  if (!jwt?.claims) {
+    const claims = lambdaAuthorizerClaims(event);
+    if (claims) return { claims, scopes: listClaim(claims.scope) };
+    throw problems.unauthorized();
+  }
   const claims = jwt.claims as Claims;
   const scopes = jwt.scopes && jwt.scopes.length > 0 ? jwt.scopes : listClaim(claims.scope);
   return { claims, scopes };

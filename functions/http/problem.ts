@@ -99,7 +99,7 @@ export const problems = {
       403,
       'sender-not-registered',
       'Forbidden',
-      'This client is not a registered sender. An operator registers senders; locally, npm start registers the ones listed in local/senders.ts (add one there and restart).',
+      'This client is not a registered sender. An operator registers senders with npm run sender -- register (locally too; npm start registers the ones in local/senders.ts).',
     ),
   notFound: () =>
     new HttpProblem(

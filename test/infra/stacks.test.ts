@@ -16,7 +16,7 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { tableDefinition } from '../../functions/adapters/dynamodb/table-definition.js';
 import { minimumRetrySpanSeconds } from '../../functions/domain/backoff.js';
-import { PARTNER_ROLES, SENDER_SCOPE } from '../../functions/http/auth.js';
+import { PARTNER_ROLES } from '../../functions/http/auth.js';
 import { routeList } from '../../functions/http/routes.js';
 import { queueDefinitions } from '../../functions/queue/definitions.js';
 import { consumerFilters } from '../../functions/stream/filters.js';
@@ -180,8 +180,8 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('has one function per route, on the newest Node runtime and ARM64', () => {
     // Plus the archiver, the notifier, the reconciler, the insights aggregator, the search indexer,
-    // the email sender and the SES events consumer.
-    statelessTemplate.resourceCountIs('AWS::Lambda::Function', routeList.length + 7);
+    // the email sender, the SES events consumer and the sender routes' authorizer.
+    statelessTemplate.resourceCountIs('AWS::Lambda::Function', routeList.length + 8);
     for (const route of routeList) {
       const { properties } = routeFunction(route.name);
       expect(properties).toMatchObject({
@@ -217,7 +217,7 @@ describe('stateless stack', () => {
     }
   });
 
-  it('routes every entry of the route table, JWT-authorised unless public, senders by scope too', () => {
+  it('routes every entry of the route table: partners JWT-authorised, senders through the sender authorizer', () => {
     statelessTemplate.resourceCountIs('AWS::ApiGatewayV2::Route', routeList.length);
     for (const route of routeList) {
       const routeKey = `${route.method} ${route.path}`;
@@ -230,9 +230,8 @@ describe('stateless stack', () => {
       } else {
         statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', {
           RouteKey: routeKey,
-          AuthorizationType: 'JWT',
+          AuthorizationType: route.access === 'sender' ? 'CUSTOM' : 'JWT',
           AuthorizerId: { Ref: Match.anyValue() },
-          AuthorizationScopes: route.access === 'sender' ? [SENDER_SCOPE] : Match.absent(),
         });
       }
     }
@@ -251,6 +250,37 @@ describe('stateless stack', () => {
         ],
       },
     });
+  });
+
+  it('admits sender tokens of any app client of the pool (no audience list), verified by a Lambda authorizer', () => {
+    const authorizers = statelessTemplate.findResources('AWS::ApiGatewayV2::Authorizer', {
+      Properties: { AuthorizerType: 'REQUEST' },
+    });
+    expect(Object.keys(authorizers)).toHaveLength(1);
+    const [id, authorizer] = Object.entries(authorizers)[0] as [string, Resource];
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: 60,
+    });
+    // Every sender route, and only those, uses it.
+    const routes = Object.values(statelessTemplate.findResources('AWS::ApiGatewayV2::Route')) as Resource[];
+    const senderRoutes = routes.filter(
+      (r) => JSON.stringify(r.Properties.AuthorizerId) === JSON.stringify({ Ref: id }),
+    );
+    expect(senderRoutes.map((r) => r.Properties.RouteKey).sort()).toEqual(
+      routeList
+        .filter((r) => r.access === 'sender')
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    );
+    const fn = functionOf(stateless.senderAuthorizerFunction);
+    expect((fn.properties.Environment as { Variables: object }).Variables).toMatchObject({
+      USER_POOL_ISSUER: { 'Fn::ImportValue': expect.stringMatching(/UserPool.*ProviderURL/) },
+    });
+    // It reads nothing: the pool's public keys come over HTTPS.
+    expect(fn.actions.filter((a) => !a.startsWith('logs:'))).toEqual([]);
   });
 
   it('throttles the default stage and writes JSON access logs', () => {

@@ -29,6 +29,8 @@ export interface Started {
   url: string;
   sesUrl: string;
   sqsUrl: string;
+  dynamoPort: number;
+  tableName: string;
   pid: number;
   dog: number | undefined;
   child: ChildProcess;
@@ -45,6 +47,9 @@ export interface IntegrationEnv {
   ttlSes: string;
   /** The main runtime's local SQS endpoint (its queues are <endpoint>/000000000000/<name>). */
   mainSqs: string;
+  /** The main runtime's DynamoDB Local port and table (operator commands run against them). */
+  mainDynamoPort: number;
+  mainTable: string;
   pids: number[];
   /** The watchdog of each runtime (see `watchdog`). */
   watchdogs: number[];
@@ -148,6 +153,8 @@ async function startRuntime(name: string, windows: Record<string, string>): Prom
     url,
     sesUrl: `http://127.0.0.1:${sesPort}`,
     sqsUrl: `http://127.0.0.1:${sqsPort}`,
+    dynamoPort,
+    tableName: `partner-referrals-it-${name}`,
     pid: child.pid!,
     dog,
     child,
@@ -217,6 +224,8 @@ export default async function globalSetup() {
     shortSes: short.sesUrl,
     ttlSes: ttl.sesUrl,
     mainSqs: main.sqsUrl,
+    mainDynamoPort: main.dynamoPort,
+    mainTable: main.tableName,
     pids: started.map((s) => s.pid),
     watchdogs: started.flatMap((s) => (s.dog === undefined ? [] : [s.dog])),
   };
