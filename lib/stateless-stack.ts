@@ -113,6 +113,7 @@ export class StatelessStack extends Stack {
       REMINDER_BEFORE: durationContext(this, 'reminderBefore', defaults.REMINDER_BEFORE),
       RECONCILE_GRACE: durationContext(this, 'reconcileGrace', defaults.RECONCILE_GRACE),
       REMINDER_RETRY: durationContext(this, 'reminderRetry', defaults.REMINDER_RETRY),
+      PII_RETENTION: durationContext(this, 'piiRetention', defaults.PII_RETENTION),
     };
 
     this.api = new HttpApi(this, 'Api', {

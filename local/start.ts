@@ -56,6 +56,7 @@ for (const variable of [
   'CONFIRMATION_TTL',
   'CONFIRMATION_RESEND_AFTER',
   'FAIR_USE_WINDOW',
+  'PII_RETENTION',
 ]) {
   const value = env[variable];
   if (value) {
@@ -312,6 +313,7 @@ try {
   Queues         http://127.0.0.1:${sqsPort}   emails, ses-events and their dead letters${inMemory ? ' (in memory)' : ' (in .local/queues)'}; npm run dlq -- list
   Windows        respond within ${env.LEAD_RESPONSE_WINDOW || defaults.LEAD_RESPONSE_WINDOW}, contact-now for ${env.CONTACT_NOW_WINDOW || defaults.CONTACT_NOW_WINDOW}, reminder ${env.REMINDER_BEFORE || defaults.REMINDER_BEFORE} before
   Fair use       ${env.FAIR_USE_SENDER_LIMIT || defaults.FAIR_USE_SENDER_LIMIT} requests per sender, ${env.FAIR_USE_PARTNER_LIMIT || defaults.FAIR_USE_PARTNER_LIMIT} per partner, per ${env.FAIR_USE_WINDOW || defaults.FAIR_USE_WINDOW}${env.FAIR_USE_OVERRIDES ? ` (overrides ${env.FAIR_USE_OVERRIDES})` : ''}
+  Personal data  erased ${env.PII_RETENTION || defaults.PII_RETENTION} after archiving (by the reconciler); on request: npm run erase -- --email <address>
   Expiry         TTL stream -> archiver; reconciler every ${env.RECONCILE_INTERVAL || 'PT5S'}
   Tokens         npm run --silent token -- --partner contoso --role referrals-admin
                  npm run --silent token -- --sender microsoft-marketing

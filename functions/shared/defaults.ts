@@ -22,6 +22,8 @@ export const defaults = {
   CHOOSE_PARTNER_URL: 'https://partner-referrals.example/find-a-partner',
   /** Where a lead's page lives in the partner console (`<url>/<leadId>`). */
   PARTNER_CONSOLE_URL: 'https://partner-referrals.example/leads',
+  /** Customer contact data of a lead archived longer ago than this is erased (SPEC §11). */
+  PII_RETENTION: 'P2Y',
   /** Fair use (SPEC §11): the window each client's requests are counted in. */
   FAIR_USE_WINDOW: 'PT1M',
   /** Requests per window of one sender (all its clients); 0 is no limit. 20 a second of the stage's 50. */

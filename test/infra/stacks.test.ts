@@ -472,6 +472,26 @@ describe('stream consumers, reconciler and alarms', () => {
     });
   });
 
+  it('erases personal data on the reconciler run: PII_RETENTION (P2Y) and the dueForErasure index it queries', () => {
+    const reconciler = functionOf(stateless.reconciler);
+    expect((reconciler.properties.Environment as { Variables: object }).Variables).toMatchObject({
+      PII_RETENTION: 'P2Y',
+    });
+    statefulTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({
+          IndexName: 'dueForErasure',
+          KeySchema: [
+            { AttributeName: 'gsi7pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi7sk', KeyType: 'RANGE' },
+          ],
+        }),
+      ]),
+    });
+    // Erasure overwrites; it never deletes.
+    expect(reconciler.actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:Query']));
+  });
+
   it('runs the reconciler every minute, without retries, and alarms on its errors', () => {
     const reconciler = functionOf(stateless.reconciler);
     statelessTemplate.hasResourceProperties('AWS::Events::Rule', {

@@ -2,7 +2,8 @@
  * Starts three local runtimes (`local/start.ts`) for the integration project, each on free ports
  * with a throw-away database:
  *   main  - the default windows (P14D / PT72H)
- *   short - LEAD_RESPONSE_WINDOW=PT4S, CONTACT_NOW_WINDOW=PT2S, reminders, reconciler every second
+ *   short - LEAD_RESPONSE_WINDOW=PT4S, CONTACT_NOW_WINDOW=PT2S, reminders, reconciler every second,
+ *           customer data erased 15 s after archiving (PII_RETENTION=PT15S)
  *   ttl   - LEAD_RESPONSE_WINDOW=PT3S, reconciler all but off: expiry by TTL and the stream alone
  * Their base URLs reach the tests through process.env (inherited by the workers) and through
  * `.local/integration-env.<jest pid>.json` (named by INTEGRATION_ENV_FILE). Each runtime runs in
@@ -201,6 +202,8 @@ export default async function globalSetup() {
       CONTACT_NOW_WINDOW: 'PT2S',
       REMINDER_BEFORE: 'PT2S',
       RECONCILE_INTERVAL: 'PT1S',
+      // Customer data of archived leads erased 15 s after archiving (erasure.test.ts).
+      PII_RETENTION: 'PT15S',
     }),
     // The reconciler (all but) off: only the local TTL emulator (DynamoDB's TTL, see local/ttl-emulator.ts) and the stream can archive a lead here.
     startWithRetry('ttl', { LEAD_RESPONSE_WINDOW: 'PT3S', RECONCILE_INTERVAL: 'PT1H' }),

@@ -32,6 +32,9 @@
  * | confirm sent| EMAIL#confirmation#<id>     | EMAIL               | (exactly-once marker of a confirmation email)      |
  * | token       | CONFIRMATION#<sha256(token)>| CONFIRMATION        | TTL expiresAt = token expiry                       |
  * | suppressed  | SUPPRESSED#<address>        | SUPPRESSED          | (hard bounce or complaint, platform-wide)          |
+ * | customer    | CUSTOMER#<sha256(email)>    | LEAD#<leadId>       | (a lead of this customer, platform-wide; erasure)   |
+ * | lead (cont.)|                             |                     | dueForErasure ERASE#<shard> / <archivedAt>#<id>    |
+ * |             |                             |                     |   (archived, contact data not yet erased: sparse)  |
  * | fair use    | FAIRUSE#<kind>:<id>#<start> | FAIRUSE             | TTL expiresAt = window end + 1 h (request counter)  |
  *
  * Access patterns:
@@ -53,6 +56,9 @@
  * - the status of a partner's alert addresses: Query PARTNER#<p> with sk begins_with CONTACT#.
  * - confirm a contact: GetItem CONFIRMATION#<sha256(token)>, then one transaction on it and the contact.
  * - is an address suppressed: BatchGet SUPPRESSED#<address>.
+ * - every lead of one customer (erase on request): Query CUSTOMER#<sha256 of the lower-cased email>;
+ *   the partner-scoped duplicates index cannot answer it. Erasure sets the link's TTL.
+ * - leads due for retention erasure (reconciler): Query dueForErasure ERASE#0..3 with sk < <cutoff>.
  * - fair use (every authenticated request): one conditional UpdateItem ADD on FAIRUSE#<client>#<window
  *   start>; a partition per client and window, so no client's counter shares a partition with another's.
  * - possible duplicates at intake: Query openByCustomer DUPS#<p>#<key> with sk >= <now - 30 days>.
@@ -115,6 +121,19 @@ export const fairUseKey = (client: string, windowStart: number) => ({
   pk: `${FAIR_USE_PREFIX}${client}#${windowStart}`,
   sk: 'FAIRUSE',
 });
+/** A customer's email as it is keyed: trimmed, lower-cased, hashed (no address in a key). */
+export const customerHash = (email: string) =>
+  createHash('sha256').update(email.trim().toLowerCase()).digest('base64url');
+export const CUSTOMER_PREFIX = 'CUSTOMER#';
+export const customerPk = (email: string) => `${CUSTOMER_PREFIX}${customerHash(email)}`;
+export const customerLinkKey = (email: string, leadId: string) => ({
+  pk: customerPk(email),
+  sk: `LEAD#${leadId}`,
+});
+export const erasurePk = (shard: number) => `ERASE#${shard}`;
+/** The dueForErasure keys of a lead archived at `archivedAt`. */
+export const erasureIndexKeys = (leadId: string, archivedAt: string) =>
+  indexKeys('dueForErasure', erasurePk(shardOf(leadId, DEADLINE_SHARDS)), `${archivedAt}#${leadId}`);
 export const senderKey = (senderId: string) => ({ pk: `SENDER#${senderId}`, sk: 'SENDER' });
 export const clientKey = (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'SENDER' });
 export const profileKey = (partnerId: string) => ({ pk: `PARTNER#${partnerId}`, sk: 'PROFILE' });
@@ -186,6 +205,8 @@ export function leadIndexKeys(lead: {
   respondBy: string;
   customerMatch: { kind: string; value: string };
   remindAt?: string | null;
+  archivedAt?: string | null;
+  erasedAt?: string;
 }): Record<string, string> {
   const received = lead.stage === 'received';
   const deadlineShard = shardOf(lead.id, DEADLINE_SHARDS);
@@ -204,11 +225,20 @@ export function leadIndexKeys(lead: {
           openByCustomerSk(lead.receivedAt, lead.id),
         )
       : {}),
+    ...(lead.stage === 'archived' && lead.archivedAt && !lead.erasedAt
+      ? erasureIndexKeys(lead.id, lead.archivedAt)
+      : {}),
   };
 }
 
 /** The index attributes a lead leaves behind when it stops being received (both sparse indexes). */
 export const receivedOnlyAttributes = (['dueForExpiry', 'dueForReminder'] as const).flatMap((i) => [
+  indexes[i].partitionKey,
+  indexes[i].sortKey,
+]);
+
+/** The index attributes of a lead that still holds customer contact data (erasure removes them). */
+export const erasableAttributes = (['openByCustomer', 'dueForErasure'] as const).flatMap((i) => [
   indexes[i].partitionKey,
   indexes[i].sortKey,
 ]);
