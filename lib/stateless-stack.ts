@@ -156,13 +156,13 @@ export class StatelessStack extends Stack {
       jwtAudience: props.clients.map((client) => client.userPoolClientId),
     });
     const none = new HttpNoneAuthorizer();
-    // Sender routes take any app client of the pool whose access token has the sender scope, so a
-    // sender onboarded with `npm run sender -- register` needs no change here (the JWT authorizer
-    // above only accepts the client ids listed at synth). Its handler then asks the sender directory.
+    // Sender routes take an access token of any app client of the pool, so a sender onboarded with
+    // `npm run sender -- register` needs no change here (the JWT authorizer above only accepts the
+    // client ids listed at synth). The handler then checks the scope and asks the sender directory.
     this.senderAuthorizerFunction = new AppFunction(this, 'SenderAuthorizer', {
       entry: 'functions/sender-authorizer/handler.ts',
       description:
-        'Authorizer: admits client-credentials access tokens of the user pool with the sender scope.',
+        'Authorizer: verifies access tokens of the user pool for the sender routes, whatever their app client.',
       memorySize: 256,
       timeout: Duration.seconds(5),
       environment: {

@@ -1,9 +1,9 @@
 /**
  * The middy stack every HTTP function shares, handler last: normalise headers -> authenticate ->
  * parse the JSON body (size and content-type checks) -> validate with the route's zod schemas ->
- * Powertools logger -> problem+json errors. An authenticated caller is counted against its fair-use
- * limit right after authentication, before any other work. A handler gets a typed, validated request and returns
- * a reply; it never builds an error response itself.
+ * Powertools logger -> problem+json errors. An authenticated caller is counted against its
+ * fair-use limit right after authentication, before any other work. A handler gets a typed,
+ * validated request and returns a reply; it never builds an error response itself.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
