@@ -58,28 +58,43 @@ const fairUseClientOf = (principal: PartnerPrincipal | SenderPrincipal): FairUse
     ? { kind: 'sender', id: principal.sender.id }
     : { kind: 'partner', id: principal.partnerId };
 
+type Verdict = Awaited<ReturnType<typeof checkFairUse>>;
+
 /**
  * Counts an authenticated request against its client's window and refuses it with 429 and
- * `Retry-After` once the window is full. If the counter cannot be reached the request goes on
- * (logged): fair use protects the others, and is never a reason to fail a caller.
+ * `Retry-After` once the window is full. A route that changes data waits for the verdict before
+ * doing anything, so a refused write is never made; a read route counts while it reads (latency of
+ * the slower of two round trips, not their sum) and its answer is replaced by the 429 if refused.
+ * If the counter cannot be reached the request goes on (logged): fair use protects the others,
+ * and is never a reason to fail a caller.
  */
-function fairUse(gate: FairUseGate): MiddlewareObj<Event, Result, Error, ParsingContext> {
+function fairUse(route: Route, gate: FairUseGate): MiddlewareObj<Event, Result, Error, ParsingContext> {
+  const refuse = (verdict: Verdict | undefined) => {
+    if (verdict && !verdict.admitted)
+      throw problems.tooManyRequests(verdict.retryAfterSeconds, verdict.limit);
+  };
   return {
     before: async ({ context }) => {
       const principal = context.parsed.principal;
       if (!principal) return;
       const client = fairUseClientOf(principal);
-      let verdict: Awaited<ReturnType<typeof checkFairUse>>;
-      try {
-        verdict = await checkFairUse(client, gate.limits, gate.counter, gate.now());
-      } catch (error) {
+      const verdict = checkFairUse(client, gate.limits, gate.counter, gate.now()).catch((error: Error) => {
         logger.warn('fair-use counter unavailable; request admitted', {
           client: client.kind,
-          error: (error as Error).name,
+          error: error.name,
         });
-        return;
+        return { admitted: true } as const;
+      });
+      if (route.data === 'write') refuse(await verdict);
+      else context.parsed.fairUse = verdict;
+    },
+    after: async ({ context }) => refuse(await context.parsed.fairUse),
+    onError: async (request) => {
+      // A read that failed (a 404, say) while its client was over the limit answers the 429.
+      const verdict = await request.context.parsed?.fairUse;
+      if (verdict && !verdict.admitted) {
+        request.response = errorResponse(problems.tooManyRequests(verdict.retryAfterSeconds, verdict.limit));
       }
-      if (!verdict.admitted) throw problems.tooManyRequests(verdict.retryAfterSeconds, verdict.limit);
     },
   };
 }
@@ -98,6 +113,8 @@ export type RouteDeps<R extends Route> = DepsByAccess[R['access']];
 interface Parsed {
   body?: unknown;
   principal?: PartnerPrincipal | SenderPrincipal;
+  /** A read route's fair-use verdict, decided while the handler reads. */
+  fairUse?: Promise<Verdict>;
 }
 type ParsingContext = Context & { parsed: Parsed };
 
@@ -230,7 +247,7 @@ export function routeHandler<R extends Route>(
   let stack = middy<Event, Result, Error, ParsingContext>()
     .use(httpHeaderNormalizer() as MiddlewareObj<Event, Result, Error, ParsingContext>)
     .use(authenticate(route, senderForClient));
-  if (gate) stack = stack.use(fairUse(gate));
+  if (gate) stack = stack.use(fairUse(route, gate));
   stack = stack
     .use(jsonBody(route))
     .use(

@@ -33,6 +33,7 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const { handler: getLead } = await import('../../functions/get-lead/handler.js');
 const { handler: listSentLeads } = await import('../../functions/list-sent-leads/handler.js');
 const { handler: health } = await import('../../functions/health/handler.js');
+const { handler: accept } = await import('../../functions/accept-lead/handler.js');
 
 const limits = parseFairUseLimits({ window: 'PT1M', sender: '5', partner: '3', overrides: '' });
 
@@ -138,8 +139,13 @@ describe('fair use on the handlers', () => {
     expect(input.ExpressionAttributeValues?.[':limit']).toBe(600);
   });
 
-  it('answers a full window with 429 problem+json and Retry-After, without reading the lead', async () => {
-    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'full', $metadata: {} }));
+  const full = () =>
+    ddb
+      .on(UpdateCommand, { Key: { sk: 'FAIRUSE' } }, false)
+      .rejects(new ConditionalCheckFailedException({ message: 'full', $metadata: {} }));
+
+  it('answers a read over the limit with 429 problem+json and Retry-After (counted while it read)', async () => {
+    full();
     const response = await call(getLead, getLeadEvent());
     expect(response.status).toBe(429);
     expect(response.headers['content-type']).toBe('application/problem+json');
@@ -147,7 +153,30 @@ describe('fair use on the handlers', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(response.body).toMatchObject({ status: 429, code: 'too-many-requests' });
-    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 0);
+    expect(JSON.stringify(response.body)).not.toContain('Fabrikam');
+  });
+
+  it('answers 429, not the 404, when a read over the limit finds nothing', async () => {
+    full();
+    ddb.on(GetCommand).resolves({});
+    expect((await call(getLead, getLeadEvent())).status).toBe(429);
+  });
+
+  it('refuses a write over the limit before making it', async () => {
+    full();
+    const response = await call(
+      accept,
+      apiEvent({
+        method: 'POST',
+        path: `/v1/leads/${id}/accept`,
+        pathParameters: { id },
+        body: {
+          deal: { name: 'ERP', value: { amount: 1, currency: 'EUR' }, estimatedCloseDate: '2027-01-31' },
+        },
+      }),
+    );
+    expect(response.status).toBe(429);
+    expect(ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input.Key?.sk)).toEqual(['FAIRUSE']);
   });
 
   it('counts a sender by its sender id, at the sender limit', async () => {
