@@ -2,10 +2,10 @@
  * Personal data (SPEC §11): a customer's contact data is erased on request, and from every lead
  * archived more than PII_RETENTION ago. Erasure overwrites the contact fields with a tombstone
  * rather than deleting anything: the lead, its stage, outcome, deal, dates and history stay, so
- * insights and search keep their figures. What counts as contact data: the customer's contact
- * name, email and phone, and the need's free-text description (where people write names and
- * numbers). The company name, country and size stay: they describe an organisation, and insights
- * and ranking use them.
+ * insights and search keep their figures. What counts as personal data here: the customer's contact
+ * name, email and phone, and every free text written about them (the need's description, the
+ * partner's deal, decline and close notes), where people write names and numbers. The company
+ * name, country and size stay: they describe an organisation, and insights and ranking use them.
  */
 import type { Lead } from './lead.js';
 
@@ -26,13 +26,21 @@ export function erasedNeed(need: Lead['need']): Lead['need'] {
   return kept;
 }
 
-/** The lead as it reads after erasure at `at` (what the store writes, for tests and the local view). */
-export const erased = (lead: Lead, at: string): Lead => ({
-  ...lead,
-  customer: erasedCustomer(lead.customer),
-  need: erasedNeed(lead.need),
-  erasedAt: lead.erasedAt ?? at,
-});
+/** The lead as it reads after erasure at `at`: what the store writes. Idempotent. */
+export function erased(lead: Lead, at: string): Lead {
+  const { deal, decline, closed } = lead;
+  const result: Lead = {
+    ...lead,
+    customer: erasedCustomer(lead.customer),
+    need: erasedNeed(lead.need),
+    // Notes stay present where they were (a decline for `other` must have some), as the tombstone.
+    deal: deal && deal.notes !== undefined ? { ...deal, notes: ERASED } : deal,
+    decline: decline && decline.notes !== undefined ? { ...decline, notes: ERASED } : decline,
+    closed: closed && closed.notes !== undefined ? { ...closed, notes: ERASED } : closed,
+    erasedAt: lead.erasedAt ?? at,
+  };
+  return result;
+}
 
 /** Leads archived before this instant are due for retention erasure. */
 export const retentionCutoff = (now: Date, retentionMs: number): Date =>

@@ -113,7 +113,11 @@ describe('npm run erase -- --email', () => {
       companySize: '50-249',
     });
     expect(viewA.need).toEqual({ title: 'Move our ERP to Azure', products: ['Azure'] });
-    expect(viewA).toMatchObject({ stage: 'accepted', version: 2, deal: { name: 'Fabrikam ERP migration' } });
+    expect(viewA).toMatchObject({
+      stage: 'accepted',
+      version: 2,
+      deal: { name: 'Fabrikam ERP migration', crmId: 'CRM-42', notes: '[erased]' },
+    });
     const sentView = (
       await get<JsonObject>(`/v1/sent-leads/${second}`, { token: await sender('fabrikam-referrals') })
     ).body;

@@ -4,7 +4,7 @@
  * nothing scanned, the figures left alone.
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { DynamoErasureStore } from '../../functions/adapters/dynamodb/erasure-store.js';
@@ -22,7 +22,7 @@ import {
 import { type Lead, leadSchema } from '../../functions/domain/lead.js';
 import { plan } from '../../functions/domain/lifecycle.js';
 import { NotificationService } from '../../functions/domain/notification-service.js';
-import { at, commands, partner, received, run } from '../support/leads.js';
+import { at, commands, deal, partner, received, run } from '../support/leads.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
@@ -57,6 +57,32 @@ describe('the tombstone', () => {
     expect(erasedAt).toBe('2027-01-01T00:00:00.000Z');
     // An erased lead still reads as a lead.
     expect(leadSchema.parse(after)).toEqual(after);
+  });
+
+  it("overwrites the partner's free-text notes where they were written, and keeps a decline for other valid", () => {
+    const accepted = run(lead, {
+      action: 'accept',
+      deal: { ...deal, notes: 'Ana prefers calls' },
+    });
+    expect(erased(accepted, '2027-01-01T00:00:00.000Z').deal).toMatchObject({
+      notes: ERASED,
+      name: 'Fabrikam ERP migration',
+    });
+    const declined = run(lead, {
+      action: 'decline',
+      decline: { reason: 'other', notes: 'Ana moved to Contoso' },
+    });
+    const after = erased(declined, '2027-01-01T00:00:00.000Z');
+    expect(after.decline).toEqual({ reason: 'other', notes: ERASED });
+    expect(leadSchema.parse(after)).toEqual(after);
+    const won = run(accepted, { action: 'won', close: { notes: 'Ana signed' } });
+    expect(erased(won, '2027-01-01T00:00:00.000Z').closed).toMatchObject({ notes: ERASED });
+    // Where no notes were written, none appear.
+    expect(erased(run(lead, commands.decline), '2027-01-01T00:00:00.000Z').decline).toEqual({
+      reason: 'no-capacity',
+    });
+    // Erasing twice changes nothing, not even the time.
+    expect(erased(after, '2028-01-01T00:00:00.000Z')).toEqual(after);
   });
 
   it('counts retention from the cutoff: archived before now - retention', () => {
@@ -133,23 +159,32 @@ describe('the DynamoDB erasure store', () => {
   beforeEach(() => ddb.reset());
   const store = () => new DynamoErasureStore(db, 'leads');
 
-  it('overwrites the contact data and removes the duplicates and erasure index keys in one conditional write, version untouched', async () => {
-    ddb.on(UpdateCommand).resolves({ Attributes: toItem(lead) });
+  it('writes the tombstone the domain computes, removes the duplicates and erasure keys, conditional on the version it read', async () => {
+    const declined = run(lead, commands.decline);
+    ddb.on(GetCommand).resolves({ Item: toItem(declined) });
+    ddb.on(UpdateCommand).resolves({});
     const result = await store().eraseLead(lead.id, at(5000));
     expect(result).toEqual({ leadId: lead.id, erasedNow: true, formerEmail: 'Ana@Fabrikam.example' });
     const [write, marker] = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
     expect(write!.Key).toEqual({ pk: `LEAD#${lead.id}`, sk: 'LEAD' });
+    const values = write!.ExpressionAttributeValues ?? {};
+    const tombstone = erased(declined, at(5000).toISOString());
+    expect(Object.values(values)).toEqual(
+      expect.arrayContaining([
+        tombstone.customer,
+        tombstone.need,
+        tombstone.decline,
+        tombstone.erasedAt,
+        declined.version,
+      ]),
+    );
     const names = Object.values(write!.ExpressionAttributeNames ?? {});
-    expect(names).toEqual(
-      expect.arrayContaining(['customer', 'contactName', 'email', 'phone', 'need', 'description']),
-    );
-    expect(names).toEqual(expect.arrayContaining(['gsi6pk', 'gsi6sk', 'gsi7pk', 'gsi7sk']));
-    expect(names).not.toContain('version');
+    // Archived: off the duplicates index already; off the erasure index now. The version is a condition only.
+    expect(names).toEqual(expect.arrayContaining(['gsi7pk', 'gsi7sk', 'version']));
     expect(write!.UpdateExpression).toMatch(/^SET .* REMOVE /);
-    expect(write!.ConditionExpression).toMatch(/^attribute_exists\(pk\) AND /);
-    expect(Object.values(write!.ExpressionAttributeValues ?? {})).toEqual(
-      expect.arrayContaining([ERASED, ERASED_EMAIL, 'lead']),
-    );
+    expect(write!.UpdateExpression).not.toMatch(/version\s*=|#n\d+ \+/);
+    expect(write!.ConditionExpression).toMatch(/^attribute_exists\(pk\) AND #n\d+ = :v\d+$/);
+    expect(JSON.stringify(values)).not.toMatch(/Ana|1234/);
     // The decline email's marker named the customer: overwritten too, if it exists.
     expect(marker).toMatchObject({
       Key: { pk: `EMAIL#${lead.id}#lead-declined`, sk: 'EMAIL' },
@@ -158,12 +193,32 @@ describe('the DynamoDB erasure store', () => {
     });
   });
 
-  it('says so when the lead was erased before, and creates nothing for a lead that does not exist', async () => {
-    ddb.on(UpdateCommand).resolvesOnce({ Attributes: toItem(erased(lead, at(1).toISOString())) });
+  it('reads again when the partner changed the lead in between, so no change is lost', async () => {
+    const accepted = run(lead, commands.accept);
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: toItem(lead) })
+      .resolves({ Item: toItem(accepted) });
+    ddb
+      .on(UpdateCommand, { Key: { sk: 'LEAD' } }, false)
+      .rejectsOnce(new ConditionalCheckFailedException({ message: 'changed', $metadata: {} }))
+      .resolves({});
+    expect(await store().eraseLead(lead.id, at(5000))).toMatchObject({ erasedNow: true });
+    const writes = ddb.commandCalls(UpdateCommand).filter((c) => c.args[0].input.Key?.sk === 'LEAD');
+    expect(writes).toHaveLength(2);
+    // The second write carries the accepted deal, erased, at the accepted version.
+    expect(Object.values(writes[1]!.args[0].input.ExpressionAttributeValues ?? {})).toEqual(
+      expect.arrayContaining([accepted.version, erased(accepted, at(5000).toISOString()).deal]),
+    );
+  });
+
+  it('says so when the lead was erased before, and writes nothing for a lead that does not exist', async () => {
+    ddb.on(GetCommand).resolves({ Item: toItem(erased(lead, at(1).toISOString())) });
     expect(await store().eraseLead(lead.id, at(5000))).toEqual({ leadId: lead.id, erasedNow: false });
     ddb.reset();
-    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+    ddb.on(GetCommand).resolves({});
     expect(await store().eraseLead(lead.id, at(5000))).toBeUndefined();
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 0);
   });
 
   it('finds a customer by a hash of the lower-cased address, never the address', async () => {

@@ -1,16 +1,16 @@
 /**
  * Erasure in the table: a customer's leads through their CUSTOMER# links (platform-wide, keyed by
  * a hash of the address), the leads due for retention erasure through the sparse dueForErasure
- * index, and one conditional UpdateItem per lead that overwrites its contact data. The lead's
- * copies in the byPartnerStage, byPartner and bySender indexes follow the item; erasure removes
- * its keys on openByCustomer (the duplicates index, which holds the address or its domain) and
+ * index, and per lead one read and one UpdateItem, conditional on its version, that writes the
+ * tombstone the domain computes. The lead's copies in the byPartnerStage, byPartner and bySender
+ * indexes follow the item; erasure removes its keys on openByCustomer (the duplicates index, which holds the address or its domain) and
  * dueForErasure, and the decline email's exactly-once marker names the customer's address: it is
  * overwritten too. No version bump: nothing a partner did changed, and the insights and search
  * consumers only count version changes.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ERASED, ERASED_EMAIL, type ErasureStore, type LeadErasure } from '../../domain/erasure.js';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ERASED_EMAIL, type ErasureStore, erased, type LeadErasure } from '../../domain/erasure.js';
 import { markerKey } from './delivery-markers.js';
 import { Expression } from './expression.js';
 import {
@@ -22,6 +22,7 @@ import {
   idFromSortKey,
   leadKey,
 } from './keys.js';
+import { fromItem } from './lead-items.js';
 import { indexes } from './table-definition.js';
 
 /** A link outlives its erasure until DynamoDB's TTL process removes it (usually within two days). */
@@ -80,43 +81,41 @@ export class DynamoErasureStore implements ErasureStore {
   }
 
   async eraseLead(leadId: string, at: Date): Promise<LeadErasure | undefined> {
-    const x = new Expression();
-    const customer = x.name('customer');
-    const need = x.name('need');
-    const erasedAt = x.name('erasedAt');
-    const update = [
-      `SET ${customer}.${x.name('contactName')} = ${x.value(ERASED)}`,
-      `${customer}.${x.name('email')} = ${x.value(ERASED_EMAIL)}`,
-      `${erasedAt} = if_not_exists(${erasedAt}, ${x.value(at.toISOString())})`,
-    ].join(', ');
-    const removes = [
-      `${customer}.${x.name('phone')}`,
-      `${need}.${x.name('description')}`,
-      ...erasableAttributes.map((a) => x.name(a)),
-    ];
-    try {
-      const { Attributes } = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: leadKey(leadId),
-          UpdateExpression: `${update} REMOVE ${removes.join(', ')}`,
-          // Only a lead: a link to a lead that does not exist creates nothing.
-          ConditionExpression: `attribute_exists(pk) AND ${x.name('entity')} = ${x.value('lead')}`,
-          ...x.attributes(),
-          ReturnValues: 'ALL_OLD',
-        }),
+    // Read, compute the tombstone in the domain, write it if the lead has not changed meanwhile.
+    for (let attempt = 0; ; attempt++) {
+      const { Item } = await this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: leadKey(leadId), ConsistentRead: true }),
       );
+      if (Item?.entity !== 'lead') return undefined;
+      const before = fromItem(Item);
+      const after = erased(before, at.toISOString());
+      const x = new Expression();
+      const sets = (['customer', 'need', 'deal', 'decline', 'closed', 'erasedAt'] as const).map(
+        (field) => `${x.name(field)} = ${x.value(after[field] ?? null)}`,
+      );
+      const removes = erasableAttributes.filter((a) => a in Item).map((a) => x.name(a));
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: leadKey(leadId),
+            UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+            // No version bump (nothing a partner did changed), but no lost update either.
+            ConditionExpression: `attribute_exists(pk) AND ${x.name('version')} = ${x.value(before.version)}`,
+            ...x.attributes(),
+          }),
+        );
+      } catch (error) {
+        // The partner changed the lead between the read and the write: read it again.
+        if (error instanceof ConditionalCheckFailedException && attempt < 4) continue;
+        throw error;
+      }
       await this.eraseDeclineMarker(leadId);
-      const before = Attributes ?? {};
-      const formerEmail = (before.customer as { email?: unknown } | undefined)?.email;
       return {
         leadId,
         erasedNow: before.erasedAt === undefined,
-        ...(typeof formerEmail === 'string' && formerEmail !== ERASED_EMAIL ? { formerEmail } : {}),
+        ...(before.customer.email !== ERASED_EMAIL ? { formerEmail: before.customer.email } : {}),
       };
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
     }
   }
 
