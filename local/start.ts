@@ -43,6 +43,13 @@ const dynamoPort = portOf('DYNAMODB_PORT', 8000);
 const sesPort = portOf('SES_PORT', 8005);
 const sqsPort = portOf('SQS_PORT', 8006);
 const inMemory = env.LOCAL_IN_MEMORY === '1' || env.LOCAL_IN_MEMORY === 'true';
+// The fault and metering proxy in front of DynamoDB Local (local/dynamodb-proxy.ts): off unless a
+// port or a throttle is given; the functions then reach the table only through it.
+const throttle = env.LOCAL_DYNAMODB_THROTTLE ? Number(env.LOCAL_DYNAMODB_THROTTLE) : 0;
+if (!(throttle >= 0 && throttle <= 1))
+  fail(`LOCAL_DYNAMODB_THROTTLE must be a fraction from 0 to 1, not "${env.LOCAL_DYNAMODB_THROTTLE}"`);
+const proxyPort =
+  env.LOCAL_DYNAMODB_PROXY_PORT || throttle > 0 ? portOf('LOCAL_DYNAMODB_PROXY_PORT', 8007) : undefined;
 for (const variable of [
   'LEAD_RESPONSE_WINDOW',
   'CONTACT_NOW_WINDOW',
@@ -73,6 +80,7 @@ await Promise.all([
   assertPortFree(dynamoPort, 'DYNAMODB_PORT'),
   assertPortFree(sesPort, 'SES_PORT'),
   assertPortFree(sqsPort, 'SQS_PORT'),
+  ...(proxyPort === undefined ? [] : [assertPortFree(proxyPort, 'LOCAL_DYNAMODB_PROXY_PORT')]),
 ]).catch((error: Error) => fail(error.message));
 
 mkdirSync(stateDir, { recursive: true });
@@ -90,7 +98,7 @@ const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
 // What the deployed functions get from their environment, pointed at the local services.
 Object.assign(env, {
   TABLE_NAME: tableName,
-  DYNAMODB_ENDPOINT: dynamoEndpoint,
+  DYNAMODB_ENDPOINT: proxyPort === undefined ? dynamoEndpoint : `http://127.0.0.1:${proxyPort}`,
   SES_ENDPOINT: `http://127.0.0.1:${sesPort}`,
   SQS_ENDPOINT: `http://127.0.0.1:${sqsPort}`,
   EMAIL_QUEUE_URL: localQueueUrl(sqsPort, queueDefinitions.emails.name),
@@ -121,6 +129,12 @@ async function stop(code = 0) {
 }
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
+// A SIGTERM sent to the npm start process reaches only npm's shell, which dies of it without passing
+// it on (npm -> sh -> this node). Losing the parent is the signal then: stop, and every child with us.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) void stop();
+}, 200).unref();
 process.on('uncaughtException', (error) => {
   console.error(error);
   void stop(1);
@@ -144,6 +158,16 @@ console.log(
   `Starting Partner Referrals (API on port ${port}, DynamoDB Local on ${dynamoPort}, SES on ${sesPort}, queues on ${sqsPort})…`,
 );
 try {
+  if (proxyPort !== undefined) {
+    await step(
+      `DynamoDB proxy for the functions at http://127.0.0.1:${proxyPort} (throttling ${Math.round(throttle * 100)} %; meter: GET /_local/dynamodb)`,
+      async () => {
+        const { startDynamoDbProxy } = await import('./dynamodb-proxy.js');
+        const proxy = await startDynamoDbProxy({ port: proxyPort, upstreamPort: dynamoPort, throttle });
+        stops.push(() => proxy.close());
+      },
+    );
+  }
   const [dynamo, , sqs, signer, modules] = await settleAll([
     step(`DynamoDB Local up at ${dynamoEndpoint}`, async () => {
       const dynamo = await startDynamoDbLocal({
@@ -209,8 +233,13 @@ try {
     startStreamPoller,
     ensureTable,
     startTtlEmulator,
+    documentClient,
+    enforceGrants,
+    asFunction,
   } = modules;
 
+  // The deployed grants, enforced on what the handlers send (LOCAL_IAM=off to switch it off).
+  if (env.LOCAL_IAM !== 'off') enforceGrants(documentClient, (line) => console.error(line));
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint });
   await step(
     `table ${tableName} ready, senders ${localSenders.map((s) => s.id).join(', ')} registered`,
@@ -296,7 +325,8 @@ try {
   const timer = setInterval(() => {
     reconciling = reconciling
       .then(async () => {
-        await (await import('../functions/reconciler/handler.js')).handler();
+        const { handler } = await import('../functions/reconciler/handler.js');
+        await asFunction('reconciler', () => handler());
       })
       .catch((error: Error) => console.error(`reconciler: ${error.message}`));
   }, reconcileMs);
@@ -325,19 +355,34 @@ Press Ctrl-C to stop.`);
 
 /** What the local runtime needs once DynamoDB Local is up, imported while it starts. */
 async function runtimeModules() {
-  const [dynamodb, lib, repository, table, filters, claims, httpServer, poller, localTable, ttl] =
-    await Promise.all([
-      import('@aws-sdk/client-dynamodb'),
-      import('@aws-sdk/lib-dynamodb'),
-      import('../functions/adapters/dynamodb/lead-repository.js'),
-      import('../functions/adapters/dynamodb/table-definition.js'),
-      import('../functions/stream/filters.js'),
-      import('./claims.js'),
-      import('./http-server.js'),
-      import('./stream-poller.js'),
-      import('./table.js'),
-      import('./ttl-emulator.js'),
-    ]);
+  const [
+    dynamodb,
+    lib,
+    repository,
+    table,
+    filters,
+    claims,
+    httpServer,
+    poller,
+    localTable,
+    ttl,
+    client,
+    iam,
+  ] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('@aws-sdk/lib-dynamodb'),
+    import('../functions/adapters/dynamodb/lead-repository.js'),
+    import('../functions/adapters/dynamodb/table-definition.js'),
+    import('../functions/stream/filters.js'),
+    import('./claims.js'),
+    import('./http-server.js'),
+    import('./stream-poller.js'),
+    import('./table.js'),
+    import('./ttl-emulator.js'),
+    // The handlers' own document client: the local IAM check goes on it.
+    import('../functions/adapters/dynamodb/client.js'),
+    import('./iam-check.js'),
+  ]);
   return {
     DynamoDBClient: dynamodb.DynamoDBClient,
     DynamoDBDocumentClient: lib.DynamoDBDocumentClient,
@@ -349,6 +394,9 @@ async function runtimeModules() {
     startStreamPoller: poller.startStreamPoller,
     ensureTable: localTable.ensureTable,
     startTtlEmulator: ttl.startTtlEmulator,
+    documentClient: client.documentClient,
+    enforceGrants: iam.enforceGrants,
+    asFunction: iam.asFunction,
   };
 }
 

@@ -10,12 +10,14 @@ import { setting } from '../shared/config.js';
 import { erasure } from '../shared/erasure-composition-root.js';
 import { config, leads } from '../shared/lead-composition-root.js';
 import { logger } from '../shared/logger.js';
+import { count } from '../shared/metrics.js';
 
 const limit = Number(process.env.RECONCILE_LIMIT ?? 2000);
 const retentionMs = durationMs(setting('PII_RETENTION'));
 
 export const handler = async () => {
   const reconciled = await leads.reconcile(limit, config.reconcile);
+  count('LeadsExpired', reconciled.expired, { name: 'path', value: 'reconciler' });
   // Retention erasure rides the same schedule: it is as much a clock-driven backstop as expiry.
   const erased = await erasure.eraseExpired(new Date(), retentionMs, limit);
   const result = { ...reconciled, erased };
