@@ -15,7 +15,7 @@ import type {
 } from 'aws-lambda';
 import type * as z from 'zod';
 import { DomainError } from '../domain/errors.js';
-import { checkFairUse, type FairUseClient } from '../domain/fair-use.js';
+import { checkFairUse, clientName, type FairUseClient } from '../domain/fair-use.js';
 import type { Sender } from '../domain/lead.js';
 import { type FairUseGate, fairUseGate } from '../shared/fair-use-runtime.js';
 import { logger } from '../shared/logger.js';
@@ -73,18 +73,26 @@ function fairUse(route: Route, gate: FairUseGate): MiddlewareObj<Event, Result, 
     if (verdict && !verdict.admitted)
       throw problems.tooManyRequests(verdict.retryAfterSeconds, verdict.limit);
   };
+  // Which client was refused, for the operator (partner and sender ids are not personal data).
+  const logRefusal = (client: FairUseClient) => (verdict: Verdict) => {
+    if (!verdict.admitted)
+      logger.info('fair use: over the limit', { client: clientName(client), limit: verdict.limit });
+    return verdict;
+  };
   return {
     before: async ({ context }) => {
       const principal = context.parsed.principal;
       if (!principal) return;
       const client = fairUseClientOf(principal);
-      const verdict = checkFairUse(client, gate.limits, gate.counter, gate.now()).catch((error: Error) => {
-        logger.warn('fair-use counter unavailable; request admitted', {
-          client: client.kind,
-          error: error.name,
-        });
-        return { admitted: true } as const;
-      });
+      const verdict = checkFairUse(client, gate.limits, gate.counter, gate.now())
+        .catch((error: Error) => {
+          logger.warn('fair-use counter unavailable; request admitted', {
+            client: client.kind,
+            error: error.name,
+          });
+          return { admitted: true } as const;
+        })
+        .then(logRefusal(client));
       if (route.data === 'write') refuse(await verdict);
       else context.parsed.fairUse = verdict;
     },
