@@ -64,6 +64,8 @@ for (const variable of [
   'CONFIRMATION_RESEND_AFTER',
   'WEBHOOK_QUEUE_RETRY_BASE',
   'WEBHOOK_QUEUE_RETRY_CAP',
+  'FAIR_USE_WINDOW',
+  'PII_RETENTION',
 ]) {
   const value = env[variable];
   if (value) {
@@ -364,6 +366,8 @@ try {
   SES inbox      http://localhost:${sesPort}/   (JSON: /store; outage and bounce simulation: npm run ses)
   Queues         http://127.0.0.1:${sqsPort}   emails, ses-events, webhook-deliveries and their dead letters${inMemory ? ' (in memory)' : ' (in .local/queues)'}; npm run dlq -- list
   Windows        respond within ${env.LEAD_RESPONSE_WINDOW || defaults.LEAD_RESPONSE_WINDOW}, contact-now for ${env.CONTACT_NOW_WINDOW || defaults.CONTACT_NOW_WINDOW}, reminder ${env.REMINDER_BEFORE || defaults.REMINDER_BEFORE} before
+  Fair use       ${env.FAIR_USE_SENDER_LIMIT || defaults.FAIR_USE_SENDER_LIMIT} requests per sender, ${env.FAIR_USE_PARTNER_LIMIT || defaults.FAIR_USE_PARTNER_LIMIT} per partner, per ${env.FAIR_USE_WINDOW || defaults.FAIR_USE_WINDOW}${env.FAIR_USE_OVERRIDES ? ` (overrides ${env.FAIR_USE_OVERRIDES})` : ''}
+  Personal data  erased ${env.PII_RETENTION || defaults.PII_RETENTION} after archiving (by the reconciler); on request: npm run erase -- --email <address>
   Expiry         TTL stream -> archiver; reconciler every ${env.RECONCILE_INTERVAL || 'PT5S'}
   Webhooks       POST /v1/webhooks with an https URL or http://127.0.0.1:<port>; retries ${env.WEBHOOK_RETRY_SCHEDULE || defaults.WEBHOOK_RETRY_SCHEDULE}
                  example receiver: npm run webhook-receiver -- --port 4010 --secret <whsec_…>

@@ -57,6 +57,7 @@ function functionsByName(): Array<[string, IFunction]> {
     ['search-indexer', stateless.insights.searchIndexer],
     ['webhook-events', stateless.webhooks.events],
     ['webhook-sender', stateless.webhooks.sender],
+    ['sender-authorizer', stateless.senderAuthorizerFunction],
   ];
 }
 

@@ -117,9 +117,9 @@ describe('alarms', () => {
     ).toBeGreaterThanOrEqual(6);
     expect(names.filter((n) => n.includes('IteratorAge'))).toHaveLength(5);
     expect(names.filter((n) => n.includes('ApproximateAgeOfOldestMessage'))).toHaveLength(3);
-    // Every function: the routes, five stream consumers, three queue consumers, the reconciler, and
-    // the stateful stack's pre-token trigger (a failing one fails every sign-in).
-    expect(names.filter((n) => n === '"MetricName":"Errors"')).toHaveLength(routeList.length + 10);
+    // Every function: the routes, five stream consumers, three queue consumers, the reconciler, the
+    // sender routes' authorizer, and the stateful stack's pre-token trigger (a failing one fails every sign-in).
+    expect(names.filter((n) => n === '"MetricName":"Errors"')).toHaveLength(routeList.length + 11);
   });
 });
 

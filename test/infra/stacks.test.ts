@@ -16,7 +16,7 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { tableDefinition } from '../../functions/adapters/dynamodb/table-definition.js';
 import { minimumRetrySpanSeconds } from '../../functions/domain/backoff.js';
-import { PARTNER_ROLES, SENDER_SCOPE } from '../../functions/http/auth.js';
+import { PARTNER_ROLES } from '../../functions/http/auth.js';
 import { routeList } from '../../functions/http/routes.js';
 import { queueDefinitions } from '../../functions/queue/definitions.js';
 import { defaults } from '../../functions/shared/defaults.js';
@@ -65,6 +65,11 @@ function functionOf(fn: IFunction) {
   const resource = statelessTemplate.toJSON().Resources[logicalId] as Resource;
   return { logicalId, statements, actions, properties: resource.Properties };
 }
+
+/** The fair-use counter grant: UpdateItem held to FAIRUSE# partition keys. */
+const isFairUseGrant = (s: Statement & { Condition?: unknown }) =>
+  actionsOf(s).join() === 'dynamodb:UpdateItem' &&
+  JSON.stringify(s.Condition ?? {}).includes('"dynamodb:LeadingKeys":["FAIRUSE#*"]');
 
 const queueLogicalId = (queue: { node: { defaultChild?: unknown } }) =>
   stateless.getLogicalId(queue.node.defaultChild as CfnQueue);
@@ -176,8 +181,9 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('has one function per route, on the newest Node runtime and ARM64', () => {
     // Plus the archiver, the notifier, the reconciler, the insights aggregator, the search indexer,
-    // the email sender, the SES events consumer, the webhook events consumer and the webhook sender.
-    statelessTemplate.resourceCountIs('AWS::Lambda::Function', routeList.length + 9);
+    // the email sender, the SES events consumer, the webhook events consumer, the webhook sender and
+    // the sender routes' authorizer.
+    statelessTemplate.resourceCountIs('AWS::Lambda::Function', routeList.length + 10);
     for (const route of routeList) {
       const { properties } = routeFunction(route.name);
       expect(properties).toMatchObject({
@@ -213,7 +219,7 @@ describe('stateless stack', () => {
     }
   });
 
-  it('routes every entry of the route table, JWT-authorised unless public, senders by scope too', () => {
+  it('routes every entry of the route table: partners JWT-authorised, senders through the sender authorizer', () => {
     statelessTemplate.resourceCountIs('AWS::ApiGatewayV2::Route', routeList.length);
     for (const route of routeList) {
       const routeKey = `${route.method} ${route.path}`;
@@ -226,9 +232,8 @@ describe('stateless stack', () => {
       } else {
         statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', {
           RouteKey: routeKey,
-          AuthorizationType: 'JWT',
+          AuthorizationType: route.access === 'sender' ? 'CUSTOM' : 'JWT',
           AuthorizerId: { Ref: Match.anyValue() },
-          AuthorizationScopes: route.access === 'sender' ? [SENDER_SCOPE] : Match.absent(),
         });
       }
     }
@@ -249,6 +254,37 @@ describe('stateless stack', () => {
     });
   });
 
+  it('admits sender tokens of any app client of the pool (no audience list), verified by a Lambda authorizer', () => {
+    const authorizers = statelessTemplate.findResources('AWS::ApiGatewayV2::Authorizer', {
+      Properties: { AuthorizerType: 'REQUEST' },
+    });
+    expect(Object.keys(authorizers)).toHaveLength(1);
+    const [id, authorizer] = Object.entries(authorizers)[0] as [string, Resource];
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: 60,
+    });
+    // Every sender route, and only those, uses it.
+    const routes = Object.values(statelessTemplate.findResources('AWS::ApiGatewayV2::Route')) as Resource[];
+    const senderRoutes = routes.filter(
+      (r) => JSON.stringify(r.Properties.AuthorizerId) === JSON.stringify({ Ref: id }),
+    );
+    expect(senderRoutes.map((r) => r.Properties.RouteKey).sort()).toEqual(
+      routeList
+        .filter((r) => r.access === 'sender')
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    );
+    const fn = functionOf(stateless.senderAuthorizerFunction);
+    expect((fn.properties.Environment as { Variables: object }).Variables).toMatchObject({
+      USER_POOL_ISSUER: { 'Fn::ImportValue': expect.stringMatching(/UserPool.*ProviderURL/) },
+    });
+    // It reads nothing: the pool's public keys come over HTTPS.
+    expect(fn.actions.filter((a) => !a.startsWith('logs:'))).toEqual([]);
+  });
+
   it('throttles the default stage and writes JSON access logs', () => {
     statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
@@ -261,14 +297,41 @@ describe('stateless stack', () => {
     });
   });
 
-  it('grants a read route no write action, and a write route its writes', () => {
-    const read = routeFunction('get-lead').actions;
+  it('grants a read route no write action (but its fair-use counter), and a write route its writes', () => {
+    const { statements } = routeFunction('get-lead');
+    const read = statements.filter((s) => !isFairUseGrant(s)).flatMap(actionsOf);
     expect(read).toEqual(expect.arrayContaining(['dynamodb:GetItem']));
     const writes = read.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite|\*)/.test(a) || a === '*');
     expect(writes).toEqual([]);
     // Every action of every function is asserted in test/infra/grants.test.ts.
     expect(routeFunction('accept-lead').actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem']));
     expect(routeFunction('health').actions.filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+  });
+
+  it('counts every authenticated route against fair use: UpdateItem on FAIRUSE# keys only, limits from context defaults', () => {
+    for (const route of routeList) {
+      const fn = routeFunction(route.name);
+      const variables = (fn.properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      if (route.access === 'public') {
+        expect(fn.statements.filter(isFairUseGrant)).toEqual([]);
+        expect(variables).not.toHaveProperty('FAIR_USE_WINDOW');
+        continue;
+      }
+      expect(fn.statements.filter(isFairUseGrant)).toHaveLength(1);
+      expect(variables).toMatchObject({
+        FAIR_USE_WINDOW: 'PT1M',
+        FAIR_USE_SENDER_LIMIT: '1200',
+        FAIR_USE_PARTNER_LIMIT: '600',
+        FAIR_USE_OVERRIDES: '',
+      });
+    }
+  });
+
+  it('refuses a malformed fair-use limit at synth', () => {
+    const app = new App({
+      context: { fairUseOverrides: 'contoso=many', alarmEmail: 'ops@partner-referrals.example' },
+    });
+    expect(() => definePartnerReferrals(app, { prefix: 'Bad' })).toThrow(/override/);
   });
 
   it('lets only the list routes read the cursor key', () => {
@@ -419,6 +482,26 @@ describe('stream consumers, reconciler and alarms', () => {
         ],
       },
     });
+  });
+
+  it('erases personal data on the reconciler run: PII_RETENTION (P2Y) and the dueForErasure index it queries', () => {
+    const reconciler = functionOf(stateless.reconciler);
+    expect((reconciler.properties.Environment as { Variables: object }).Variables).toMatchObject({
+      PII_RETENTION: 'P2Y',
+    });
+    statefulTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({
+          IndexName: 'dueForErasure',
+          KeySchema: [
+            { AttributeName: 'gsi7pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi7sk', KeyType: 'RANGE' },
+          ],
+        }),
+      ]),
+    });
+    // Erasure overwrites; it never deletes.
+    expect(reconciler.actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:Query']));
   });
 
   it('runs the reconciler every minute, without retries, and alarms on its errors', () => {

@@ -109,14 +109,16 @@ describe('the subscription routes', () => {
     'https://192.168.0.10/in',
     'https://[fd00:ec2::254]/in',
     'https://100.64.1.1/in',
-  ])('refuses %s with 400 before writing anything', async (url) => {
+  ])('refuses %s with 400 and writes no subscription', async (url) => {
     const reply = await call(
       createWebhook,
       apiEvent({ method: 'POST', path: '/v1/webhooks', body: { ...body, url } }),
     );
     expect(reply.status).toBe(400);
     expect(reply.body.code).toBe('webhook-url-refused');
-    expect(ddb.calls()).toHaveLength(0);
+    // Only the fair-use count: no subscription is written.
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   it('refuses an unknown event type with 400 (schema)', async () => {
