@@ -4,13 +4,14 @@
  * responses `z.output` (what the API answers).
  */
 import type * as z from 'zod';
+import type { contactStatuses } from '../../../functions/domain/contacts.js';
 import type {
   declineReasons,
   leadTypes,
   outcomeSchema,
   stageSchema,
 } from '../../../functions/domain/lead.js';
-import type { profileInputSchema, profileSchema } from '../../../functions/domain/profile.js';
+import type { profileInputSchema, profileViewSchema } from '../../../functions/domain/profile.js';
 import type { PARTNER_ROLES } from '../../../functions/http/auth.js';
 import type { Problem as ApiProblem } from '../../../functions/http/problem.js';
 import type {
@@ -50,9 +51,11 @@ export type CloseRequest = z.input<typeof closeBody>;
 export type History = z.output<typeof historyResponse>;
 export type HistoryEntry = History['items'][number];
 
-export type Profile = z.output<typeof profileSchema>;
+/** The profile as the API shows it: each contact with its address's confirmation status. */
+export type Profile = z.output<typeof profileViewSchema>;
 export type ProfileRequest = z.input<typeof profileInputSchema>;
 export type ProfileLocation = Profile['locations'][number];
+export type ContactStatus = (typeof contactStatuses)[number];
 
 export type PartnerRole = (typeof PARTNER_ROLES)[number];
 export type Problem = ApiProblem;

@@ -4,6 +4,7 @@
  */
 import type {
   CompanySize,
+  ContactStatus,
   DeclineReason,
   HistoryEntry,
   LeadTab,
@@ -65,6 +66,12 @@ export const actionLabels: Record<HistoryEntry['action'], string> = {
   won: 'Marked won',
   lost: 'Marked lost',
   expire: 'Expired',
+};
+
+export const contactStatusLabels: Record<ContactStatus, string> = {
+  pending: 'Pending confirmation',
+  confirmed: 'Confirmed',
+  suppressed: 'Suppressed (bounced or complained)',
 };
 
 export const roleLabels: Record<PartnerRole, string> = {
