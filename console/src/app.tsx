@@ -24,11 +24,13 @@ import { PageHeading } from './shared/page.js';
 
 const LeadPage = lazy(() => import('./lead/lead-page.js'));
 const ProfilePage = lazy(() => import('./profile/profile-page.js'));
+const InsightsPage = lazy(() => import('./insights/insights-page.js'));
 const SignInPage = lazy(() => import('./auth/sign-in-page.js'));
 
-/** The navigation; the insights and webhooks pages join it when their API routes exist. */
+/** The navigation; the webhooks page joins it when its API routes exist. */
 const navItems: Array<{ href: string; label: string; current: (path: string) => boolean }> = [
   { href: '/', label: 'Leads', current: (path) => path === '/' || path.startsWith('/leads') },
+  { href: '/insights', label: 'Insights', current: (path) => path.startsWith('/insights') },
   { href: '/profile', label: 'Profile', current: (path) => path.startsWith('/profile') },
 ];
 
@@ -116,6 +118,7 @@ function Shell() {
           <Switch>
             <Route path="/" component={LeadsPage} />
             <Route path="/leads/:id">{(params) => <LeadPage id={params.id} />}</Route>
+            <Route path="/insights" component={InsightsPage} />
             <Route path="/profile" component={ProfilePage} />
             <Route>
               <PageHeading title="Page not found" />

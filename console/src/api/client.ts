@@ -9,6 +9,8 @@ import type {
   DeclineRequest,
   EditRequest,
   History,
+  Insights,
+  InsightsQuery,
   LeadListQuery,
   LeadPage,
   PartnerLead,
@@ -127,6 +129,8 @@ export function createApiClient(options: ApiClientOptions) {
     putProfile: (body: ProfileRequest, version: number) =>
       // Version 0 is a profile never saved: there is nothing to match yet.
       request<Profile>('PUT', '/v1/profile', { body, ...(version > 0 ? { version } : {}) }),
+    getInsights: (query: InsightsQuery, signal?: AbortSignal) =>
+      request<Insights>('GET', '/v1/insights', { query, ...(signal ? { signal } : {}) }),
   };
 }
 

@@ -21,6 +21,8 @@ import type {
   declineBody,
   editBody,
   historyResponse,
+  insightsQuery,
+  insightsResponse,
   partnerLeadPage,
   partnerLeadSchema,
   partnerListQuery,
@@ -56,6 +58,13 @@ export type Profile = z.output<typeof profileViewSchema>;
 export type ProfileRequest = z.input<typeof profileInputSchema>;
 export type ProfileLocation = Profile['locations'][number];
 export type ContactStatus = (typeof contactStatuses)[number];
+
+export type Insights = z.output<typeof insightsResponse>;
+export type InsightsQuery = z.input<typeof insightsQuery>;
+export type LeadCounts = Insights['leads'];
+export type Rates = Insights['rates'];
+export type ResponseTime = Insights['responseTime'];
+export type Amount = Insights['value']['pipeline'][number];
 
 export type PartnerRole = (typeof PARTNER_ROLES)[number];
 export type Problem = ApiProblem;
