@@ -56,6 +56,8 @@ export default async function globalSetup() {
   const runtime = await startWithRetry('browser', { CONTACT_NOW_WINDOW: `PT${CONTACT_NOW_SECONDS}S` });
   runtime.child.unref();
   process.env.BROWSER_RUNTIME_URL = runtime.url;
+  process.env.BROWSER_SES_URL = runtime.sesUrl;
+  process.env.BROWSER_SQS_URL = runtime.sqsUrl;
   process.env.BROWSER_SCREENSHOTS = screenshots;
   Object.assign(globalThis, { __browser: { runtime } satisfies BrowserState });
 }

@@ -149,7 +149,10 @@ function PeriodForm({
   const [start, setStart] = useState(from);
   const [end, setEnd] = useState(to);
   const [problem, setProblem] = useState<ApiError | undefined>();
-  const errors = formErrors(problem ?? refused);
+  const local = formErrors(problem);
+  const api = formErrors(refused);
+  // The browser's own check first; else the API's refusal, which names query parameters.
+  const field = (name: 'from' | 'to') => (local.has(name) ? local.field(name) : api.field(`query.${name}`));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const problems = periodProblems(start, end);
@@ -165,10 +168,10 @@ function PeriodForm({
   };
   return (
     <form className={styles.period} aria-label="Period" noValidate onSubmit={submit}>
-      <Field label="First month" className={styles.month} {...errors.field('from')}>
+      <Field label="First month" className={styles.month} {...field('from')}>
         <Input type="month" value={start} onChange={(_, d) => setStart(d.value)} />
       </Field>
-      <Field label="Last month" className={styles.month} {...errors.field('to')}>
+      <Field label="Last month" className={styles.month} {...field('to')}>
         <Input type="month" value={end} onChange={(_, d) => setEnd(d.value)} />
       </Field>
       <Button type="submit" appearance="primary">
@@ -266,6 +269,7 @@ function Charts({ insights }: { insights: Insights }) {
           height={220}
           hideLegend
           showYAxisLables
+          xAxisTickCount={wholeTicks(funnel.map((f) => f.count))}
           data={funnel.map((f, i) => ({
             y: f.stage,
             x: f.count,
@@ -362,6 +366,7 @@ function Charts({ insights }: { insights: Insights }) {
             hideLegend
             showYAxisLables
             barHeight={24}
+            xAxisTickCount={wholeTicks(reasons.map(([, n]) => n))}
             margins={{ left: 180 }}
             yAxisCategoryOrder="data"
             data={reasons.map(([reason, n]) => ({
@@ -391,6 +396,9 @@ function Charts({ insights }: { insights: Insights }) {
     </div>
   );
 }
+
+/** Ticks on whole leads only: as many as the largest count, up to six. */
+const wholeTicks = (counts: number[]) => Math.max(1, Math.min(6, ...counts));
 
 /** A rate as a bar's height in percent; no data is no bar. */
 const pct = (rate: number | null) => (rate === null ? 0 : Math.round(rate * 1000) / 10);
