@@ -110,7 +110,7 @@ describe('periodProblems', () => {
   it('puts each refusal at the field concerned', () => {
     expect(periodProblems('', '2026-01')).toEqual([{ path: 'from', message: 'Required: a month.' }]);
     expect(periodProblems('2026-02', '2026-01')).toEqual([
-      { path: 'to', message: 'Must not be before the first month.' },
+      { path: 'from', message: 'Must not be after the last month.' },
     ]);
     expect(periodProblems('2024-12', '2026-12')).toEqual([
       { path: 'from', message: 'At most 24 months: choose a later first month.' },

@@ -89,8 +89,8 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const indexOf = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
 
 /**
- * What the API would refuse in a period, said at the field concerned before it is sent (the API
- * answers the order and the length with a detail only, no field).
+ * What the API would refuse in a period, said before it is sent and where the API says it: at the
+ * first month (the API measures the period back from the last one, so only `from` can be at fault).
  */
 export function periodProblems(from: string, to: string): FieldProblem[] {
   const problems: FieldProblem[] = [];
@@ -101,7 +101,7 @@ export function periodProblems(from: string, to: string): FieldProblem[] {
     if (!MONTH.test(value)) problems.push({ path, message: 'Required: a month.' });
   }
   if (problems.length > 0) return problems;
-  if (from > to) return [{ path: 'to', message: 'Must not be before the first month.' }];
+  if (from > to) return [{ path: 'from', message: 'Must not be after the last month.' }];
   if (indexOf(to) - indexOf(from) + 1 > MAX_MONTHS)
     return [{ path: 'from', message: `At most ${MAX_MONTHS} months: choose a later first month.` }];
   return [];
