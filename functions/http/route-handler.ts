@@ -18,7 +18,7 @@ import type { Sender } from '../domain/lead.js';
 import { logger } from '../shared/logger.js';
 import { type PartnerPrincipal, partnerPrincipal, type SenderPrincipal, senderPrincipal } from './auth.js';
 import { jsonErrorAt } from './json-error.js';
-import { errorResponse, issuesOf, problemResponse, problems } from './problem.js';
+import { errorResponse, issuesOf, PROBLEM_BASE, problemResponse, problems } from './problem.js';
 import type { Route } from './routes.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -146,6 +146,13 @@ export function parseRequest<R extends Route>(
   return request as RouteRequest<R>;
 }
 
+/** DynamoDB's answers when a partition or the account is over its throughput. */
+const THROTTLED = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+]);
+
 function problemErrors(): MiddlewareObj<Event, Result> {
   return {
     onError: (request) => {
@@ -153,6 +160,22 @@ function problemErrors(): MiddlewareObj<Event, Result> {
       if (error instanceof DomainError) {
         if (error.status >= 500) logger.error('request failed', { code: error.code });
         request.response = errorResponse(error);
+        return;
+      }
+      // The table over its throughput even after the SDK's retries: not a bug, and not the client's
+      // fault either; a 429 with Retry-After says to come back, as API Gateway's own throttling does.
+      if (error instanceof Error && THROTTLED.has(error.name)) {
+        logger.warn('database throttled', { error: error.name });
+        request.response = problemResponse(
+          {
+            type: `${PROBLEM_BASE}throttled`,
+            title: 'Too many requests',
+            status: 429,
+            code: 'throttled',
+            detail: 'The service is busy; retry after the time in Retry-After.',
+          },
+          { 'retry-after': '1' },
+        );
         return;
       }
       // Anything else is a bug: log it, answer a generic 500 that reveals nothing.
