@@ -28,6 +28,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
@@ -40,7 +41,6 @@ import {
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct, IConstruct } from 'constructs';
-import { EMAIL_MARKER_PREFIX } from '../functions/adapters/dynamodb/keys.js';
 import { SENDER_SCOPE } from '../functions/http/auth.js';
 import { type Route, routeList } from '../functions/http/routes.js';
 import { queueDefinitions } from '../functions/queue/definitions.js';
@@ -51,8 +51,17 @@ import { AppFunction } from './constructs/app-function.js';
 import { consoleCors } from './constructs/console-hosting.js';
 import { DurableQueue } from './constructs/durable-queue.js';
 import { InsightsConsumers } from './constructs/insights-consumers.js';
+import { Observability } from './constructs/observability.js';
 import { acknowledgeListStreams, StreamConsumer } from './constructs/stream-consumer.js';
-import { durationContext, minutesContext, pascalCase, stringContext } from './context.js';
+import { grantTableAccess } from './constructs/table-grants.js';
+import {
+  ConfigurationError,
+  durationContext,
+  minutesContext,
+  pascalCase,
+  requiredStringContext,
+  stringContext,
+} from './context.js';
 
 const SERVICE_NAME = 'partner-referrals';
 
@@ -71,6 +80,8 @@ export interface StatelessStackProps extends StackProps {
   mailFrom: string;
   /** The partner console's origin: the only one the API's CORS allows. */
   consoleOrigin?: string;
+  /** Functions of other stacks whose errors alarm here, on the alarm topic (the pre-token trigger). */
+  alarmedFunctions?: ReadonlyMap<string, IFunction>;
 }
 
 /** The HTTP API and its functions, built from the route table; the stream consumers, reconciler and alarms. */
@@ -93,13 +104,26 @@ export class StatelessStack extends Stack {
   readonly queues: { emails: DurableQueue; sesEvents: DurableQueue };
   /** The insights aggregator and the search indexer. */
   readonly insights: InsightsConsumers;
-  /** Every alarm of this stack notifies it (subscribe with context `alarmEmail`, or by hand). */
+  /** Every alarm of this stack notifies it; context `alarmEmail` (required) is subscribed. */
   readonly alarmTopic: Topic;
+  /** The API, table and SES alarms, the HTTP functions' errors alarms, and the dashboard. */
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     // Strong on purpose: CloudFormation then refuses to delete the table or user pool while the API uses them.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
+
+    // Alarms that reach nobody are not alarms (SPEC §11): an address is required to synthesise,
+    // checked first so a synth without it stops before bundling every function.
+    const alarmEmail = requiredStringContext(
+      this,
+      'alarmEmail',
+      'the address the alarm topic mails, e.g. npx cdk deploy --all -c alarmEmail=ops@example.com (SNS asks it to confirm once)',
+    );
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+      throw new ConfigurationError(`context alarmEmail must be an email address, not "${alarmEmail}"`);
+    }
 
     const tableEnvironment = {
       TABLE_NAME: props.table.tableName,
@@ -178,8 +202,7 @@ export class StatelessStack extends Stack {
       displayName: 'Partner referrals alarms',
       enforceSSL: true,
     });
-    const alarmEmail = stringContext(this, 'alarmEmail');
-    if (alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    this.alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
 
     this.archiver = new AppFunction(this, 'Archiver', {
       entry: 'functions/archiver/handler.ts',
@@ -188,7 +211,7 @@ export class StatelessStack extends Stack {
       environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAME, ...tableEnvironment },
     });
     // One conditional UpdateItem on the lead; the transition's history entry is appended in the same write.
-    this.grantTable(this.archiver, props.table, 'write');
+    grantTableAccess(this.archiver, 'archiver', props.table);
 
     this.emailSender = new AppFunction(this, 'EmailSender', {
       entry: 'functions/email-sender/handler.ts',
@@ -209,13 +232,7 @@ export class StatelessStack extends Stack {
     this.emailSender.addEnvironment('EMAIL_QUEUE_URL', emails.queue.queueUrl);
     // The exactly-once markers only (partition keys EMAIL#…), a batch at a time: BatchGetItem before
     // sending, BatchWriteItem after. It cannot read, change or delete a lead, a contact or anything else.
-    this.emailSender.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
-        resources: [props.table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${EMAIL_MARKER_PREFIX}*`] } },
-      }),
-    );
+    grantTableAccess(this.emailSender, 'email-sender', props.table);
 
     // SES v2 authorises SendEmail against the sending identity AND the configuration set named in
     // the call, so both ARNs, and nothing else; Simple content needs no ses:SendRawEmail.
@@ -249,7 +266,7 @@ export class StatelessStack extends Stack {
       },
     });
     // Reads profiles, contacts, senders and suppressions; writes contacts, confirmation tokens and markers.
-    this.grantTable(this.notifier, props.table, 'write');
+    grantTableAccess(this.notifier, 'notifier', props.table);
     emails.grantSend(this.notifier);
 
     this.sesEvents = new AppFunction(this, 'SesEvents', {
@@ -266,7 +283,7 @@ export class StatelessStack extends Stack {
     });
     this.sesEvents.addEnvironment('SES_EVENTS_QUEUE_URL', sesEvents.queue.queueUrl);
     // One UpdateItem per suppressed address.
-    this.grantItemActions(this.sesEvents, props.table, ['dynamodb:UpdateItem']);
+    grantTableAccess(this.sesEvents, 'ses-events', props.table);
     // SES publishes the configuration set's bounces and complaints to the default event bus; a rule
     // puts them on the durable queue (and what EventBridge cannot deliver on its dead-letter queue).
     const defaultBus = EventBus.fromEventBusName(this, 'DefaultEventBus', 'default');
@@ -325,7 +342,7 @@ export class StatelessStack extends Stack {
       environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAME, ...tableEnvironment },
     });
     // Queries gsi3/gsi4, then the same conditional UpdateItem the archiver makes.
-    this.grantTable(this.reconciler, props.table, 'write');
+    grantTableAccess(this.reconciler, 'reconciler', props.table);
     // A failed run is not retried: the next scheduled run does the same work, and the alarm tells.
     this.reconciler.configureAsyncInvoke({ retryAttempts: 0 });
     // Every minute: a lead whose TTL timer lags stays recorded as open at most RECONCILE_GRACE plus
@@ -337,7 +354,47 @@ export class StatelessStack extends Stack {
       schedule: Schedule.rate(Duration.minutes(every)),
       targets: [new LambdaFunction(this.reconciler)],
     });
-    errorsAlarm(this, 'ReconcilerErrorsAlarm', this.reconciler, this.alarmTopic);
+    const reconcilerErrors = errorsAlarm(this, 'ReconcilerErrorsAlarm', this.reconciler, this.alarmTopic);
+
+    const streamConsumers = {
+      archiver: this.consumers.archiver,
+      notifier: this.consumers.notifier,
+      'insights-aggregator': this.insights.consumers.insightsAggregator,
+      'search-indexer': this.insights.consumers.searchIndexer,
+    };
+    this.observability = new Observability(this, 'Observability', {
+      api: this.api,
+      accessLogs,
+      table: props.table,
+      httpFunctions: functions,
+      workers: new Map<string, IFunction>([
+        ['archiver', this.archiver],
+        ['notifier', this.notifier],
+        ['reconciler', this.reconciler],
+        ['email-sender', this.emailSender],
+        ['ses-events', this.sesEvents],
+        ['insights-aggregator', this.insights.aggregator],
+        ['search-indexer', this.insights.searchIndexer],
+        ...(props.alarmedFunctions ?? []),
+      ]),
+      alarmedWorkers: props.alarmedFunctions ?? new Map(),
+      queues: new Map([
+        ['emails', { queue: emails.queue, deadLetters: emails.deadLetterQueue }],
+        ['ses-events', { queue: sesEvents.queue, deadLetters: sesEvents.deadLetterQueue }],
+      ]),
+      streamConsumers: new Map<string, AppFunction>([
+        ['archiver', this.archiver],
+        ['notifier', this.notifier],
+        ['insights-aggregator', this.insights.aggregator],
+        ['search-indexer', this.insights.searchIndexer],
+      ]),
+      otherAlarms: [
+        ...Object.values(streamConsumers).flatMap((c) => Object.values(c.alarms)),
+        ...[emails, sesEvents].flatMap((q) => Object.values(q.alarms)),
+        reconcilerErrors,
+      ],
+      topic: this.alarmTopic,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
     new CfnOutput(this, 'EmailDeadLettersUrl', {
@@ -349,6 +406,7 @@ export class StatelessStack extends Stack {
       value: sesEvents.deadLetterQueue.queueUrl,
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });
   }
 
   private routeFunction(route: Route, props: StatelessStackProps, tableEnvironment: Record<string, string>) {
@@ -362,28 +420,10 @@ export class StatelessStack extends Stack {
         ...(cursor ? { CURSOR_SECRET_ARN: props.cursorSecret.secretArn } : {}),
       },
     });
-    // Least privilege from the route table: reads never get a write action.
-    if (route.data !== 'none') this.grantTable(fn, props.table, route.data);
+    // Least privilege: exactly the actions lib/function-grants.ts lists for this function.
+    grantTableAccess(fn, route.name, props.table);
     if (cursor) props.cursorSecret.grantRead(fn);
     return fn;
-  }
-
-  /** Exactly these item actions on the table itself (no index, so no wildcard). */
-  private grantItemActions(fn: AppFunction, table: ITable, actions: string[]) {
-    fn.addToRolePolicy(new PolicyStatement({ actions, resources: [table.tableArn] }));
-  }
-
-  /** Table read or read/write access, acknowledging the one wildcard the grant brings. */
-  private grantTable(fn: AppFunction, table: ITable, access: 'read' | 'write') {
-    if (access === 'read') table.grantReadData(fn);
-    else table.grantReadWriteData(fn);
-    // The grant adds <table ARN>/index/* so the function can query the table's GSIs: the wildcard
-    // only ranges over index names of this one table.
-    Validations.of(fn.role!).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${importedName(this, table, table.tableArn)}/index/*]`,
-      reason:
-        "Queries the lead table's own GSIs; the wildcard only ranges over index names of this one table.",
-    });
   }
 }
 

@@ -127,6 +127,12 @@ async function stop(code = 0) {
 }
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
+// A SIGTERM sent to the npm start process reaches only npm's shell, which dies of it without passing
+// it on (npm -> sh -> this node). Losing the parent is the signal then: stop, and every child with us.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) void stop();
+}, 200).unref();
 process.on('uncaughtException', (error) => {
   console.error(error);
   void stop(1);
@@ -225,8 +231,13 @@ try {
     startStreamPoller,
     ensureTable,
     startTtlEmulator,
+    documentClient,
+    enforceGrants,
+    asFunction,
   } = modules;
 
+  // The deployed grants, enforced on what the handlers send (LOCAL_IAM=off to switch it off).
+  if (env.LOCAL_IAM !== 'off') enforceGrants(documentClient, (line) => console.error(line));
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint });
   await step(
     `table ${tableName} ready, senders ${localSenders.map((s) => s.id).join(', ')} registered`,
@@ -312,7 +323,8 @@ try {
   const timer = setInterval(() => {
     reconciling = reconciling
       .then(async () => {
-        await (await import('../functions/reconciler/handler.js')).handler();
+        const { handler } = await import('../functions/reconciler/handler.js');
+        await asFunction('reconciler', () => handler());
       })
       .catch((error: Error) => console.error(`reconciler: ${error.message}`));
   }, reconcileMs);
@@ -339,19 +351,34 @@ Press Ctrl-C to stop.`);
 
 /** What the local runtime needs once DynamoDB Local is up, imported while it starts. */
 async function runtimeModules() {
-  const [dynamodb, lib, repository, table, filters, claims, httpServer, poller, localTable, ttl] =
-    await Promise.all([
-      import('@aws-sdk/client-dynamodb'),
-      import('@aws-sdk/lib-dynamodb'),
-      import('../functions/adapters/dynamodb/lead-repository.js'),
-      import('../functions/adapters/dynamodb/table-definition.js'),
-      import('../functions/stream/filters.js'),
-      import('./claims.js'),
-      import('./http-server.js'),
-      import('./stream-poller.js'),
-      import('./table.js'),
-      import('./ttl-emulator.js'),
-    ]);
+  const [
+    dynamodb,
+    lib,
+    repository,
+    table,
+    filters,
+    claims,
+    httpServer,
+    poller,
+    localTable,
+    ttl,
+    client,
+    iam,
+  ] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('@aws-sdk/lib-dynamodb'),
+    import('../functions/adapters/dynamodb/lead-repository.js'),
+    import('../functions/adapters/dynamodb/table-definition.js'),
+    import('../functions/stream/filters.js'),
+    import('./claims.js'),
+    import('./http-server.js'),
+    import('./stream-poller.js'),
+    import('./table.js'),
+    import('./ttl-emulator.js'),
+    // The handlers' own document client: the local IAM check goes on it.
+    import('../functions/adapters/dynamodb/client.js'),
+    import('./iam-check.js'),
+  ]);
   return {
     DynamoDBClient: dynamodb.DynamoDBClient,
     DynamoDBDocumentClient: lib.DynamoDBDocumentClient,
@@ -363,6 +390,9 @@ async function runtimeModules() {
     startStreamPoller: poller.startStreamPoller,
     ensureTable: localTable.ensureTable,
     startTtlEmulator: ttl.startTtlEmulator,
+    documentClient: client.documentClient,
+    enforceGrants: iam.enforceGrants,
+    asFunction: iam.asFunction,
   };
 }
 

@@ -23,19 +23,28 @@ export interface SenderPrincipal {
 
 type Claims = Record<string, string | number | boolean | string[]>;
 
-/** API Gateway flattens array claims to "[a b]"; tokens verified locally may carry real arrays. */
+/**
+ * A list claim as the handler receives it. API Gateway flattens an array claim to "[a b]" (the
+ * items joined by spaces); tokens verified locally pass through the same flattening. Cognito group
+ * names may hold commas and brackets but never whitespace, so whitespace is the only separator: a
+ * group named `x,referrals-admin` stays one group and grants nothing. No JSON parsing either, or a
+ * group named `"referrals-admin"` (quotes included) would read as the role.
+ */
 export function listClaim(value: Claims[string] | undefined): string[] {
   if (value === undefined) return [];
   if (Array.isArray(value)) return value.map(String);
   const text = String(value).trim();
   const inner = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
-  return inner.split(/[\s,]+/).filter(Boolean);
+  return inner.split(/\s+/).filter(Boolean);
 }
 
 function claimsOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): { claims: Claims; scopes: string[] } {
   const jwt = event.requestContext?.authorizer?.jwt;
   if (!jwt?.claims) throw problems.unauthorized();
   const claims = jwt.claims as Claims;
+  // The HTTP API's JWT authorizer accepts a Cognito ID token too (its aud is the app client), and the
+  // pre-token trigger puts partner_id in both: only access tokens are credentials for this API.
+  if (claims.token_use !== 'access') throw problems.unauthorized('not-an-access-token');
   const scopes = jwt.scopes && jwt.scopes.length > 0 ? jwt.scopes : listClaim(claims.scope);
   return { claims, scopes };
 }

@@ -53,6 +53,7 @@ export type TokenRejection =
   | 'bad-signature'
   | 'expired'
   | 'not-yet-valid'
+  | 'not-an-access-token'
   | 'not-accepted';
 
 /** Each reason in a sentence: the `error_description` and the problem's `detail` (no `"` or `\`). */
@@ -62,6 +63,8 @@ export const tokenRejections: Record<Exclude<TokenRejection, 'missing'>, string>
   'bad-signature': 'The token signature does not verify.',
   expired: 'The token has expired.',
   'not-yet-valid': 'The token is not valid yet.',
+  'not-an-access-token':
+    'The token is not an access token (its token_use is not access): call the API with the access token, not the ID token.',
   'not-accepted': 'The token issuer, audience, algorithm or claims are not the ones this API accepts.',
 };
 

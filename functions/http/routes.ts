@@ -49,7 +49,7 @@ export interface Route {
   path: string;
   /** Who may call: anyone, a partner's referral admins, or a registered sender system. */
   access: 'public' | 'partner' | 'sender';
-  /** What the function may do to the table, for its IAM grant. */
+  /** Whether the function touches the table (it then gets the table's environment); its exact grants are lib/function-grants.ts. */
   data: 'none' | 'read' | 'write';
   summary: string;
   tag: 'Leads' | 'Sent leads' | 'Profile' | 'Insights' | 'Partners' | 'Platform';

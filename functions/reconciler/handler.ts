@@ -6,11 +6,13 @@
 
 import { config, leads } from '../shared/lead-composition-root.js';
 import { logger } from '../shared/logger.js';
+import { count } from '../shared/metrics.js';
 
 const limit = Number(process.env.RECONCILE_LIMIT ?? 2000);
 
 export const handler = async () => {
   const result = await leads.reconcile(limit, config.reconcile);
   if (result.expired > 0 || result.reminded > 0 || result.settled > 0) logger.info('reconciled', result);
+  count('LeadsExpired', result.expired, { name: 'path', value: 'reconciler' });
   return result;
 };

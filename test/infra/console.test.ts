@@ -15,7 +15,9 @@ import { definePartnerReferrals } from '../../lib/partner-referrals.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
-const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const app = new App({
+  context: { 'aws:cdk:bundling-stacks': [], alarmEmail: 'ops@partner-referrals.example' },
+});
 const { stateful, stateless, console: consoleStack } = definePartnerReferrals(app, { prefix: '' });
 const assembly = app.synth();
 const statefulTemplate = Template.fromStack(stateful);

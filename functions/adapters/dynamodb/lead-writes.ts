@@ -268,7 +268,18 @@ export class LeadWrites {
                     },
                   },
                 }
-              : { Delete: { TableName: this.tableName, Key: mark } },
+              : // Not a Delete: no HTTP function may delete (least privilege, SPEC §11). The mark
+                // stays, without the index keys that put it in the user's favorites list.
+                {
+                  Update: {
+                    TableName: this.tableName,
+                    Key: mark,
+                    UpdateExpression: `SET entity = :favorite, leadId = :lead REMOVE ${Object.keys(
+                      favoriteIndexKeys(partnerId, userSub, leadId),
+                    ).join(', ')}`,
+                    ExpressionAttributeValues: { ':favorite': 'favorite', ':lead': leadId },
+                  },
+                },
           ],
         }),
       );

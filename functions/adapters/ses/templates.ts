@@ -104,8 +104,28 @@ ${leadFacts.html}
   },
 };
 
-/** Nothing from a lead may break a line: subjects end up in a header. */
-const oneLine = (value: string) => value.replace(/\p{Cc}+/gu, ' ').trim();
+/** Nothing from a lead may break a line: subjects end up in a header (U+2028/U+2029 break lines too). */
+const oneLine = (value: string) => value.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').trim();
+
+/** The longest subject we send, in UTF-16 code units (what `String.length` counts). */
+export const SUBJECT_MAX = 200;
+let graphemes: Intl.Segmenter | undefined;
+
+/**
+ * `text` cut to at most `max` UTF-16 units, only between grapheme clusters: never half a surrogate
+ * pair (which SES would reject or show as U+FFFD), never a letter without its accent or a flag
+ * without its second half.
+ */
+export function cutAtGrapheme(text: string, max: number): string {
+  if (text.length <= max) return text;
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  let end = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    if (end + segment.length > max) break;
+    end += segment.length;
+  }
+  return text.slice(0, end);
+}
 const asIs = (value: unknown) => String(value);
 
 export function renderEmail(kind: NotificationKind, lead: Lead, links: TemplateLinks): EmailContent {
@@ -124,7 +144,10 @@ export function renderEmail(kind: NotificationKind, lead: Lead, links: TemplateL
   };
   const template = templates[kind];
   return {
-    subject: oneLine(Mustache.render(template.subject, view, {}, { escape: asIs })).slice(0, 200),
+    subject: cutAtGrapheme(
+      oneLine(Mustache.render(template.subject, view, {}, { escape: asIs })),
+      SUBJECT_MAX,
+    ),
     text: Mustache.render(template.text, view, {}, { escape: asIs }),
     html: `<!doctype html><html><body>${Mustache.render(template.html, view)}</body></html>`,
   };
@@ -147,7 +170,10 @@ Until it is confirmed, this address receives nothing else from us. If you did no
 /** The email that asks a new profile contact to confirm its address. */
 export function renderConfirmation(view: ConfirmationEmailView): EmailContent {
   return {
-    subject: oneLine(Mustache.render(confirmation.subject, view, {}, { escape: asIs })),
+    subject: cutAtGrapheme(
+      oneLine(Mustache.render(confirmation.subject, view, {}, { escape: asIs })),
+      SUBJECT_MAX,
+    ),
     text: Mustache.render(confirmation.text, view, {}, { escape: asIs }),
     html: `<!doctype html><html><body>${Mustache.render(confirmation.html, view)}</body></html>`,
   };
