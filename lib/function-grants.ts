@@ -82,12 +82,16 @@ const queueConsumer: OtherAction[] = [
   'sqs:GetQueueAttributes',
 ];
 
+/** Every authenticated call counts itself against its client's fair-use window (README "Fair use"). */
+const fairUse: ItemGrant = { actions: [update], partitions: ['FAIRUSE#*'] };
 /** A sender's token names a client; its sender record is read by client id. */
 const senderLookup: ItemGrant = { actions: [get], partitions: ['CLIENT#*'] };
 /** Read a lead; a partner action also re-reads it (consistently) to explain a refused write. */
 const leadRead: ItemGrant = { actions: [get], partitions: ['LEAD#*'] };
 /** A lead's transition: one conditional UpdateItem on the lead. */
 const leadChange: TableGrant = { items: [{ actions: [get, update], partitions: ['LEAD#*'] }] };
+/** The same, from an authenticated route: its fair-use counter too. */
+const leadChangeCounted: TableGrant = { items: [...(leadChange.items ?? []), fairUse] };
 /** The profile, its contacts (a Query on the partner's partition) and their suppressions. */
 const profileRead: ItemGrant[] = [
   { actions: [get, query], partitions: ['PARTNER#*'] },
@@ -104,37 +108,48 @@ export const functionGrants = {
       items: [
         // The sender, a replayed Idempotency-Key's record and its lead.
         { actions: [get], partitions: ['CLIENT#*', 'IDEMPOTENCY#*', 'LEAD#*'] },
-        // The lead, its expiry timer and the idempotency record, in one transaction of Puts.
-        { actions: [put], partitions: ['LEAD#*', 'IDEMPOTENCY#*'] },
+        // The lead, its expiry timer, the idempotency record and the customer's link (for erasure),
+        // in one transaction of Puts.
+        { actions: [put], partitions: ['LEAD#*', 'IDEMPOTENCY#*', 'CUSTOMER#*'] },
+        fairUse,
       ],
       queries: ['openByCustomer'],
     },
     other: [],
   },
-  'list-sent-leads': { table: { items: [senderLookup], queries: ['bySender'] }, other: cursorSecret },
-  'get-sent-lead': { table: { items: [senderLookup, leadRead] }, other: [] },
+  'list-sent-leads': {
+    table: { items: [senderLookup, fairUse], queries: ['bySender'] },
+    other: cursorSecret,
+  },
+  'get-sent-lead': { table: { items: [senderLookup, leadRead, fairUse] }, other: [] },
   'list-leads': {
     // A tab's marks or stage index, then (favorites) the leads in one BatchGetItem.
     table: {
-      items: [{ actions: [batchGet], partitions: ['LEAD#*'] }],
+      items: [{ actions: [batchGet], partitions: ['LEAD#*'] }, fairUse],
       queries: ['byPartner', 'byPartnerStage'],
     },
     other: cursorSecret,
   },
-  'get-lead': { table: { items: [leadRead] }, other: [] },
-  'get-lead-history': { table: { items: [leadRead] }, other: [] },
-  'accept-lead': { table: leadChange, other: [] },
-  'decline-lead': { table: leadChange, other: [] },
-  'edit-lead': { table: leadChange, other: [] },
-  'add-lead-contacts': { table: leadChange, other: [] },
-  'win-lead': { table: leadChange, other: [] },
-  'lose-lead': { table: leadChange, other: [] },
+  'get-lead': { table: { items: [leadRead, fairUse] }, other: [] },
+  'get-lead-history': { table: { items: [leadRead, fairUse] }, other: [] },
+  'accept-lead': { table: leadChangeCounted, other: [] },
+  'decline-lead': { table: leadChangeCounted, other: [] },
+  'edit-lead': { table: leadChangeCounted, other: [] },
+  'add-lead-contacts': { table: leadChangeCounted, other: [] },
+  'win-lead': { table: leadChangeCounted, other: [] },
+  'lose-lead': { table: leadChangeCounted, other: [] },
   // The favoritedBy set on the lead and the user's mark beside it (Put to add, Update to take it off the list).
-  'favorite-lead': { table: { items: [{ actions: [put, update], partitions: ['LEAD#*'] }] }, other: [] },
-  'unfavorite-lead': { table: { items: [{ actions: [put, update], partitions: ['LEAD#*'] }] }, other: [] },
-  'get-profile': { table: { items: profileRead }, other: [] },
+  'favorite-lead': {
+    table: { items: [{ actions: [put, update], partitions: ['LEAD#*'] }, fairUse] },
+    other: [],
+  },
+  'unfavorite-lead': {
+    table: { items: [{ actions: [put, update], partitions: ['LEAD#*'] }, fairUse] },
+    other: [],
+  },
+  'get-profile': { table: { items: [...profileRead, fairUse] }, other: [] },
   'put-profile': {
-    table: { items: [...profileRead, { actions: [update], partitions: ['PARTNER#*'] }] },
+    table: { items: [...profileRead, { actions: [update], partitions: ['PARTNER#*'] }, fairUse] },
     other: [],
   },
   // The token (read, then marked used) and the contact it confirms.
@@ -148,13 +163,81 @@ export const functionGrants = {
     other: [],
   },
   'get-insights': {
-    table: { items: [{ actions: [batchGet], partitions: ['STATS#*', 'PLATFORM#*'] }] },
+    table: { items: [{ actions: [batchGet], partitions: ['STATS#*', 'PLATFORM#*'] }, fairUse] },
     other: [],
   },
   'search-partners': {
-    table: { items: [senderLookup, { actions: [query], partitions: ['SEARCH#*'] }] },
+    table: { items: [senderLookup, { actions: [query], partitions: ['SEARCH#*'] }, fairUse] },
     other: [],
   },
+
+  // Webhooks (SPEC §9): subscriptions under PARTNER#<p> (WEBHOOK#<id> and the WEBHOOKS counter), the
+  // 7-day event log WHEVENT#<p>, deliveries WHDELIVERY#<subscription>. A delete is a tombstone
+  // (UpdateItem; TTL removes it), so no webhook function deletes either. Every route counts fair use.
+  'create-webhook': {
+    table: { items: [{ actions: [put, update], partitions: ['PARTNER#*'] }, fairUse] },
+    other: [],
+  },
+  'list-webhooks': {
+    table: { items: [{ actions: [query], partitions: ['PARTNER#*'] }, fairUse] },
+    other: [],
+  },
+  'get-webhook': { table: { items: [{ actions: [get], partitions: ['PARTNER#*'] }, fairUse] }, other: [] },
+  'change-webhook': {
+    table: { items: [{ actions: [get, put], partitions: ['PARTNER#*'] }, fairUse] },
+    other: [],
+  },
+  'delete-webhook': {
+    table: { items: [{ actions: [update], partitions: ['PARTNER#*'] }, fairUse] },
+    other: [],
+  },
+  'rotate-webhook-secret': {
+    table: { items: [{ actions: [get, put], partitions: ['PARTNER#*'] }, fairUse] },
+    other: [],
+  },
+  'test-webhook': {
+    table: {
+      items: [
+        { actions: [get], partitions: ['PARTNER#*'] },
+        { actions: [put], partitions: ['WHEVENT#*', 'WHDELIVERY#*'] },
+        fairUse,
+      ],
+    },
+    other: ['sqs:SendMessage'],
+  },
+  'list-webhook-deliveries': {
+    table: {
+      items: [
+        { actions: [get], partitions: ['PARTNER#*'] },
+        { actions: [query], partitions: ['WHDELIVERY#*'] },
+        fairUse,
+      ],
+    },
+    other: cursorSecret,
+  },
+  'retry-webhook-delivery': {
+    table: {
+      items: [
+        { actions: [get], partitions: ['PARTNER#*', 'WHDELIVERY#*'] },
+        { actions: [update], partitions: ['WHDELIVERY#*'] },
+        fairUse,
+      ],
+    },
+    other: ['sqs:SendMessage'],
+  },
+  'replay-webhook': {
+    table: {
+      items: [
+        { actions: [get], partitions: ['PARTNER#*'] },
+        { actions: [query], partitions: ['WHEVENT#*'] },
+        { actions: [put, update], partitions: ['WHDELIVERY#*'] },
+        fairUse,
+      ],
+    },
+    other: ['sqs:SendMessage'],
+  },
+  // The sender routes' Lambda authorizer: the pool's public keys come over HTTPS, nothing from the table.
+  'sender-authorizer': { table: {}, other: [] },
 
   // Stream consumers, queue consumers and the schedule.
   archiver: { table: leadChange, other: streamReader },
@@ -164,8 +247,11 @@ export const functionGrants = {
         { actions: [get, update], partitions: ['LEAD#*'] },
         // Whether a reminder's email is settled: its marker.
         { actions: [get], partitions: ['EMAIL#*'] },
+        // Retention erasure: the decline email's marker names the customer; the customer's links
+        // are left to TTL (README "Personal data").
+        { actions: [update], partitions: ['EMAIL#*', 'CUSTOMER#*'] },
       ],
-      queries: ['dueForExpiry', 'dueForReminder'],
+      queries: ['dueForExpiry', 'dueForReminder', 'dueForErasure'],
     },
     other: [],
   },
@@ -196,6 +282,28 @@ export const functionGrants = {
   'insights-aggregator': {
     table: { items: [{ actions: [put, update], partitions: ['COUNTED#*', 'STATS#*', 'PLATFORM#*'] }] },
     other: streamReader,
+  },
+  // A lead change: the partner's subscriptions, then its event and deliveries (one transaction of Puts).
+  'webhook-events': {
+    table: {
+      items: [
+        { actions: [query], partitions: ['PARTNER#*'] },
+        { actions: [put], partitions: ['WHEVENT#*', 'WHDELIVERY#*'] },
+      ],
+    },
+    other: [...streamReader, 'sqs:SendMessage'],
+  },
+  // A batch's subscriptions, deliveries and events in one read; the attempts' records (a transaction
+  // of Updates); the subscription's health; the profile, contacts and suppressions for the email.
+  'webhook-sender': {
+    table: {
+      items: [
+        { actions: [batchGet], partitions: ['PARTNER#*', 'WHDELIVERY#*', 'WHEVENT#*', 'SUPPRESSED#*'] },
+        { actions: [update], partitions: ['PARTNER#*', 'WHDELIVERY#*'] },
+        { actions: [get, query], partitions: ['PARTNER#*'] },
+      ],
+    },
+    other: [...queueConsumer, 'sqs:SendMessage'],
   },
   // Reads months and cards, updates cards, rewrites its own index items.
   'search-indexer': {

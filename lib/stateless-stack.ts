@@ -18,10 +18,13 @@ import {
   HttpMethod,
   HttpNoneAuthorizer,
   HttpStage,
-  type IHttpRouteAuthorizer,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import {
+  HttpJwtAuthorizer,
+  HttpLambdaAuthorizer,
+  HttpLambdaResponseType,
+} from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPoolClient, UserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -41,7 +44,7 @@ import {
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct, IConstruct } from 'constructs';
-import { SENDER_SCOPE } from '../functions/http/auth.js';
+import { parseFairUseLimits } from '../functions/domain/fair-use.js';
 import { type Route, routeList } from '../functions/http/routes.js';
 import { queueDefinitions } from '../functions/queue/definitions.js';
 import { defaults } from '../functions/shared/defaults.js';
@@ -54,6 +57,7 @@ import { InsightsConsumers } from './constructs/insights-consumers.js';
 import { Observability } from './constructs/observability.js';
 import { acknowledgeListStreams, StreamConsumer } from './constructs/stream-consumer.js';
 import { grantTableAccess } from './constructs/table-grants.js';
+import { WebhookConsumers } from './constructs/webhook-consumers.js';
 import {
   ConfigurationError,
   durationContext,
@@ -104,6 +108,10 @@ export class StatelessStack extends Stack {
   readonly queues: { emails: DurableQueue; sesEvents: DurableQueue };
   /** The insights aggregator and the search indexer. */
   readonly insights: InsightsConsumers;
+  /** Webhooks: the events consumer, the delivery queue and its sender. */
+  readonly webhooks: WebhookConsumers;
+  /** Verifies sender tokens for the sender routes, whatever their app client. */
+  readonly senderAuthorizerFunction: AppFunction;
   /** Every alarm of this stack notifies it; context `alarmEmail` (required) is subscribed. */
   readonly alarmTopic: Topic;
   /** The API, table and SES alarms, the HTTP functions' errors alarms, and the dashboard. */
@@ -132,6 +140,7 @@ export class StatelessStack extends Stack {
       REMINDER_BEFORE: durationContext(this, 'reminderBefore', defaults.REMINDER_BEFORE),
       RECONCILE_GRACE: durationContext(this, 'reconcileGrace', defaults.RECONCILE_GRACE),
       REMINDER_RETRY: durationContext(this, 'reminderRetry', defaults.REMINDER_RETRY),
+      PII_RETENTION: durationContext(this, 'piiRetention', defaults.PII_RETENTION),
     };
 
     this.api = new HttpApi(this, 'Api', {
@@ -160,6 +169,8 @@ export class StatelessStack extends Stack {
             status: '$context.status',
             sourceIp: '$context.identity.sourceIp',
             clientId: '$context.authorizer.claims.client_id',
+            // Sender routes: the client the sender authorizer verified (its context, not JWT claims).
+            senderClientId: '$context.authorizer.client_id',
             responseLength: '$context.responseLength',
             latency: '$context.responseLatency',
             integrationLatency: '$context.integrationLatency',
@@ -174,16 +185,51 @@ export class StatelessStack extends Stack {
       jwtAudience: props.clients.map((client) => client.userPoolClientId),
     });
     const none = new HttpNoneAuthorizer();
+    // Sender routes take an access token of any app client of the pool, so a sender onboarded with
+    // `npm run sender -- register` needs no change here (the JWT authorizer above only accepts the
+    // client ids listed at synth). The handler then checks the scope and asks the sender directory.
+    this.senderAuthorizerFunction = new AppFunction(this, 'SenderAuthorizer', {
+      entry: 'functions/sender-authorizer/handler.ts',
+      description:
+        'Authorizer: verifies access tokens of the user pool for the sender routes, whatever their app client.',
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        USER_POOL_ISSUER: props.userPool.userPoolProviderUrl,
+      },
+    });
+    const senderAuthorizer = new HttpLambdaAuthorizer('SenderToken', this.senderAuthorizerFunction, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      // A verdict is kept a minute per token: a token may outlive its expiry by at most that.
+      resultsCacheTtl: Duration.minutes(1),
+    });
+
+    // Per-client limits (SPEC §11 fair use) beside the stage's shared throttle; README "Fair use".
+    const fairUseEnvironment = {
+      FAIR_USE_WINDOW: durationContext(this, 'fairUseWindow', defaults.FAIR_USE_WINDOW),
+      FAIR_USE_SENDER_LIMIT: stringContext(this, 'fairUseSenderLimit', defaults.FAIR_USE_SENDER_LIMIT),
+      FAIR_USE_PARTNER_LIMIT: stringContext(this, 'fairUsePartnerLimit', defaults.FAIR_USE_PARTNER_LIMIT),
+      FAIR_USE_OVERRIDES: stringContext(this, 'fairUseOverrides', defaults.FAIR_USE_OVERRIDES),
+    };
+    // A malformed limit fails the synth, not the first request.
+    parseFairUseLimits({
+      window: fairUseEnvironment.FAIR_USE_WINDOW,
+      sender: fairUseEnvironment.FAIR_USE_SENDER_LIMIT,
+      partner: fairUseEnvironment.FAIR_USE_PARTNER_LIMIT,
+      overrides: fairUseEnvironment.FAIR_USE_OVERRIDES,
+    });
 
     const functions = new Map<string, AppFunction>();
     for (const route of routeList) {
-      const fn = this.routeFunction(route, props, tableEnvironment);
+      const fn = this.routeFunction(route, props, tableEnvironment, fairUseEnvironment);
       functions.set(route.name, fn);
       const [httpRoute] = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${pascalCase(route.name)}Integration`, fn),
-        ...authorizationOf(route, jwt, none),
+        authorizer: route.access === 'public' ? none : route.access === 'sender' ? senderAuthorizer : jwt,
       });
       // Only a public route that touches no data, or says why it needs no token, is acknowledged;
       // anything else must face cdk-nag.
@@ -203,6 +249,7 @@ export class StatelessStack extends Stack {
       enforceSSL: true,
     });
     this.alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    errorsAlarm(this, 'SenderAuthorizerErrorsAlarm', this.senderAuthorizerFunction, this.alarmTopic);
 
     this.archiver = new AppFunction(this, 'Archiver', {
       entry: 'functions/archiver/handler.ts',
@@ -334,6 +381,20 @@ export class StatelessStack extends Stack {
       alarmTopic: this.alarmTopic,
     });
 
+    this.webhooks = new WebhookConsumers(this, 'Webhooks', {
+      table: props.table,
+      environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAME, ...tableEnvironment },
+      emails,
+      alarmTopic: this.alarmTopic,
+      retrySchedule: stringContext(this, 'webhookRetrySchedule', defaults.WEBHOOK_RETRY_SCHEDULE),
+    });
+    // The routes that send a test, retry or replay put deliveries on the queue, and nothing else of it.
+    for (const route of routeList.filter((r) => r.queuesDeliveries)) {
+      const fn = functions.get(route.name)!;
+      fn.addEnvironment('WEBHOOK_QUEUE_URL', this.webhooks.queue.queue.queueUrl);
+      this.webhooks.queue.grantSend(fn);
+    }
+
     this.reconciler = new AppFunction(this, 'Reconciler', {
       entry: 'functions/reconciler/handler.ts',
       description:
@@ -375,18 +436,26 @@ export class StatelessStack extends Stack {
         ['ses-events', this.sesEvents],
         ['insights-aggregator', this.insights.aggregator],
         ['search-indexer', this.insights.searchIndexer],
+        ['webhook-events', this.webhooks.events],
+        ['webhook-sender', this.webhooks.sender],
+        ['sender-authorizer', this.senderAuthorizerFunction],
         ...(props.alarmedFunctions ?? []),
       ]),
       alarmedWorkers: props.alarmedFunctions ?? new Map(),
       queues: new Map([
         ['emails', { queue: emails.queue, deadLetters: emails.deadLetterQueue }],
         ['ses-events', { queue: sesEvents.queue, deadLetters: sesEvents.deadLetterQueue }],
+        [
+          'webhook-deliveries',
+          { queue: this.webhooks.queue.queue, deadLetters: this.webhooks.queue.deadLetterQueue },
+        ],
       ]),
       streamConsumers: new Map<string, AppFunction>([
         ['archiver', this.archiver],
         ['notifier', this.notifier],
         ['insights-aggregator', this.insights.aggregator],
         ['search-indexer', this.insights.searchIndexer],
+        ['webhook-events', this.webhooks.events],
       ]),
       otherAlarms: [
         ...Object.values(streamConsumers).flatMap((c) => Object.values(c.alarms)),
@@ -405,33 +474,38 @@ export class StatelessStack extends Stack {
       description: 'npm run dlq -- list|redrive --queue ses-events --queue-url <this>',
       value: sesEvents.deadLetterQueue.queueUrl,
     });
+    new CfnOutput(this, 'WebhookDeadLettersUrl', {
+      description: 'npm run dlq -- list|redrive --queue webhook-deliveries --queue-url <this>',
+      value: this.webhooks.queue.deadLetterQueue.queueUrl,
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });
   }
 
-  private routeFunction(route: Route, props: StatelessStackProps, tableEnvironment: Record<string, string>) {
+  private routeFunction(
+    route: Route,
+    props: StatelessStackProps,
+    tableEnvironment: Record<string, string>,
+    fairUseEnvironment: Record<string, string>,
+  ) {
     const cursor = route.cursor === true;
+    const counted = route.access !== 'public';
     const fn = new AppFunction(this, pascalCase(route.name), {
       entry: `functions/${route.name}/handler.ts`,
       description: `${route.method} ${route.path}: ${route.summary}`,
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        ...(route.data === 'none' ? {} : tableEnvironment),
+        ...(route.data === 'none' && !counted ? {} : tableEnvironment),
+        ...(counted ? fairUseEnvironment : {}),
         ...(cursor ? { CURSOR_SECRET_ARN: props.cursorSecret.secretArn } : {}),
       },
     });
-    // Least privilege: exactly the actions lib/function-grants.ts lists for this function.
+    // Least privilege: exactly the actions lib/function-grants.ts lists for this function (an
+    // authenticated route's include its fair-use counter: UpdateItem on FAIRUSE# keys).
     grantTableAccess(fn, route.name, props.table);
     if (cursor) props.cursorSecret.grantRead(fn);
     return fn;
   }
-}
-
-/** Public routes explicitly open; every other route behind the JWT authorizer, senders also by scope. */
-function authorizationOf(route: Route, jwt: HttpJwtAuthorizer, none: HttpNoneAuthorizer) {
-  const authorizer: IHttpRouteAuthorizer = route.access === 'public' ? none : jwt;
-  // API Gateway refuses a sender call without the scope before any function runs; the handler checks again.
-  return route.access === 'sender' ? { authorizer, authorizationScopes: [SENDER_SCOPE] } : { authorizer };
 }
 
 /**

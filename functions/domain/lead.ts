@@ -208,6 +208,8 @@ export const leadSchema = /* @__PURE__ */ z.object({
   remindAt: z.iso.datetime().nullable().optional(),
   /** When the reminder was last asked for (by the reconciler), until its email is settled. */
   remindedAt: z.iso.datetime().optional(),
+  /** When the customer's contact data was erased (retention or request, SPEC §11); the figures stay. */
+  erasedAt: z.iso.datetime().optional(),
   /** Open leads of the same partner with the same customer, found at intake (SPEC §7.4); partner view only. */
   possibleDuplicates: z.array(possibleDuplicateSchema).optional(),
 });

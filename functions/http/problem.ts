@@ -102,7 +102,7 @@ export const problems = {
       403,
       'sender-not-registered',
       'Forbidden',
-      'This client is not a registered sender. An operator registers senders; locally, npm start registers the ones listed in local/senders.ts (add one there and restart).',
+      'This client is not a registered sender. An operator registers senders with npm run sender -- register (locally too; npm start registers the ones in local/senders.ts).',
     ),
   notFound: () =>
     new HttpProblem(
@@ -139,6 +139,15 @@ export const problems = {
     ),
   tooLarge: (max: number) =>
     new HttpProblem(413, 'payload-too-large', 'Payload too large', `The body must not exceed ${max} bytes.`),
+  tooManyRequests: (retryAfterSeconds: number, limit: number) =>
+    new HttpProblem(
+      429,
+      'too-many-requests',
+      'Too many requests',
+      `This client has made its ${limit} requests of the current window; retry after ${retryAfterSeconds} s.`,
+      undefined,
+      { 'retry-after': String(retryAfterSeconds) },
+    ),
   unsupportedMediaType: () =>
     new HttpProblem(
       415,

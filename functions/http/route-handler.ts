@@ -1,8 +1,9 @@
 /**
  * The middy stack every HTTP function shares, handler last: normalise headers -> authenticate ->
  * parse the JSON body (size and content-type checks) -> validate with the route's zod schemas ->
- * Powertools logger -> problem+json errors. A handler gets a typed, validated request and returns
- * a reply; it never builds an error response itself.
+ * Powertools logger -> problem+json errors. An authenticated caller is counted against its
+ * fair-use limit right after authentication, before any other work. A handler gets a typed,
+ * validated request and returns a reply; it never builds an error response itself.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
@@ -14,7 +15,9 @@ import type {
 } from 'aws-lambda';
 import type * as z from 'zod';
 import { DomainError } from '../domain/errors.js';
+import { checkFairUse, clientName, type FairUseClient } from '../domain/fair-use.js';
 import type { Sender } from '../domain/lead.js';
+import { type FairUseGate, fairUseGate } from '../shared/fair-use-runtime.js';
 import { logger } from '../shared/logger.js';
 import { type PartnerPrincipal, partnerPrincipal, type SenderPrincipal, senderPrincipal } from './auth.js';
 import { jsonErrorAt } from './json-error.js';
@@ -49,6 +52,61 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
+/** Whom a caller's requests count against: a sender as a whole, a partner as a whole. */
+const fairUseClientOf = (principal: PartnerPrincipal | SenderPrincipal): FairUseClient =>
+  principal.kind === 'sender'
+    ? { kind: 'sender', id: principal.sender.id }
+    : { kind: 'partner', id: principal.partnerId };
+
+type Verdict = Awaited<ReturnType<typeof checkFairUse>>;
+
+/**
+ * Counts an authenticated request against its client's window and refuses it with 429 and
+ * `Retry-After` once the window is full. A route that changes data waits for the verdict before
+ * doing anything, so a refused write is never made; a read route counts while it reads (latency of
+ * the slower of two round trips, not their sum) and its answer is replaced by the 429 if refused.
+ * If the counter cannot be reached the request goes on (logged): fair use protects the others,
+ * and is never a reason to fail a caller.
+ */
+function fairUse(route: Route, gate: FairUseGate): MiddlewareObj<Event, Result, Error, ParsingContext> {
+  const refuse = (verdict: Verdict | undefined) => {
+    if (verdict && !verdict.admitted)
+      throw problems.tooManyRequests(verdict.retryAfterSeconds, verdict.limit);
+  };
+  // Which client was refused, for the operator (partner and sender ids are not personal data).
+  const logRefusal = (client: FairUseClient) => (verdict: Verdict) => {
+    if (!verdict.admitted)
+      logger.info('fair use: over the limit', { client: clientName(client), limit: verdict.limit });
+    return verdict;
+  };
+  return {
+    before: async ({ context }) => {
+      const principal = context.parsed.principal;
+      if (!principal) return;
+      const client = fairUseClientOf(principal);
+      const verdict = checkFairUse(client, gate.limits, gate.counter, gate.now())
+        .catch((error: Error) => {
+          logger.warn('fair-use counter unavailable; request admitted', {
+            client: client.kind,
+            error: error.name,
+          });
+          return { admitted: true } as const;
+        })
+        .then(logRefusal(client));
+      if (route.data === 'write') refuse(await verdict);
+      else context.parsed.fairUse = verdict;
+    },
+    after: async ({ context }) => refuse(await context.parsed.fairUse),
+    onError: async (request) => {
+      // A read that failed (a 404, say) while its client was over the limit answers the 429.
+      const verdict = await request.context.parsed?.fairUse;
+      if (verdict && !verdict.admitted) {
+        request.response = errorResponse(problems.tooManyRequests(verdict.retryAfterSeconds, verdict.limit));
+      }
+    },
+  };
+}
+
 /** Resolves an OAuth client id to its registered sender. */
 export type SenderForClient = (clientId: string) => Promise<Sender | undefined>;
 
@@ -63,6 +121,8 @@ export type RouteDeps<R extends Route> = DepsByAccess[R['access']];
 interface Parsed {
   body?: unknown;
   principal?: PartnerPrincipal | SenderPrincipal;
+  /** A read route's fair-use verdict, decided while the handler reads. */
+  fairUse?: Promise<Verdict>;
 }
 type ParsingContext = Context & { parsed: Parsed };
 
@@ -213,17 +273,21 @@ export function routeHandler<R extends Route>(
   // The types already refuse it; this catches an untyped caller at cold start, never at request time.
   if (route.access === 'sender' && !senderForClient)
     throw new Error(`route ${route.name} needs a sender lookup`);
-  const stack = middy<Event, Result, Error, ParsingContext>()
+  // Read at cold start, so a malformed limit fails the deployment's first call, not a later one.
+  const gate = route.access === 'public' ? undefined : fairUseGate();
+  let stack = middy<Event, Result, Error, ParsingContext>()
     .use(httpHeaderNormalizer() as MiddlewareObj<Event, Result, Error, ParsingContext>)
-    .use(authenticate(route, senderForClient))
+    .use(authenticate(route, senderForClient));
+  if (gate) stack = stack.use(fairUse(route, gate));
+  stack = stack
     .use(jsonBody(route))
     .use(
       injectLambdaContext(logger, { resetKeys: true }) as MiddlewareObj<Event, Result, Error, ParsingContext>,
     )
-    .use(problemErrors() as MiddlewareObj<Event, Result, Error, ParsingContext>)
-    .handler(async (event, context) => {
-      const requestId = event.requestContext?.requestId ?? context.awsRequestId;
-      return toResult(await handle(parseRequest(route, event, context.parsed, requestId)));
-    });
-  return (event, context) => stack(event, context as ParsingContext);
+    .use(problemErrors() as MiddlewareObj<Event, Result, Error, ParsingContext>);
+  const handler = stack.handler(async (event, context) => {
+    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+    return toResult(await handle(parseRequest(route, event, context.parsed, requestId)));
+  });
+  return (event, context) => handler(event, context as ParsingContext);
 }
