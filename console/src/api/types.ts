@@ -12,6 +12,7 @@ import type {
   stageSchema,
 } from '../../../functions/domain/lead.js';
 import type { profileInputSchema, profileViewSchema } from '../../../functions/domain/profile.js';
+import type { eventTypeSchema, leadEventTypes } from '../../../functions/domain/webhooks.js';
 import type { PARTNER_ROLES } from '../../../functions/http/auth.js';
 import type { Problem as ApiProblem } from '../../../functions/http/problem.js';
 import type {
@@ -19,6 +20,7 @@ import type {
   closeBody,
   contactsBody,
   declineBody,
+  deliveryPage,
   editBody,
   historyResponse,
   insightsQuery,
@@ -26,6 +28,14 @@ import type {
   partnerLeadPage,
   partnerLeadSchema,
   partnerListQuery,
+  replayBody,
+  replayResponse,
+  testResponse,
+  webhookBody,
+  webhookList,
+  webhookPatchBody,
+  webhookView,
+  webhookWithSecret,
 } from '../../../functions/http/schemas.js';
 
 export type PartnerLead = z.output<typeof partnerLeadSchema>;
@@ -65,6 +75,21 @@ export type LeadCounts = Insights['leads'];
 export type Rates = Insights['rates'];
 export type ResponseTime = Insights['responseTime'];
 export type Amount = Insights['value']['pipeline'][number];
+
+export type Webhook = z.output<typeof webhookView>;
+export type WebhookList = z.output<typeof webhookList>;
+export type WebhookWithSecret = z.output<typeof webhookWithSecret>;
+export type WebhookRequest = z.input<typeof webhookBody>;
+export type WebhookChange = z.input<typeof webhookPatchBody>;
+export type DisabledReason = NonNullable<Webhook['disabledReason']>;
+export type LeadEventType = (typeof leadEventTypes)[number];
+export type EventType = z.output<typeof eventTypeSchema>;
+export type DeliveryPage = z.output<typeof deliveryPage>;
+export type Delivery = DeliveryPage['items'][number];
+export type DeliveryStatus = Delivery['status'];
+export type ReplayRequest = z.input<typeof replayBody>;
+export type ReplayResponse = z.output<typeof replayResponse>;
+export type TestResponse = z.output<typeof testResponse>;
 
 export type PartnerRole = (typeof PARTNER_ROLES)[number];
 export type Problem = ApiProblem;

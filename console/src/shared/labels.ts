@@ -6,6 +6,9 @@ import type {
   CompanySize,
   ContactStatus,
   DeclineReason,
+  DeliveryStatus,
+  DisabledReason,
+  EventType,
   HistoryEntry,
   LeadTab,
   LeadType,
@@ -72,6 +75,29 @@ export const contactStatusLabels: Record<ContactStatus, string> = {
   pending: 'Pending confirmation',
   confirmed: 'Confirmed',
   suppressed: 'Suppressed (bounced or complained)',
+};
+
+export const eventTypeLabels: Record<EventType, string> = {
+  'lead.received': 'Lead received',
+  'lead.accepted': 'Lead accepted',
+  'lead.declined': 'Lead declined',
+  'lead.expired': 'Lead expired',
+  'lead.updated': 'Lead updated (deal edited, contacts added)',
+  'lead.won': 'Lead won',
+  'lead.lost': 'Lead lost',
+  'webhook.test': 'Test event',
+};
+
+export const deliveryStatusLabels: Record<DeliveryStatus, string> = {
+  pending: 'Pending',
+  delivered: 'Delivered',
+  failed: 'Failed',
+};
+
+export const disabledReasonLabels: Record<DisabledReason, string> = {
+  'by-partner': 'Disabled by you',
+  gone: 'Disabled: the endpoint answered 410 Gone',
+  failing: 'Disabled: every delivery failed for 24 hours',
 };
 
 export const roleLabels: Record<PartnerRole, string> = {
