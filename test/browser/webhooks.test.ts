@@ -124,7 +124,11 @@ describe('the webhooks pages', () => {
       await button(test, 'Retry').click();
       await page.getByText('Delivery queued again, with the same webhook-id.').waitFor();
       await test.getByText('Delivered').waitFor({ timeout: 20_000 });
-      expect(await test.getByText(/HTTP 204/).count()).toBe(1);
+      expect(await test.getByRole('cell', { name: /^HTTP 204 in \d+ ms/ }).count()).toBe(1);
+      // Both attempts, oldest first, behind the count.
+      await test.getByText('2', { exact: true }).click();
+      const attempts = await test.getByRole('listitem').allInnerTexts();
+      expect(attempts.map((a) => a.split(' in ')[0])).toEqual(['HTTP 503', 'HTTP 204']);
       const tests = receiver.received.filter((r) => r.body.includes('"webhook.test"'));
       expect(tests.map((r) => r.answered)).toEqual([503, 204]);
       expect(new Set(tests.map((r) => r.headers['webhook-id'])).size).toBe(1);

@@ -79,17 +79,23 @@ const useStyles = makeStyles({
   log: { overflowX: 'auto' },
   logTable: { tableLayout: 'auto', minWidth: '640px' },
   lead: { color: tokens.colorBrandForegroundLink, fontFamily: tokens.fontFamilyMonospace },
+  attempts: { margin: `${tokens.spacingVerticalXS} 0 0`, paddingLeft: tokens.spacingHorizontalL },
 });
 
 const statusColor = { pending: 'warning', delivered: 'success', failed: 'danger' } as const;
 
-/** The last attempt in words: "HTTP 503 in 12 ms" or its error ("timed out after 10 s"). */
-function lastAnswer(delivery: Delivery): string {
-  const last = delivery.attempts.at(-1);
-  if (!last) return 'Not tried yet';
-  const answer = last.statusCode === null ? (last.error ?? 'No answer') : `HTTP ${last.statusCode}`;
-  return `${answer} in ${last.durationMs} ms, ${formatDateTime(last.at)}`;
+type Attempt = Delivery['attempts'][number];
+
+/** An attempt in words: "HTTP 503 in 12 ms, <when>" or its error ("timed out after 10 s"). */
+function attemptInWords(attempt: Attempt): string {
+  const answer = attempt.statusCode === null ? (attempt.error ?? 'No answer') : `HTTP ${attempt.statusCode}`;
+  return `${answer} in ${attempt.durationMs} ms, ${formatDateTime(attempt.at)}`;
 }
+
+const lastAnswer = (delivery: Delivery): string => {
+  const last = delivery.attempts.at(-1);
+  return last ? attemptInWords(last) : 'Not tried yet';
+};
 
 /** A confirmation before an action that cannot be undone. */
 function Confirm({
@@ -238,7 +244,20 @@ function DeliveryLog({ webhook, onRetried }: { webhook: Webhook; onRetried(messa
                       {deliveryStatusLabels[delivery.status]}
                     </Badge>
                   </TableCell>
-                  <TableCell>{delivery.attempts.length}</TableCell>
+                  <TableCell>
+                    {delivery.attempts.length > 1 ? (
+                      <details>
+                        <summary>{delivery.attempts.length}</summary>
+                        <ol className={styles.attempts}>
+                          {delivery.attempts.map((attempt) => (
+                            <li key={attempt.at}>{attemptInWords(attempt)}</li>
+                          ))}
+                        </ol>
+                      </details>
+                    ) : (
+                      delivery.attempts.length
+                    )}
+                  </TableCell>
                   <TableCell>{lastAnswer(delivery)}</TableCell>
                   <TableCell>
                     {delivery.nextAttemptAt && delivery.status === 'pending'
