@@ -79,8 +79,9 @@ describe('the webhooks pages', () => {
       await url.fill('https://localhost/hook');
       await button(form, 'Add webhook').click();
       // The API's refusal carries only its code (webhook-url-refused): it lands on the URL field.
-      await form.getByText('The URL must name a public host.').first().waitFor();
+      await form.getByText('The URL must name a public host.').waitFor();
       expect(await url.getAttribute('aria-invalid')).toBe('true');
+      await form.getByText('Check the fields marked in red.').waitFor();
 
       await url.fill(endpoint);
       await form.getByRole('textbox', { name: 'Description' }).fill('CRM sync');

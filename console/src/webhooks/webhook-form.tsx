@@ -42,6 +42,14 @@ const useStyles = makeStyles({
 /** The API's refusals of a URL that name no field, by their stable codes. */
 const URL_CODES = new Set(['webhook-url-refused']);
 
+/** Such a refusal as a problem of the `url` field, so it shows there and the form says to look there. */
+function atUrl(error: unknown): unknown {
+  if (!(error instanceof ApiError) || !URL_CODES.has(error.code) || error.problem.errors?.length)
+    return error;
+  const message = error.problem.detail ?? error.problem.title;
+  return new ApiError({ ...error.problem, errors: [{ path: 'url', message }] });
+}
+
 export function WebhookForm({
   webhook,
   onSaved,
@@ -86,12 +94,8 @@ export function WebhookForm({
       onSaved(result);
     },
   });
-  const error = refusal ?? save.error;
+  const error = atUrl(refusal ?? save.error);
   const errors = formErrors(error);
-  const urlRefusal =
-    error instanceof ApiError && URL_CODES.has(error.code)
-      ? { validationState: 'error' as const, validationMessage: error.problem.detail ?? error.problem.title }
-      : errors.field('url');
   const eventsError = errors.field('events', { prefix: true }).validationMessage;
 
   function submit() {
@@ -110,7 +114,6 @@ export function WebhookForm({
       onSubmit={submit}
       onCancel={onCancel}
       pending={save.isPending}
-      // The URL refusal is shown at its field; the form repeats only its title.
       error={error}
       claimed={['url', 'events', 'description', 'enabled']}
     >
@@ -118,7 +121,7 @@ export function WebhookForm({
         label="Endpoint URL"
         required
         hint="https only; locally also http://127.0.0.1:<port>. Events are POSTed here, signed (Standard Webhooks)."
-        {...urlRefusal}
+        {...errors.field('url')}
       >
         <Input type="url" value={url} onChange={(_, d) => setUrl(d.value)} autoComplete="off" />
       </Field>
