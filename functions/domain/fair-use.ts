@@ -128,7 +128,12 @@ export interface Lease {
 /** What to do with the next request, given the container's lease of its window. */
 export type LeaseStep = { kind: 'serve' } | { kind: 'refuse' } | { kind: 'reserve'; units: number };
 
-export const freshLease = (window: Window): Lease => ({ window: window.start, left: 0, edge: false, full: false });
+export const freshLease = (window: Window): Lease => ({
+  window: window.start,
+  left: 0,
+  edge: false,
+  full: false,
+});
 
 /** The next request's step: served from the lease, refused (window full), or a reservation first. */
 export function nextStep(lease: Lease, limit: number): LeaseStep {
