@@ -171,6 +171,71 @@ export const functionGrants = {
     other: [],
   },
 
+  // Webhooks (SPEC §9): subscriptions under PARTNER#<p> (WEBHOOK#<id> and the WEBHOOKS counter), the
+  // 7-day event log WHEVENT#<p>, deliveries WHDELIVERY#<subscription>. A delete is a tombstone
+  // (UpdateItem; TTL removes it), so no webhook function deletes either. Every route counts fair use.
+  'create-webhook': {
+    table: { items: [{ actions: [put, update], partitions: ['PARTNER#*'] }, fairUse] },
+    other: [],
+  },
+  'list-webhooks': {
+    table: { items: [{ actions: [query], partitions: ['PARTNER#*'] }, fairUse] },
+    other: [],
+  },
+  'get-webhook': { table: { items: [{ actions: [get], partitions: ['PARTNER#*'] }, fairUse] }, other: [] },
+  'change-webhook': {
+    table: { items: [{ actions: [get, put], partitions: ['PARTNER#*'] }, fairUse] },
+    other: [],
+  },
+  'delete-webhook': {
+    table: { items: [{ actions: [update], partitions: ['PARTNER#*'] }, fairUse] },
+    other: [],
+  },
+  'rotate-webhook-secret': {
+    table: { items: [{ actions: [get, put], partitions: ['PARTNER#*'] }, fairUse] },
+    other: [],
+  },
+  'test-webhook': {
+    table: {
+      items: [
+        { actions: [get], partitions: ['PARTNER#*'] },
+        { actions: [put], partitions: ['WHEVENT#*', 'WHDELIVERY#*'] },
+        fairUse,
+      ],
+    },
+    other: ['sqs:SendMessage'],
+  },
+  'list-webhook-deliveries': {
+    table: {
+      items: [
+        { actions: [get], partitions: ['PARTNER#*'] },
+        { actions: [query], partitions: ['WHDELIVERY#*'] },
+        fairUse,
+      ],
+    },
+    other: cursorSecret,
+  },
+  'retry-webhook-delivery': {
+    table: {
+      items: [
+        { actions: [get], partitions: ['PARTNER#*', 'WHDELIVERY#*'] },
+        { actions: [update], partitions: ['WHDELIVERY#*'] },
+        fairUse,
+      ],
+    },
+    other: ['sqs:SendMessage'],
+  },
+  'replay-webhook': {
+    table: {
+      items: [
+        { actions: [get], partitions: ['PARTNER#*'] },
+        { actions: [query], partitions: ['WHEVENT#*'] },
+        { actions: [put, update], partitions: ['WHDELIVERY#*'] },
+        fairUse,
+      ],
+    },
+    other: ['sqs:SendMessage'],
+  },
   // The sender routes' Lambda authorizer: the pool's public keys come over HTTPS, nothing from the table.
   'sender-authorizer': { table: {}, other: [] },
 
@@ -217,6 +282,28 @@ export const functionGrants = {
   'insights-aggregator': {
     table: { items: [{ actions: [put, update], partitions: ['COUNTED#*', 'STATS#*', 'PLATFORM#*'] }] },
     other: streamReader,
+  },
+  // A lead change: the partner's subscriptions, then its event and deliveries (one transaction of Puts).
+  'webhook-events': {
+    table: {
+      items: [
+        { actions: [query], partitions: ['PARTNER#*'] },
+        { actions: [put], partitions: ['WHEVENT#*', 'WHDELIVERY#*'] },
+      ],
+    },
+    other: [...streamReader, 'sqs:SendMessage'],
+  },
+  // A batch's subscriptions, deliveries and events in one read; the attempts' records (a transaction
+  // of Updates); the subscription's health; the profile, contacts and suppressions for the email.
+  'webhook-sender': {
+    table: {
+      items: [
+        { actions: [batchGet], partitions: ['PARTNER#*', 'WHDELIVERY#*', 'WHEVENT#*', 'SUPPRESSED#*'] },
+        { actions: [update], partitions: ['PARTNER#*', 'WHDELIVERY#*'] },
+        { actions: [get, query], partitions: ['PARTNER#*'] },
+      ],
+    },
+    other: [...queueConsumer, 'sqs:SendMessage'],
   },
   // Reads months and cards, updates cards, rewrites its own index items.
   'search-indexer': {

@@ -57,6 +57,7 @@ import { InsightsConsumers } from './constructs/insights-consumers.js';
 import { Observability } from './constructs/observability.js';
 import { acknowledgeListStreams, StreamConsumer } from './constructs/stream-consumer.js';
 import { grantTableAccess } from './constructs/table-grants.js';
+import { WebhookConsumers } from './constructs/webhook-consumers.js';
 import {
   ConfigurationError,
   durationContext,
@@ -107,6 +108,8 @@ export class StatelessStack extends Stack {
   readonly queues: { emails: DurableQueue; sesEvents: DurableQueue };
   /** The insights aggregator and the search indexer. */
   readonly insights: InsightsConsumers;
+  /** Webhooks: the events consumer, the delivery queue and its sender. */
+  readonly webhooks: WebhookConsumers;
   /** Verifies sender tokens for the sender routes, whatever their app client. */
   readonly senderAuthorizerFunction: AppFunction;
   /** Every alarm of this stack notifies it; context `alarmEmail` (required) is subscribed. */
@@ -378,6 +381,20 @@ export class StatelessStack extends Stack {
       alarmTopic: this.alarmTopic,
     });
 
+    this.webhooks = new WebhookConsumers(this, 'Webhooks', {
+      table: props.table,
+      environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAME, ...tableEnvironment },
+      emails,
+      alarmTopic: this.alarmTopic,
+      retrySchedule: stringContext(this, 'webhookRetrySchedule', defaults.WEBHOOK_RETRY_SCHEDULE),
+    });
+    // The routes that send a test, retry or replay put deliveries on the queue, and nothing else of it.
+    for (const route of routeList.filter((r) => r.queuesDeliveries)) {
+      const fn = functions.get(route.name)!;
+      fn.addEnvironment('WEBHOOK_QUEUE_URL', this.webhooks.queue.queue.queueUrl);
+      this.webhooks.queue.grantSend(fn);
+    }
+
     this.reconciler = new AppFunction(this, 'Reconciler', {
       entry: 'functions/reconciler/handler.ts',
       description:
@@ -419,6 +436,8 @@ export class StatelessStack extends Stack {
         ['ses-events', this.sesEvents],
         ['insights-aggregator', this.insights.aggregator],
         ['search-indexer', this.insights.searchIndexer],
+        ['webhook-events', this.webhooks.events],
+        ['webhook-sender', this.webhooks.sender],
         ['sender-authorizer', this.senderAuthorizerFunction],
         ...(props.alarmedFunctions ?? []),
       ]),
@@ -426,12 +445,17 @@ export class StatelessStack extends Stack {
       queues: new Map([
         ['emails', { queue: emails.queue, deadLetters: emails.deadLetterQueue }],
         ['ses-events', { queue: sesEvents.queue, deadLetters: sesEvents.deadLetterQueue }],
+        [
+          'webhook-deliveries',
+          { queue: this.webhooks.queue.queue, deadLetters: this.webhooks.queue.deadLetterQueue },
+        ],
       ]),
       streamConsumers: new Map<string, AppFunction>([
         ['archiver', this.archiver],
         ['notifier', this.notifier],
         ['insights-aggregator', this.insights.aggregator],
         ['search-indexer', this.insights.searchIndexer],
+        ['webhook-events', this.webhooks.events],
       ]),
       otherAlarms: [
         ...Object.values(streamConsumers).flatMap((c) => Object.values(c.alarms)),
@@ -449,6 +473,10 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'SesEventsDeadLettersUrl', {
       description: 'npm run dlq -- list|redrive --queue ses-events --queue-url <this>',
       value: sesEvents.deadLetterQueue.queueUrl,
+    });
+    new CfnOutput(this, 'WebhookDeadLettersUrl', {
+      description: 'npm run dlq -- list|redrive --queue webhook-deliveries --queue-url <this>',
+      value: this.webhooks.queue.deadLetterQueue.queueUrl,
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });

@@ -34,7 +34,12 @@ async function send(record: SQSRecord, batch: DeliveryBatch): Promise<void> {
   if (outcome === 'sent') {
     count('EmailsSent', 1, {
       name: 'kind',
-      value: message.key.type === 'lead' ? message.key.kind : 'contact-confirmation',
+      value:
+        message.key.type === 'lead'
+          ? message.key.kind
+          : message.key.type === 'confirmation'
+            ? 'contact-confirmation'
+            : message.key.type,
     });
   }
 }

@@ -105,6 +105,11 @@ export function openApiDocument() {
       { name: 'Leads', description: 'A partner works its leads.' },
       { name: 'Sent leads', description: 'A sender system posts leads and follows them.' },
       { name: 'Profile', description: "The partner's business profile and alert contacts." },
+      {
+        name: 'Webhooks',
+        description:
+          'Signed lead events (Standard Webhooks) POSTed to a partner app, with a delivery log, retry and replay.',
+      },
       { name: 'Platform', description: 'Health and this document.' },
     ],
     components: {

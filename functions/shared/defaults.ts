@@ -22,6 +22,8 @@ export const defaults = {
   CHOOSE_PARTNER_URL: 'https://partner-referrals.example/find-a-partner',
   /** Where a lead's page lives in the partner console (`<url>/<leadId>`). */
   PARTNER_CONSOLE_URL: 'https://partner-referrals.example/leads',
+  /** The waits between attempts of a webhook delivery (SPEC §9): about a day in all. */
+  WEBHOOK_RETRY_SCHEDULE: 'PT5S,PT5M,PT30M,PT2H,PT5H,PT10H,PT10H',
   /** Customer contact data of a lead archived longer ago than this is erased (SPEC §11). */
   PII_RETENTION: 'P2Y',
   /** Fair use (SPEC §11): the window each client's requests are counted in. */

@@ -14,6 +14,10 @@ export const metricDefinitions = {
   LeadsAnswered: { what: 'leads accepted or declined by a partner', dimension: 'answer' },
   LeadsExpired: { what: 'leads archived as expired, by the path that expired them', dimension: 'path' },
   EmailsSent: { what: 'emails SES accepted, by kind', dimension: 'kind' },
+  WebhookAttempts: {
+    what: 'webhook delivery attempts and their result (delivered, retry, failed, gone; waiting and stale: no POST)',
+    dimension: 'result',
+  },
   AddressesSuppressed: {
     what: 'addresses suppressed after a hard bounce or a complaint',
     dimension: 'reason',

@@ -231,6 +231,7 @@ export class Observability extends Construct {
       ),
       graph('Failed records and messages, by consumer', [business('RecordsFailed')], 12),
     );
+    this.dashboard.addWidgets(graph('Webhook attempts, by result', [business('WebhookAttempts')], 24));
     this.dashboard.addWidgets(
       graph('DynamoDB throttles', [throttles]),
       graph('Queue depth', [

@@ -55,6 +55,8 @@ function functionsByName(): Array<[string, IFunction]> {
     ['ses-events', stateless.sesEvents],
     ['insights-aggregator', stateless.insights.aggregator],
     ['search-indexer', stateless.insights.searchIndexer],
+    ['webhook-events', stateless.webhooks.events],
+    ['webhook-sender', stateless.webhooks.sender],
     ['sender-authorizer', stateless.senderAuthorizerFunction],
   ];
 }

@@ -115,11 +115,11 @@ describe('alarms', () => {
     expect(
       names.filter((n) => n.includes('ApproximateNumberOfMessagesVisible')).length,
     ).toBeGreaterThanOrEqual(6);
-    expect(names.filter((n) => n.includes('IteratorAge'))).toHaveLength(4);
-    expect(names.filter((n) => n.includes('ApproximateAgeOfOldestMessage'))).toHaveLength(2);
-    // Every function: the routes, four stream consumers, two queue consumers, the reconciler, the
+    expect(names.filter((n) => n.includes('IteratorAge'))).toHaveLength(5);
+    expect(names.filter((n) => n.includes('ApproximateAgeOfOldestMessage'))).toHaveLength(3);
+    // Every function: the routes, five stream consumers, three queue consumers, the reconciler, the
     // sender routes' authorizer, and the stateful stack's pre-token trigger (a failing one fails every sign-in).
-    expect(names.filter((n) => n === '"MetricName":"Errors"')).toHaveLength(routeList.length + 9);
+    expect(names.filter((n) => n === '"MetricName":"Errors"')).toHaveLength(routeList.length + 11);
   });
 });
 

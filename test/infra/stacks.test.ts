@@ -19,6 +19,7 @@ import { minimumRetrySpanSeconds } from '../../functions/domain/backoff.js';
 import { PARTNER_ROLES } from '../../functions/http/auth.js';
 import { routeList } from '../../functions/http/routes.js';
 import { queueDefinitions } from '../../functions/queue/definitions.js';
+import { defaults } from '../../functions/shared/defaults.js';
 import { consumerFilters } from '../../functions/stream/filters.js';
 import { definePartnerReferrals } from '../../lib/partner-referrals.js';
 import type { StatefulStack } from '../../lib/stateful-stack.js';
@@ -180,8 +181,9 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('has one function per route, on the newest Node runtime and ARM64', () => {
     // Plus the archiver, the notifier, the reconciler, the insights aggregator, the search indexer,
-    // the email sender, the SES events consumer and the sender routes' authorizer.
-    statelessTemplate.resourceCountIs('AWS::Lambda::Function', routeList.length + 8);
+    // the email sender, the SES events consumer, the webhook events consumer, the webhook sender and
+    // the sender routes' authorizer.
+    statelessTemplate.resourceCountIs('AWS::Lambda::Function', routeList.length + 10);
     for (const route of routeList) {
       const { properties } = routeFunction(route.name);
       expect(properties).toMatchObject({
@@ -335,7 +337,7 @@ describe('stateless stack', () => {
   it('lets only the list routes read the cursor key', () => {
     for (const route of routeList) {
       const { actions, properties } = routeFunction(route.name);
-      const lists = route.name === 'list-leads' || route.name === 'list-sent-leads';
+      const lists = ['list-leads', 'list-sent-leads', 'list-webhook-deliveries'].includes(route.name);
       expect(actions.includes('secretsmanager:GetSecretValue')).toBe(lists);
       expect(properties.Environment).toMatchObject({
         Variables: lists
@@ -360,15 +362,23 @@ describe('stateless stack', () => {
 });
 
 describe('stream consumers, reconciler and alarms', () => {
-  const consumerNames = ['archiver', 'notifier', 'insightsAggregator', 'searchIndexer'] as const;
+  const consumerNames = [
+    'archiver',
+    'notifier',
+    'insightsAggregator',
+    'searchIndexer',
+    'webhookEvents',
+  ] as const;
   const consumer = (name: (typeof consumerNames)[number]) => {
-    const { insights } = stateless;
+    const { insights, webhooks } = stateless;
     const [stream, fn] =
       name === 'insightsAggregator'
         ? [insights.consumers.insightsAggregator, insights.aggregator]
         : name === 'searchIndexer'
           ? [insights.consumers.searchIndexer, insights.searchIndexer]
-          : [stateless.consumers[name], stateless[name]];
+          : name === 'webhookEvents'
+            ? [webhooks.stream, webhooks.events]
+            : [stateless.consumers[name], stateless[name]];
     const queue = stream.deadLetterQueue.node.defaultChild as CfnQueue;
     return { fn: functionOf(fn), queueId: stateless.getLogicalId(queue) };
   };
@@ -390,7 +400,7 @@ describe('stream consumers, reconciler and alarms', () => {
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         BisectBatchOnFunctionError: true,
         // The notifier only fails while the queue or table is unreachable: it retries for the stream's whole day.
-        MaximumRetryAttempts: name === 'notifier' ? 10_000 : 5,
+        MaximumRetryAttempts: name === 'notifier' || name === 'webhookEvents' ? 10_000 : 5,
         MaximumRecordAgeInSeconds: 86_400,
         ParallelizationFactor: 2,
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
@@ -412,8 +422,9 @@ describe('stream consumers, reconciler and alarms', () => {
   });
 
   it('keeps failed batches for 14 days in SSE-encrypted, TLS-only queues', () => {
-    // Two stream on-failure queues, and a queue and dead-letter queue for emails and for SES events.
-    statelessTemplate.resourceCountIs('AWS::SQS::Queue', consumerNames.length + 4);
+    // A stream on-failure queue per consumer, and a queue and dead-letter queue for emails, for SES
+    // events and for webhook deliveries.
+    statelessTemplate.resourceCountIs('AWS::SQS::Queue', consumerNames.length + 6);
     for (const name of consumerNames) {
       const { queueId } = consumer(name);
       expect(statelessTemplate.toJSON().Resources[queueId].Properties).toMatchObject({
@@ -618,6 +629,11 @@ describe('durable queues: emails and SES feedback', () => {
         definition: queueDefinitions.sesEvents,
         consumer: stateless.sesEvents,
       },
+      {
+        queue: stateless.webhooks.queue,
+        definition: queueDefinitions.webhooks,
+        consumer: stateless.webhooks.sender,
+      },
     ] as const;
   const props = (queue: { node: { defaultChild?: unknown } }) =>
     statelessTemplate.toJSON().Resources[queueLogicalId(queue)].Properties as Record<string, unknown>;
@@ -677,7 +693,7 @@ describe('durable queues: emails and SES feedback', () => {
         EventSourceArn: { 'Fn::GetAtt': [queueLogicalId(queue.queue), 'Arn'] },
         BatchSize: definition.batchSize,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
-        ScalingConfig: { MaximumConcurrency: 5 },
+        ScalingConfig: { MaximumConcurrency: definition.maxConcurrency },
       });
       expect(fn.properties.Timeout).toBe(definition.consumerTimeoutSeconds);
       expect(definition.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(
@@ -864,6 +880,85 @@ describe('insights and search consumers', () => {
     statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: functionOf(stateless.insights.aggregator).logicalId },
       BatchSize: 200,
+    });
+  });
+});
+
+describe('webhooks', () => {
+  const variables = (fn: IFunction) =>
+    (functionOf(fn).properties.Environment as { Variables: Record<string, unknown> }).Variables;
+  const leadingKeys = (s: Statement) =>
+    (s as Statement & { Condition?: Record<string, Record<string, string[]>> }).Condition?.[
+      'ForAllValues:StringLike'
+    ]?.['dynamodb:LeadingKeys'];
+  const tableStatements = (fn: IFunction) =>
+    functionOf(fn)
+      .statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))
+      .filter(
+        (s) =>
+          !actionsOf(s).every((a) =>
+            [
+              'dynamodb:DescribeStream',
+              'dynamodb:GetRecords',
+              'dynamodb:GetShardIterator',
+              'dynamodb:ListStreams',
+            ].includes(a),
+          ),
+      )
+      .map((s) => [actionsOf(s).sort(), leadingKeys(s)]);
+  const forbidden = [
+    'dynamodb:Scan',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:TransactWriteItems',
+  ];
+
+  it('lets the events consumer only query subscriptions and put events and deliveries, never touch a lead', () => {
+    expect(tableStatements(stateless.webhooks.events)).toEqual([
+      [['dynamodb:Query'], ['PARTNER#*']],
+      [['dynamodb:PutItem'], ['WHEVENT#*', 'WHDELIVERY#*']],
+    ]);
+    for (const action of forbidden)
+      expect(functionOf(stateless.webhooks.events).actions).not.toContain(action);
+  });
+
+  it('lets the sender read and update deliveries and subscriptions, and read contacts for the disabled email', () => {
+    expect(tableStatements(stateless.webhooks.sender)).toEqual([
+      [['dynamodb:BatchGetItem'], ['PARTNER#*', 'WHDELIVERY#*', 'WHEVENT#*', 'SUPPRESSED#*']],
+      [['dynamodb:UpdateItem'], ['PARTNER#*', 'WHDELIVERY#*']],
+      [['dynamodb:GetItem', 'dynamodb:Query'], ['PARTNER#*']],
+    ]);
+    for (const action of [...forbidden, 'dynamodb:PutItem'])
+      expect(functionOf(stateless.webhooks.sender).actions).not.toContain(action);
+  });
+
+  it('lets only the test, retry and replay routes (and the two consumers) send to the delivery queue', () => {
+    const deliveryQueue = { 'Fn::GetAtt': [queueLogicalId(stateless.webhooks.queue.queue), 'Arn'] };
+    const senders = [...stateless.functions.entries()]
+      .filter(([, fn]) =>
+        functionOf(fn).statements.some(
+          (s) =>
+            JSON.stringify(s.Resource) === JSON.stringify(deliveryQueue) &&
+            actionsOf(s).includes('sqs:SendMessage'),
+        ),
+      )
+      .map(([name]) => name)
+      .sort();
+    expect(senders).toEqual(['replay-webhook', 'retry-webhook-delivery', 'test-webhook']);
+    for (const name of senders) {
+      expect(variables(stateless.functions.get(name)!).WEBHOOK_QUEUE_URL).toEqual({
+        Ref: queueLogicalId(stateless.webhooks.queue.queue),
+      });
+    }
+  });
+
+  it('gives the sender the retry schedule and the email queue, and names the dead letters in the outputs', () => {
+    const env = variables(stateless.webhooks.sender);
+    expect(env.WEBHOOK_RETRY_SCHEDULE).toBe(defaults.WEBHOOK_RETRY_SCHEDULE);
+    expect(env.EMAIL_QUEUE_URL).toEqual({ Ref: queueLogicalId(stateless.queues.emails.queue) });
+    expect(env.WEBHOOK_ALLOW_LOCAL_HTTP).toBeUndefined();
+    statelessTemplate.hasOutput('WebhookDeadLettersUrl', {
+      Value: { Ref: queueLogicalId(stateless.webhooks.queue.deadLetterQueue) },
     });
   });
 });

@@ -191,10 +191,12 @@ export default async function globalSetup() {
   const results = await Promise.allSettled([
     // Failed emails retried within a second or two, so the SES-outage test is short.
     // One partner with a tiny fair-use limit (fair-use.test.ts); everyone else has the defaults.
+    // Webhook retries after 1 s and 2 s, so the failed-first-attempt test sees its retry at once.
     startWithRetry('main', {
       EMAIL_RETRY_BASE: 'PT1S',
       EMAIL_RETRY_CAP: 'PT2S',
       FAIR_USE_OVERRIDES: 'partner:fair-use-probe=3',
+      WEBHOOK_RETRY_SCHEDULE: 'PT1S,PT2S',
     }),
     // Reminders at 2 s, the reconciler every second: the reminder path and the reconciler's expiry.
     startWithRetry('short', {

@@ -32,6 +32,11 @@
  * | confirm sent| EMAIL#confirmation#<id>     | EMAIL               | (exactly-once marker of a confirmation email)      |
  * | token       | CONFIRMATION#<sha256(token)>| CONFIRMATION        | TTL expiresAt = token expiry                       |
  * | suppressed  | SUPPRESSED#<address>        | SUPPRESSED          | (hard bounce or complaint, platform-wide)          |
+ * | webhook     | PARTNER#<partnerId>         | WEBHOOK#<id>        | a subscription, with its secrets; deleted: a       |
+ *             |                             |                     |   tombstone (deletedAt), TTL 7 days                |
+ * | webhooks    | PARTNER#<partnerId>         | WEBHOOKS            | (how many subscriptions: the limit of 10)          |
+ * | wh event    | WHEVENT#<partnerId>         | <timestamp>#<subject>| TTL 7 days: the signed body, for replay           |
+ * | wh delivery | WHDELIVERY#<subscriptionId> | <deliveryId (ULID)> | TTL 7 days: status and attempt log                 |
  * | customer    | CUSTOMER#<sha256(email)>    | LEAD#<leadId>       | (a lead of this customer, platform-wide; erasure)   |
  * | lead (cont.)|                             |                     | dueForErasure ERASE#<shard> / <archivedAt>#<id>    |
  * |             |                             |                     |   (archived, contact data not yet erased: sparse)  |
@@ -70,6 +75,12 @@
  * - a partner's 90-day snapshot (search indexer): BatchGetItem of its 3-4 window months and its card.
  * - partner search: one Query per search term (SEARCH#TERM#<t>, or #C#<cc> with a country), or of
  *   SEARCH#COUNTRY#<cc> without keywords; descending sort key = best responsiveness band first.
+ * - a partner's webhooks: Query PARTNER#<p> with sk begins_with WEBHOOK#; one: GetItem. Create and
+ *   delete are a transaction with the WEBHOOKS counter (`count < 10`).
+ * - a partner's events since a time (replay): Query WHEVENT#<p> with sk >= <since>, ascending.
+ * - a webhook's delivery log, newest first: Query WHDELIVERY#<id> descending (sk < cursor).
+ * - one delivery attempt: BatchGetItem of the webhook, the delivery and the event; one conditional
+ *   UpdateItem of the delivery (its round), and of the webhook only when its health changes.
  */
 import { createHash } from 'node:crypto';
 import type { Stage, Tab } from '../../domain/lead.js';
@@ -144,6 +155,20 @@ export const erasureIndexKeys = (leadId: string, archivedAt: string) =>
 export const senderKey = (senderId: string) => ({ pk: `SENDER#${senderId}`, sk: 'SENDER' });
 export const clientKey = (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'SENDER' });
 export const profileKey = (partnerId: string) => ({ pk: `PARTNER#${partnerId}`, sk: 'PROFILE' });
+
+export const webhookKey = (partnerId: string, id: string) => ({
+  pk: `PARTNER#${partnerId}`,
+  sk: `${WEBHOOK_PREFIX}${id}`,
+});
+export const WEBHOOK_PREFIX = 'WEBHOOK#';
+export const webhookCounterKey = (partnerId: string) => ({ pk: `PARTNER#${partnerId}`, sk: 'WEBHOOKS' });
+export const webhookEventPk = (partnerId: string) => `WHEVENT#${partnerId}`;
+export const webhookEventKey = (partnerId: string, sk: string) => ({ pk: webhookEventPk(partnerId), sk });
+export const webhookDeliveryPk = (subscriptionId: string) => `WHDELIVERY#${subscriptionId}`;
+export const webhookDeliveryKey = (subscriptionId: string, deliveryId: string) => ({
+  pk: webhookDeliveryPk(subscriptionId),
+  sk: deliveryId,
+});
 
 export const partnerStagePk = (partnerId: string, stage: Stage) => `PARTNER#${partnerId}#${stage}`;
 export const partnerTabPrefix = (tab: Tab) => `${tab}#`;

@@ -178,3 +178,37 @@ export function renderConfirmation(view: ConfirmationEmailView): EmailContent {
     html: `<!doctype html><html><body>${Mustache.render(confirmation.html, view)}</body></html>`,
   };
 }
+
+const webhookDisabled: Template = {
+  subject: 'Webhook {{id}} was disabled',
+  text: `The webhook {{id}} of the partner {{partnerId}} was disabled on {{at}}: {{why}}
+
+Endpoint: {{url}}
+
+Events are no longer sent to it. Fix the endpoint, then enable the webhook again (PATCH /v1/webhooks/{{id}} with "enabled": true) and replay what it missed (POST /v1/webhooks/{{id}}/replay; events are kept 7 days).
+`,
+  html: `<p>The webhook <strong>{{id}}</strong> of the partner <strong>{{partnerId}}</strong> was disabled on {{at}}: {{why}}</p>
+<p>Endpoint: <code>{{url}}</code></p>
+<p>Events are no longer sent to it. Fix the endpoint, then enable the webhook again (<code>PATCH /v1/webhooks/{{id}}</code> with <code>"enabled": true</code>) and replay what it missed (<code>POST /v1/webhooks/{{id}}/replay</code>; events are kept 7 days).</p>`,
+};
+
+const disabledWhy = {
+  gone: 'the endpoint answered 410 Gone.',
+  failing: 'every delivery to it has failed for 24 hours.',
+} as const;
+
+/** The email that tells a partner's contacts a webhook was disabled (410, or a day of failures). */
+export function renderWebhookDisabled(view: {
+  id: string;
+  partnerId: string;
+  url: string;
+  reason: keyof typeof disabledWhy;
+  at: string;
+}): EmailContent {
+  const values = { ...view, why: disabledWhy[view.reason] };
+  return {
+    subject: oneLine(Mustache.render(webhookDisabled.subject, values, {}, { escape: asIs })),
+    text: Mustache.render(webhookDisabled.text, values, {}, { escape: asIs }),
+    html: `<!doctype html><html><body>${Mustache.render(webhookDisabled.html, values)}</body></html>`,
+  };
+}
