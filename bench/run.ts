@@ -244,7 +244,9 @@ function requestTable(counts: RequestCount[]) {
     '   Budget: accept, decline, edit, won, lost, favorite PUT/DELETE send 1; a sent-leads page at most 2;',
   );
   print('   fair use adds 1 UpdateItem (FAIRUSE#...) per lease of 20 requests of a client and window: the');
-  print('   first call of an instance pays it (cold), and every 20th after; the warm call is served from the lease.');
+  print(
+    '   first call of an instance pays it (cold), and every 20th after; the warm call is served from the lease.',
+  );
   print();
   print(table(['route', 'warm requests', 'cold (first call)', 'budget'], rows));
   print();
