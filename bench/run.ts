@@ -480,7 +480,7 @@ async function webhookSection() {
   );
   print(`   budget p50 <= ${BUDGET.webhookLatency}x the stream poll interval (${floor} ms)`);
   print(
-    `   fan-out: ${r.changes} changes x ${r.subscriptions} subscriptions, from the first write to the last delivery;`,
+    `   fan-out: ${r.changes} changes x ${r.subscriptions} subscriptions; the ratio's numerator runs from the first change written to the last delivery received;`,
   );
   print(`   budget <= ${BUDGET.webhookFanOut}x a plain loop of ${deliveries} POSTs to the same receiver`);
   print();
@@ -503,6 +503,15 @@ async function webhookSection() {
         ],
         [`plain loop of ${deliveries} POSTs`, `${r.loopSeconds.toFixed(1)} s`, '1.00x', ''],
         [`(writing the ${r.changes} changes, inside the first)`, `${r.writeSeconds.toFixed(1)} s`, '', ''],
+        [
+          '(first delivery received, after the first write)',
+          `${r.firstDeliverySeconds.toFixed(1)} s`,
+          '',
+          '',
+        ],
+        ['(all deliveries queued, about)', `${r.allQueuedSeconds.toFixed(1)} s`, '', ''],
+        ['(most deliveries waiting in the queue at once)', String(r.peakQueued), '', ''],
+        ['(deliveries/s after the last write)', r.afterWritesPerSecond.toFixed(0), '', ''],
       ],
       new Set([1, 2]),
     ),

@@ -10,6 +10,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulidx';
 import { LeadRepository } from '../functions/adapters/dynamodb/lead-repository.js';
@@ -17,6 +18,7 @@ import { receive } from '../functions/domain/lifecycle.js';
 import { partnerClaims, senderClaims } from '../local/claims.js';
 import { localSigner } from '../local/jwt.js';
 import { freePort } from '../local/ports.js';
+import { localQueueUrl } from '../local/sqs-server.js';
 import { pool, startRuntime, stopRuntime } from './expiry.js';
 
 /** The local stream poller's pause between polls (local/stream-poller.ts). */
@@ -28,20 +30,32 @@ export interface WebhookBenchResult {
   samples: number[];
   changes: number;
   subscriptions: number;
+  /** From the first change written to the last written. */
   writeSeconds: number;
+  /** From the first change written to the last delivery received (the ratio's numerator). */
   deliveredSeconds: number;
   loopSeconds: number;
+  /** From the first change written to the first delivery received. */
+  firstDeliverySeconds: number;
+  /** From the first change written until every delivery had been queued (sampled every 100 ms). */
+  allQueuedSeconds: number;
+  /** The most deliveries waiting in the queue at once (sampled). */
+  peakQueued: number;
+  /** Deliveries received per second from the end of the writes to the last delivery. */
+  afterWritesPerSecond: number;
 }
 
 /** A receiver that answers 204 and notes when each lead id first arrived, and how many requests came. */
 async function startReceiver() {
   const firstSeen = new Map<string, number>();
   let requests = 0;
+  let lastAt = 0;
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
       requests += 1;
+      lastAt = performance.now();
       const body = Buffer.concat(chunks).toString('utf8');
       const id = /"lead":\{"id":"([0-9A-Z]{26})"/.exec(body)?.[1];
       if (id && !firstSeen.has(id)) firstSeen.set(id, performance.now());
@@ -53,6 +67,7 @@ async function startReceiver() {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     firstSeen,
     count: () => requests,
+    lastAt: () => lastAt,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -146,6 +161,36 @@ export async function webhookBench(
     const before = receiver.count();
     const expected = before + 3 * options.changes;
     log(`webhooks: ${options.changes} changes for 3 subscriptions`);
+    // Where the time goes: the queue and the receiver sampled while the changes flow.
+    const sqs = new SQSClient({
+      endpoint: `http://127.0.0.1:${ports.sqs}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'b', secretAccessKey: 'b' },
+    });
+    const queueUrl = localQueueUrl(ports.sqs, 'webhook-deliveries');
+    let firstDelivery: number | undefined;
+    let allQueued: number | undefined;
+    let peakQueued = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const received = receiver.count() - before;
+        if (received > 0) firstDelivery ??= receiver.lastAt();
+        if (allQueued === undefined) {
+          const { Attributes: a = {} } = await sqs.send(
+            new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }),
+          );
+          const waiting =
+            Number(a.ApproximateNumberOfMessages ?? 0) +
+            Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) +
+            Number(a.ApproximateNumberOfMessagesDelayed ?? 0);
+          peakQueued = Math.max(peakQueued, waiting);
+          // In-flight messages may be counted twice (received, not yet deleted): an early estimate.
+          if (received + waiting >= 3 * options.changes) allQueued = performance.now();
+        }
+        await sleep(50);
+      }
+    })();
     const start = performance.now();
     await pool(
       Array.from({ length: options.changes }, (_, i) => i),
@@ -165,9 +210,13 @@ export async function webhookBench(
       },
     );
     const writeSeconds = (performance.now() - start) / 1000;
+    const receivedByWriteEnd = receiver.count() - before;
     const deadline = Date.now() + 300_000;
     while (receiver.count() < expected && Date.now() < deadline) await sleep(20);
-    const deliveredSeconds = (performance.now() - start) / 1000;
+    const deliveredSeconds = (receiver.lastAt() - start) / 1000;
+    sampling = false;
+    await sampler;
+    sqs.destroy();
     if (receiver.count() < expected)
       throw new Error(
         `only ${receiver.count() - before} of ${3 * options.changes} deliveries arrived in 5 minutes`,
@@ -196,6 +245,11 @@ export async function webhookBench(
       writeSeconds,
       deliveredSeconds,
       loopSeconds,
+      firstDeliverySeconds: ((firstDelivery ?? start) - start) / 1000,
+      allQueuedSeconds: ((allQueued ?? receiver.lastAt()) - start) / 1000,
+      peakQueued,
+      afterWritesPerSecond:
+        (3 * options.changes - receivedByWriteEnd) / Math.max(0.001, deliveredSeconds - writeSeconds),
     };
   } finally {
     await receiver.close();
