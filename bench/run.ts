@@ -6,7 +6,7 @@
  * Knobs (environment): BENCH_COLD_RUNS (15), BENCH_COLD_SECONDS (75: cold-import rounds stop
  * starting after this, once at least 7 ran), BENCH_READS (200), BENCH_WRITES (50), BENCH_EXPIRING (2000),
  * BENCH_LIFE_CYCLES (10000), BENCH_PARTNERS (10000), BENCH_AGGREGATED (2000), BENCH_WEBHOOK_CHANGES (2000),
- * BENCH_WEBHOOK_SAMPLES (50), and BENCH_ONLY: a comma list of the parts to run (bundles, routes,
+ * BENCH_WEBHOOK_SAMPLES (50), BENCH_WEBHOOK_WRITES (batches; or transactions), and BENCH_ONLY: a comma list of the parts to run (bundles, routes,
  * expiry, insights, search, aggregator, webhooks), e.g.
  * `BENCH_ONLY=insights,search,aggregator npm run bench` while working on those.
  */
@@ -52,6 +52,8 @@ const PARTNERS = number('BENCH_PARTNERS', 10_000);
 const AGGREGATED = number('BENCH_AGGREGATED', 2000);
 const WEBHOOK_CHANGES = number('BENCH_WEBHOOK_CHANGES', 2000);
 const WEBHOOK_SAMPLES = number('BENCH_WEBHOOK_SAMPLES', 50);
+// The fan-out's input: BatchWriteItem (default), or `transactions` as POST /v1/leads writes them.
+const WEBHOOK_WRITES = process.env.BENCH_WEBHOOK_WRITES === 'transactions' ? 'transactions' : 'batches';
 const PARTS = ['bundles', 'routes', 'expiry', 'insights', 'search', 'aggregator', 'webhooks'] as const;
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
 for (const part of only) {
@@ -468,7 +470,11 @@ async function aggregatorSection(built: Bundle[]) {
 }
 
 async function webhookSection() {
-  const r = await webhookBench(root, { changes: WEBHOOK_CHANGES, samples: WEBHOOK_SAMPLES }, log);
+  const r = await webhookBench(
+    root,
+    { changes: WEBHOOK_CHANGES, samples: WEBHOOK_SAMPLES, writes: WEBHOOK_WRITES },
+    log,
+  );
   const median = p50(r.samples);
   const floor = BUDGET.webhookLatency * STREAM_POLL_MS;
   const fanOut = r.deliveredSeconds / r.loopSeconds;

@@ -3,17 +3,20 @@
  * webhook events consumer -> delivery queue -> webhook sender -> a receiver on this machine).
  * - latency: one lead change at a time (POST /v1/leads through the API); the time from its 201 to
  *   the receiver's request, against twice the local stream poller's interval (250 ms);
- * - fan-out: N lead changes (written straight to the table as POST /v1/leads writes them) for a
- *   partner with 3 subscriptions; the time from the first write to the last of the 3N deliveries,
- *   against a plain loop of 3N POSTs of the same body to the same receiver.
+ * - fan-out: N new leads (the items POST /v1/leads writes, put straight into the table in
+ *   BatchWriteItem requests: they are the input, not the system under test; BENCH_WEBHOOK_WRITES=
+ *   transactions writes them one intake transaction each) for a partner with 3 subscriptions; the
+ *   time from the first write to the last of the 3N deliveries received, against a plain loop of
+ *   3N POSTs of the same body to the same receiver.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulidx';
 import { LeadRepository } from '../functions/adapters/dynamodb/lead-repository.js';
+import { newLeadItems } from '../functions/adapters/dynamodb/lead-writes.js';
 import { receive } from '../functions/domain/lifecycle.js';
 import { partnerClaims, senderClaims } from '../local/claims.js';
 import { localSigner } from '../local/jwt.js';
@@ -78,7 +81,12 @@ async function startReceiver() {
 
 export async function webhookBench(
   root: string,
-  options: { changes: number; samples: number },
+  options: {
+    changes: number;
+    samples: number;
+    /** How the changes are written: BatchWriteItem (default) or one intake transaction per lead. */
+    writes?: 'batches' | 'transactions';
+  },
   log: (line: string) => void,
 ): Promise<WebhookBenchResult> {
   const ports = {
@@ -192,23 +200,42 @@ export async function webhookBench(
       }
     })();
     const start = performance.now();
-    await pool(
-      Array.from({ length: options.changes }, (_, i) => i),
-      32,
-      async (i) => {
-        const now = new Date();
-        const lead = receive(
-          { ...leadBody(partnerId, i), type: 'customer-inquiry', contactRequested: false },
-          {
-            id: newId(now.getTime()),
-            now,
-            sender,
-            windows: { responseMs: 14 * 86_400_000, contactNowMs: 0, reminderMs: 0 },
-          },
-        );
-        await repository.create({ ...lead, remindAt: null });
-      },
-    );
+    const leads = Array.from({ length: options.changes }, (_, i) => {
+      const now = new Date();
+      const lead = receive(
+        { ...leadBody(partnerId, i), type: 'customer-inquiry', contactRequested: false },
+        {
+          id: newId(now.getTime()),
+          now,
+          sender,
+          windows: { responseMs: 14 * 86_400_000, contactNowMs: 0, reminderMs: 0 },
+        },
+      );
+      return { ...lead, remindAt: null };
+    });
+    if (options.writes === 'transactions') {
+      // As POST /v1/leads writes them: one transaction per lead.
+      await pool(leads, 32, async (lead) => {
+        await repository.create(lead);
+      });
+    } else {
+      // The changes are the input here, not the system under test: the same items intake writes
+      // (lead, expiry timer, customer link), 8 leads to a BatchWriteItem of 24, 8 requests at a time.
+      const groups = Array.from({ length: Math.ceil(leads.length / 8) }, (_, g) =>
+        leads.slice(g * 8, g * 8 + 8).flatMap((lead) => newLeadItems(lead)),
+      );
+      await pool(groups, 8, async (items) => {
+        let requests = items.map((Item) => ({ PutRequest: { Item } }));
+        while (requests.length > 0) {
+          const { UnprocessedItems } = await document.send(
+            new BatchWriteCommand({ RequestItems: { [TABLE]: requests } }),
+          );
+          requests = (UnprocessedItems?.[TABLE] ?? []).flatMap((r) =>
+            r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
+          );
+        }
+      });
+    }
     const writeSeconds = (performance.now() - start) / 1000;
     const receivedByWriteEnd = receiver.count() - before;
     const deadline = Date.now() + 300_000;
