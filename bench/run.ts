@@ -489,6 +489,12 @@ async function webhookSection() {
     `   fan-out: ${r.changes} changes x ${r.subscriptions} subscriptions; the ratio's numerator runs from the first change written to the last delivery received;`,
   );
   print(`   budget <= ${BUDGET.webhookFanOut}x a plain loop of ${deliveries} POSTs to the same receiver`);
+  print(
+    `   the functions' DynamoDB requests during the fan-out: ${Object.entries(r.functionRequests)
+      .sort(([, a], [, b]) => b - a)
+      .map(([operation, n]) => `${operation} ${n}`)
+      .join(', ')}`,
+  );
   print();
   print(
     table(
@@ -518,6 +524,7 @@ async function webhookSection() {
         ['(all deliveries queued, about)', `${r.allQueuedSeconds.toFixed(1)} s`, '', ''],
         ['(most deliveries waiting in the queue at once)', String(r.peakQueued), '', ''],
         ['(deliveries/s after the last write)', r.afterWritesPerSecond.toFixed(0), '', ''],
+        ["(functions' table write units meanwhile)", r.functionWriteUnits.toFixed(0), '', ''],
       ],
       new Set([1, 2]),
     ),

@@ -44,6 +44,10 @@ export interface WebhookBenchResult {
   allQueuedSeconds: number;
   /** The most deliveries waiting in the queue at once (sampled). */
   peakQueued: number;
+  /** The functions' DynamoDB requests during the fan-out, by operation (the bench's own writes and the stream reads not included). */
+  functionRequests: Record<string, number>;
+  /** The base table's write units those requests used. */
+  functionWriteUnits: number;
   /** Deliveries received per second from the end of the writes to the last delivery. */
   afterWritesPerSecond: number;
 }
@@ -95,10 +99,14 @@ export async function webhookBench(
     ses: await freePort(),
     sqs: await freePort(),
   };
+  // The functions reach the table through the metering proxy: what the fan-out asks of DynamoDB Local.
+  const proxyPort = await freePort();
+  const meter = `http://127.0.0.1:${proxyPort}/_local/dynamodb`;
   log('webhooks: starting a local runtime');
   const child = await startRuntime(root, ports, 3600, {
     LEAD_RESPONSE_WINDOW: 'P14D',
     REMINDER_BEFORE: 'PT48H',
+    LOCAL_DYNAMODB_PROXY_PORT: String(proxyPort),
   });
   const receiver = await startReceiver();
   const api = `http://127.0.0.1:${ports.api}`;
@@ -199,6 +207,7 @@ export async function webhookBench(
         await sleep(50);
       }
     })();
+    await fetch(meter, { method: 'DELETE' });
     const start = performance.now();
     const leads = Array.from({ length: options.changes }, (_, i) => {
       const now = new Date();
@@ -243,6 +252,10 @@ export async function webhookBench(
     const deliveredSeconds = (receiver.lastAt() - start) / 1000;
     sampling = false;
     await sampler;
+    const metered = (await (await fetch(meter)).json()) as {
+      requests: Record<string, number>;
+      table: { read: number; write: number };
+    };
     sqs.destroy();
     if (receiver.count() < expected)
       throw new Error(
@@ -275,6 +288,8 @@ export async function webhookBench(
       firstDeliverySeconds: ((firstDelivery ?? start) - start) / 1000,
       allQueuedSeconds: ((allQueued ?? receiver.lastAt()) - start) / 1000,
       peakQueued,
+      functionRequests: metered.requests,
+      functionWriteUnits: metered.table.write,
       afterWritesPerSecond:
         (3 * options.changes - receivedByWriteEnd) / Math.max(0.001, deliveredSeconds - writeSeconds),
     };
