@@ -19,6 +19,7 @@ import { LeadRepository } from '../functions/adapters/dynamodb/lead-repository.j
 import { newLeadItems } from '../functions/adapters/dynamodb/lead-writes.js';
 import { receive } from '../functions/domain/lifecycle.js';
 import { partnerClaims, senderClaims } from '../local/claims.js';
+import type { Meter } from '../local/dynamodb-proxy.js';
 import { localSigner } from '../local/jwt.js';
 import { freePort } from '../local/ports.js';
 import { localQueueUrl } from '../local/sqs-server.js';
@@ -252,10 +253,7 @@ export async function webhookBench(
     const deliveredSeconds = (receiver.lastAt() - start) / 1000;
     sampling = false;
     await sampler;
-    const metered = (await (await fetch(meter)).json()) as {
-      requests: Record<string, number>;
-      table: { read: number; write: number };
-    };
+    const { meter: metered } = (await (await fetch(meter)).json()) as { meter: Meter };
     sqs.destroy();
     if (receiver.count() < expected)
       throw new Error(
