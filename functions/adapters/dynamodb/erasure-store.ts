@@ -12,11 +12,11 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ERASED_EMAIL, type ErasureStore, erased, type LeadErasure } from '../../domain/erasure.js';
 import { markerKey } from './delivery-markers.js';
+import { queryDueShards } from './due-shards.js';
 import { Expression } from './expression.js';
 import {
   customerLinkKey,
   customerPk,
-  DEADLINE_SHARDS,
   erasableAttributes,
   erasurePk,
   idFromSortKey,
@@ -54,30 +54,16 @@ export class DynamoErasureStore implements ErasureStore {
     return ids;
   }
 
-  async dueForErasure(before: Date, limit: number): Promise<string[]> {
+  dueForErasure(before: Date, limit: number): Promise<string[]> {
     const index = indexes.dueForErasure;
-    const found: string[] = [];
-    await Promise.all(
-      Array.from({ length: DEADLINE_SHARDS }, async (_, shard) => {
-        let next: Record<string, unknown> | undefined;
-        do {
-          const page = await this.db.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              IndexName: index.name,
-              KeyConditionExpression: '#pk = :pk AND #sk < :before',
-              ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-              ExpressionAttributeValues: { ':pk': erasurePk(shard), ':before': before.toISOString() },
-              Limit: limit,
-              ...(next ? { ExclusiveStartKey: next } : {}),
-            }),
-          );
-          for (const item of page.Items ?? []) found.push(idFromSortKey(String(item[index.sortKey])));
-          next = page.LastEvaluatedKey;
-        } while (next && found.length < limit);
-      }),
-    );
-    return found.slice(0, limit);
+    return queryDueShards(this.db, {
+      tableName: this.tableName,
+      index,
+      pkOf: erasurePk,
+      before,
+      limit,
+      read: (item) => idFromSortKey(String(item[index.sortKey])),
+    });
   }
 
   async eraseLead(leadId: string, at: Date): Promise<LeadErasure | undefined> {

@@ -12,8 +12,8 @@ import { customerMatchKey, type DuplicateCandidate } from '../../domain/duplicat
 import { type Lead, leadTypes, tabOf, tabs } from '../../domain/lead.js';
 import type { Due, Page, PartnerListQuery, SenderListQuery } from '../../domain/ports.js';
 import { asOf } from '../../domain/views.js';
+import { queryDueShards } from './due-shards.js';
 import {
-  DEADLINE_SHARDS,
   deadlinePk,
   favoritesPk,
   idFromSortKey,
@@ -143,37 +143,21 @@ export class LeadQueries {
   }
 
   /** Received leads whose deadline or reminder time is before `now`, oldest first, at most `limit`. */
-  async due(kind: 'expiry' | 'reminder', now: Date, limit: number): Promise<Due[]> {
+  due(kind: 'expiry' | 'reminder', now: Date, limit: number): Promise<Due[]> {
     const [index, pkOf] =
       kind === 'expiry' ? [indexes.dueForExpiry, deadlinePk] : [indexes.dueForReminder, reminderPk];
-    const found: Due[] = [];
-    await Promise.all(
-      Array.from({ length: DEADLINE_SHARDS }, async (_, shard) => {
-        let next: Record<string, unknown> | undefined;
-        do {
-          const page = await this.db.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              IndexName: index.name,
-              KeyConditionExpression: '#pk = :pk AND #sk < :now',
-              ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-              ExpressionAttributeValues: { ':pk': pkOf(shard), ':now': now.toISOString() },
-              Limit: limit,
-              ...(next ? { ExclusiveStartKey: next } : {}),
-            }),
-          );
-          for (const item of page.Items ?? []) {
-            found.push({
-              leadId: idFromSortKey(String(item[index.sortKey])),
-              partnerId: String(item.partnerId),
-              respondBy: String(item.respondBy),
-            });
-          }
-          next = page.LastEvaluatedKey;
-        } while (next && found.length < limit);
+    return queryDueShards(this.db, {
+      tableName: this.tableName,
+      index,
+      pkOf,
+      before: now,
+      limit,
+      read: (item) => ({
+        leadId: idFromSortKey(String(item[index.sortKey])),
+        partnerId: String(item.partnerId),
+        respondBy: String(item.respondBy),
       }),
-    );
-    return found.slice(0, limit);
+    });
   }
 
   private async merge(
