@@ -34,6 +34,14 @@ export const appBundling: BundlingOptions = {
   logLevel: LogLevel.WARNING,
 };
 
+/** The runtime every function runs on; the bench imports the bundles on the same Node major. */
+export const appRuntime = Runtime.NODEJS_24_X;
+
+/** What every function's environment holds besides its own settings; the bench runs bundles with it too. */
+export const appEnvironment: Readonly<Record<string, string>> = {
+  NODE_OPTIONS: '--enable-source-maps',
+};
+
 /** The function's own settings; runtime, architecture, bundling, logging and role are fixed by AppFunction. */
 export type AppFunctionProps = Pick<
   NodejsFunctionProps,
@@ -64,13 +72,13 @@ export class AppFunction extends NodejsFunction {
       handler: 'handler',
       projectRoot,
       depsLockFilePath: `${projectRoot}package-lock.json`,
-      runtime: Runtime.NODEJS_24_X,
+      runtime: appRuntime,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.seconds(10),
       logGroup,
       role,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: { ...appEnvironment, ...props.environment },
       bundling: appBundling,
     });
   }
