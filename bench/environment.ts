@@ -1,5 +1,5 @@
 /**
- * The environment the bench runs the bundles in: what the stack deploys every function with
+ * The environment the bench runs the bundles in: what the stack deploys every HTTP function with
  * (NODE_OPTIONS included, which changes how Node loads the bundle), plus the settings the HTTP
  * functions read, with local values. test/unit/bench-settings.test.ts holds it to the stack.
  */
@@ -27,7 +27,7 @@ export const functionEnv = {
  */
 export const deployedEnv = (): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH ?? '',
-  ...appEnvironment,
+  ...appEnvironment(false),
   POWERTOOLS_SERVICE_NAME: 'partner-referrals',
   ...functionEnv,
 });
