@@ -328,9 +328,12 @@ export class StatelessStack extends Stack {
     this.grantTable(this.reconciler, props.table, 'write');
     // A failed run is not retried: the next scheduled run does the same work, and the alarm tells.
     this.reconciler.configureAsyncInvoke({ retryAttempts: 0 });
-    const every = minutesContext(this, 'reconcileEveryMinutes', 15);
+    // Every minute: a lead whose TTL timer lags stays recorded as open at most RECONCILE_GRACE plus
+    // one interval plus one run past its deadline (README, "The reconciler"); a run that finds
+    // nothing is one Query per shard, so the short interval costs next to nothing.
+    const every = minutesContext(this, 'reconcileEveryMinutes', 1);
     new Rule(this, 'ReconcileSchedule', {
-      description: `Runs the expiry reconciler every ${every} minutes.`,
+      description: `Runs the expiry reconciler every ${every === 1 ? 'minute' : `${every} minutes`}.`,
       schedule: Schedule.rate(Duration.minutes(every)),
       targets: [new LambdaFunction(this.reconciler)],
     });

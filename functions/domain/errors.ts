@@ -14,6 +14,22 @@ export class DomainError extends Error {
   }
 }
 
+/** One field of a request that fails a rule only the domain can check (the schema checked its form). */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** A 400 like a schema's, naming the offending fields in `errors`. */
+export class InvalidInputError extends DomainError {
+  constructor(
+    readonly errors: FieldError[],
+    detail?: string,
+  ) {
+    super(400, 'validation-failed', 'Validation failed', detail);
+  }
+}
+
 export class LeadNotFoundError extends DomainError {
   constructor() {
     super(404, 'lead-not-found', 'Lead not found');

@@ -8,7 +8,7 @@
 
 import * as z from 'zod';
 import { addDecimal, decimalOf, isZeroDecimal, negateDecimal } from './decimal.js';
-import { DomainError } from './errors.js';
+import { InvalidInputError } from './errors.js';
 import { type LeadType, leadTypeSchema, leadTypes, outcomeSchema, stageSchema } from './lead.js';
 import { bucketOf, quantiles, type SketchBins } from './sketch.js';
 
@@ -243,11 +243,14 @@ export function sketchOf(t: Tally): SketchBins {
   return bins;
 }
 
-const seconds = (value: number | null) => (value === null ? null : Math.round(value));
-
+/**
+ * The median and p90 by nearest rank, each within 1 % of the exact value of its rank (see
+ * `quantiles`). Not rounded: the bucket's value is the only one within 1 % of every value the
+ * bucket may hold, so rounding it (even to the millisecond) would break the bound for some.
+ */
 export function responseTimeOf(t: Tally): ResponseTime {
   const [median, p90] = quantiles(sketchOf(t), [0.5, 0.9]);
-  return { medianSeconds: seconds(median ?? null), p90Seconds: seconds(p90 ?? null) };
+  return { medianSeconds: median ?? null, p90Seconds: p90 ?? null };
 }
 
 function moneyOf(t: Tally, kind: 'pipeline' | 'won') {
@@ -265,45 +268,45 @@ function declineReasonsOf(t: Tally): Record<string, number> {
   return reasons;
 }
 
-/** `YYYY-MM` months from `from` to `to`, inclusive. */
+/** A `YYYY-MM` month as a count of months since year 0, and back: arithmetic without calendars. */
+const monthIndex = (month: string): number => {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return y * 12 + (m - 1);
+};
+const monthOfIndex = (index: number): string =>
+  `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((((index % 12) + 12) % 12) + 1).padStart(2, '0')}`;
+
+/** `YYYY-MM` months from `from` to `to`, inclusive; none when `from` is after `to`. */
 export function monthsBetween(from: string, to: string): string[] {
   const months: string[] = [];
-  let [y, m] = from.split('-').map(Number) as [number, number];
-  for (;;) {
-    const month = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`;
-    if (month > to) break;
-    months.push(month);
-    m += 1;
-    if (m === 13) [y, m] = [y + 1, 1];
-  }
+  for (let i = monthIndex(from), last = monthIndex(to); i <= last; i++) months.push(monthOfIndex(i));
   return months;
 }
 
 /** The month `n` months before (or after, for negative n) a `YYYY-MM` month. */
-export function shiftMonth(month: string, n: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const index = y * 12 + (m - 1) - n;
-  return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
+export const shiftMonth = (month: string, n: number): string => monthOfIndex(monthIndex(month) - n);
 
 export const MAX_MONTHS = 24;
 export const DEFAULT_MONTHS = 3;
 
-/** A period the insights cannot cover: a 400 like any other invalid query. */
-export class InvalidPeriodError extends DomainError {
-  constructor(detail: string) {
-    super(400, 'validation-failed', 'Validation failed', detail);
-  }
-}
-
-/** The months a request covers: by default the last three calendar months including this one. */
+/**
+ * The months a request covers: by default the last three calendar months including this one.
+ * Months after the current one are allowed and simply hold no leads yet (zeros, like any month
+ * without leads). Only `from` can be at fault once both are well-formed: `to` is either given or
+ * the current month, and the period is measured from it.
+ */
 export function periodOf(query: { from?: string; to?: string }, now: Date): string[] {
   const current = now.toISOString().slice(0, 7);
   const to = query.to ?? current;
   const from = query.from ?? shiftMonth(to, DEFAULT_MONTHS - 1);
-  if (from > to) throw new InvalidPeriodError('from must not be after to');
+  const toSays = query.to === undefined ? `\`to\` (by default the current month, ${current})` : '`to`';
+  const refuse = (message: string) =>
+    new InvalidInputError([{ path: 'query.from', message }], `\`from\` ${message}.`);
+  if (from > to) throw refuse(`must not be after ${toSays}`);
   const months = monthsBetween(from, to);
-  if (months.length > MAX_MONTHS) throw new InvalidPeriodError(`at most ${MAX_MONTHS} months`);
+  if (months.length > MAX_MONTHS) {
+    throw refuse(`must be at most ${MAX_MONTHS} months back from ${toSays}, inclusive`);
+  }
   return months;
 }
 

@@ -4,10 +4,18 @@
  */
 import * as z from 'zod';
 import { type ContactStatus, contactStatusSchema } from './contacts.js';
-import { distinctKeywords } from './keywords.js';
+import { distinctKeywords, normalizeKeyword } from './keywords.js';
 import { companySizes, contactSchema, oneLineText } from './lead.js';
 
-const keyword = /* @__PURE__ */ oneLineText(60);
+/** Bytes a keyword may take once normalised, as the search card and every index item store it. */
+export const MAX_NORMALIZED_KEYWORD_BYTES = 240;
+const utf8 = /* @__PURE__ */ new TextEncoder();
+// Normalising (NFKD) can multiply a keyword's length by 18 (U+FDFA), and every index item of the
+// partner stores all its keywords: 60 characters alone would not bound what a profile save writes.
+const keyword = /* @__PURE__ */ oneLineText(60).refine(
+  (k) => utf8.encode(normalizeKeyword(k)).length <= MAX_NORMALIZED_KEYWORD_BYTES,
+  `must stay within ${MAX_NORMALIZED_KEYWORD_BYTES} bytes once normalised (case, accents and spacing)`,
+);
 
 export const locationSchema = /* @__PURE__ */ z.strictObject({
   name: oneLineText(120),

@@ -32,8 +32,11 @@ export function bucketValue(bucket: string): number {
 }
 
 /**
- * The values at quantiles qs (0..1) of the values a sketch counts (null for an empty sketch): for
- * each, the bucket holding rank q x (n - 1), as DDSketch answers it. One sort for all of them.
+ * The values at quantiles qs (0..1) of the values a sketch counts (null for an empty sketch), by
+ * the nearest-rank definition: the q-quantile of n values is the value of rank ceil(q x n) (1-based,
+ * at least 1) in ascending order, so the median of 4 values is the 2nd and the p90 of 4 the 4th.
+ * The answer is the value of the bucket holding that rank, which is within 1 % (RELATIVE_ACCURACY)
+ * of the exact value of that rank, whatever the values. One sort for all of them.
  */
 export function quantiles(bins: SketchBins, qs: readonly number[]): Array<number | null> {
   const buckets = Object.entries(bins)
@@ -43,15 +46,19 @@ export function quantiles(bins: SketchBins, qs: readonly number[]): Array<number
   const total = buckets.reduce((n, b) => n + b.count, 0);
   if (total === 0) return qs.map(() => null);
   return qs.map((q) => {
-    const rank = q * (total - 1);
+    const rank = nearestRank(q, total);
     let running = 0;
     for (const b of buckets) {
       running += b.count;
-      if (running > rank) return bucketValue(b.bucket);
+      if (running >= rank) return bucketValue(b.bucket);
     }
     return bucketValue(buckets.at(-1)!.bucket);
   });
 }
+
+/** The 1-based rank of the q-quantile of n values (nearest rank); q x n is nudged down by a hair so 0.9 x 10 stays 9. */
+export const nearestRank = (q: number, n: number): number =>
+  Math.min(n, Math.max(1, Math.ceil(q * n - 1e-9)));
 
 /** The value at quantile q, or null for an empty sketch (see `quantiles`). */
 export const quantile = (bins: SketchBins, q: number): number | null => quantiles(bins, [q])[0]!;

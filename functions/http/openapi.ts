@@ -22,7 +22,8 @@ function errorsOf(route: Route) {
     errors['415'] = problem('The body is not JSON.');
   }
   if (route.conflict) errors['409'] = problem(route.conflict);
-  if (route.headers?.shape['if-match']) errors['412'] = problem("If-Match does not match the lead's ETag.");
+  if (route.headers?.shape['if-match'])
+    errors['412'] = problem(`If-Match names no current version of the ${route.success.etag ?? 'resource'}.`);
   errors['429'] = problem('Throttled; retry later.');
   return errors;
 }
@@ -53,7 +54,10 @@ function operation(route: Route): ZodOpenApiOperationObject {
         ...(success.etag
           ? {
               headers: {
-                ETag: { description: 'The lead version, for If-Match.', schema: { type: 'string' as const } },
+                ETag: {
+                  description: `The ${success.etag} version as a strong ETag (\`"<version>"\`), for If-Match.`,
+                  schema: { type: 'string' as const },
+                },
               },
             }
           : {}),

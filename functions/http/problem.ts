@@ -2,7 +2,7 @@
  * RFC 9457 problem details. Every error the API returns is one of these, with a stable `code`.
  */
 import * as z from 'zod';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, InvalidInputError } from '../domain/errors.js';
 import type { JsonErrorAt } from './json-error.js';
 
 export const PROBLEM_BASE = 'https://partner-referrals.dev/problems/';
@@ -164,13 +164,21 @@ export function toProblem(error: DomainError): Problem {
     status: error.status,
     code: error.code,
     ...(error.message && error.message !== error.title ? { detail: error.message } : {}),
-    ...(error instanceof HttpProblem && error.errors ? { errors: error.errors } : {}),
+    ...((error instanceof HttpProblem || error instanceof InvalidInputError) && error.errors
+      ? { errors: error.errors }
+      : {}),
   };
 }
 
-/** zod issues as `{ path, message }` pairs, paths dotted (`customer.email`). */
+/**
+ * zod issues as `{ path, message }` pairs, paths dotted (`customer.email`). zod reports unknown
+ * keys once, at the object that holds them: each becomes its own error at the key itself.
+ */
 export const issuesOf = (error: z.ZodError, prefix = '') =>
-  error.issues.map((issue) => ({
-    path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
-    message: issue.message,
-  }));
+  error.issues.flatMap((issue) => {
+    const at = (path: readonly PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: at([...issue.path, key]), message: 'unknown field' }));
+    }
+    return [{ path: at(issue.path), message: issue.message }];
+  });

@@ -26,6 +26,7 @@ import {
   partnerListQuery,
   partnerSearchQuery,
   partnerSearchResponse,
+  profileIfMatchHeaders,
   senderLeadPage,
   senderLeadSchema,
   sentListQuery,
@@ -66,7 +67,8 @@ export interface Route {
   bodyOptional?: boolean;
   /** Why a public route that touches data needs no token (the cdk-nag acknowledgement says it). */
   publicBecause?: string;
-  success: { status: 200 | 201 | 204; description: string; schema?: z.ZodType; etag?: boolean };
+  /** `etag`: the answer carries `ETag: "<version>"` of this resource, and `If-Match` is about it. */
+  success: { status: 200 | 201 | 204; description: string; schema?: z.ZodType; etag?: 'lead' | 'profile' };
 }
 
 /** A route of the table; one with path parameters must say what its 404 is. */
@@ -83,7 +85,7 @@ const lead = {
   status: 200,
   description: 'The lead after the change.',
   schema: partnerLeadSchema,
-  etag: true,
+  etag: 'lead',
 } as const;
 
 export const health = /* @__PURE__ */ route({
@@ -307,7 +309,7 @@ export const getProfile = /* @__PURE__ */ route({
     status: 200,
     description: 'The profile (empty, version 0, until first saved).',
     schema: profileViewSchema,
-    etag: true,
+    etag: 'profile',
   },
 });
 export const putProfile = /* @__PURE__ */ route({
@@ -318,9 +320,9 @@ export const putProfile = /* @__PURE__ */ route({
   data: 'write',
   tag: 'Profile',
   summary: "Replace the partner's business profile",
-  headers: ifMatchHeaders,
+  headers: profileIfMatchHeaders,
   body: profileInputSchema,
-  success: { status: 200, description: 'The saved profile.', schema: profileViewSchema, etag: true },
+  success: { status: 200, description: 'The saved profile.', schema: profileViewSchema, etag: 'profile' },
 });
 export const confirmContact = /* @__PURE__ */ route({
   name: 'confirm-contact',

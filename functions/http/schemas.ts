@@ -30,13 +30,20 @@ export const leadIdParams = /* @__PURE__ */ z.object({
   id: leadIdSchema.meta({ description: 'Lead id (ULID).' }),
 });
 
-const limit = /* @__PURE__ */ z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(100)
-  .default(25)
-  .meta({ description: 'Page size, 1-100.', type: 'integer' });
+/**
+ * A whole number in a query string: digits only. `Number()` (and so `z.coerce`) would also take
+ * `1e1`, `+5`, ` 5`, `0x10` and `5.0`, none of which a client means as an integer parameter.
+ */
+const queryInteger = (min: number, max: number, fallback: number, description: string) =>
+  z
+    .string()
+    .regex(/^[0-9]{1,6}$/, 'must be a whole number written in digits')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(fallback)
+    .meta({ description, type: 'integer', minimum: min, maximum: max, default: fallback });
+
+const limit = /* @__PURE__ */ queryInteger(1, 100, 25, 'Page size, 1-100.');
 const cursor = /* @__PURE__ */ z
   .string()
   .min(1)
@@ -60,11 +67,16 @@ export const idempotencyHeaders = /* @__PURE__ */ z.object({
     .meta({ description: 'Replays with the same key and body return the original lead (kept 24 h).' }),
 });
 export const ifMatchHeaders = /* @__PURE__ */ z.object({
-  'if-match': z
-    .string()
-    .max(100)
-    .optional()
-    .meta({ description: 'The ETag of the lead as last read; a mismatch answers 412.' }),
+  'if-match': z.string().max(100).optional().meta({
+    description:
+      'Strong ETags of the lead as last read (`"<version>"`, a comma-separated list matches any of them); none of them current answers 412. `*` matches any lead that exists (every action needs one anyway); weak ETags (`W/"…"`) never match.',
+  }),
+});
+export const profileIfMatchHeaders = /* @__PURE__ */ z.object({
+  'if-match': z.string().max(100).optional().meta({
+    description:
+      'Strong ETags of the profile as last read (`"<version>"`, a comma-separated list matches any of them); none of them current answers 412. `"0"` matches a profile never saved (create only if absent); `*` matches only a profile saved before; weak ETags (`W/"…"`) never match. Without the header the profile is replaced whatever its version.',
+  }),
 });
 
 // ---- bodies ----
@@ -160,12 +172,17 @@ export const healthResponse = /* @__PURE__ */ z.object({ status: z.literal('ok')
 // ---- insights (SPEC §7.2) ----
 const month = /* @__PURE__ */ z
   .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM')
+  // From 1970: every default period then stays inside years 1969-9999, four digits each.
+  .regex(/^(?:19[7-9]\d|[2-9]\d{3})-(?:0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM, from 1970-01')
   .optional();
 export const insightsQuery = /* @__PURE__ */ z.object({
-  from: month.meta({ description: 'First cohort month (UTC), YYYY-MM; default: two months before `to`.' }),
+  from: month.meta({
+    description:
+      'First cohort month (UTC), YYYY-MM; default: two months before `to`. Must not be after `to`, and at most 24 months back from it (400 naming `from` otherwise).',
+  }),
   to: month.meta({
-    description: 'Last cohort month (UTC), YYYY-MM; default: the current month. At most 24 months.',
+    description:
+      'Last cohort month (UTC), YYYY-MM; default: the current month. Months still to come are allowed and hold no leads yet (zeros). `from` = `to` is one month.',
   }),
 });
 const leadCountsSchema = /* @__PURE__ */ z
@@ -248,13 +265,7 @@ export const partnerSearchQuery = /* @__PURE__ */ z
       description:
         'The type of lead the sender means to send: partners that accepted such leads rank higher.',
     }),
-    limit: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(50)
-      .default(10)
-      .meta({ description: 'At most this many partners, 1-50.', type: 'integer' }),
+    limit: queryInteger(1, 50, 10, 'At most this many partners, 1-50.'),
   })
   .refine((q) => q.keyword !== undefined || q.country !== undefined, {
     message: 'give a keyword or a country',

@@ -22,6 +22,30 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it('says what If-Match and ETag do for each resource as the handlers do it', () => {
+    const put = document.paths?.['/v1/profile']?.put;
+    const ifMatch = put?.parameters?.find((p) => 'name' in p && p.name === 'if-match');
+    const text = JSON.stringify(ifMatch);
+    expect(text).toMatch(/profile/);
+    expect(text).not.toMatch(/lead/);
+    expect((ifMatch as { description?: string }).description).toMatch(/`"0"` matches a profile never saved/);
+    expect(JSON.stringify(put?.responses?.['412'])).toMatch(/profile/);
+    expect(JSON.stringify(put?.responses?.['200'])).toMatch(/profile version/);
+    expect(JSON.stringify(document.paths?.['/v1/profile']?.get?.responses?.['200'])).toMatch(
+      /profile version/,
+    );
+    const accept = document.paths?.['/v1/leads/{id}/accept']?.post;
+    expect(JSON.stringify(accept?.responses?.['412'])).toMatch(/lead/);
+    expect(JSON.stringify(accept?.responses?.['200'])).toMatch(/lead version/);
+  });
+
+  it('documents integer query parameters as integers with their bounds and default', () => {
+    const limit = document.paths?.['/v1/leads']?.get?.parameters?.find(
+      (p) => 'name' in p && p.name === 'limit',
+    );
+    expect(limit).toMatchObject({ schema: { type: 'integer', minimum: 1, maximum: 100 } });
+  });
+
   it("passes Redocly's recommended rules", () => {
     const file = join(mkdtempSync(join(tmpdir(), 'openapi-')), 'openapi.json');
     writeFileSync(file, JSON.stringify(document));

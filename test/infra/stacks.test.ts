@@ -411,10 +411,10 @@ describe('stream consumers, reconciler and alarms', () => {
     });
   });
 
-  it('runs the reconciler every 15 minutes, without retries, and alarms on its errors', () => {
+  it('runs the reconciler every minute, without retries, and alarms on its errors', () => {
     const reconciler = functionOf(stateless.reconciler);
     statelessTemplate.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: 'rate(15 minutes)',
+      ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [reconciler.logicalId, 'Arn'] } })],
     });

@@ -178,7 +178,8 @@ describe('validation', () => {
     (nested.customer as JsonObject).vatNumber = 'IT123';
     const nestedReply = await post('/v1/leads', nested, { token });
     expectProblem(nestedReply, 400, 'validation-failed');
-    expect(JSON.stringify(errorsOf(nestedReply))).toMatch(/customer/);
+    expect(errorsOf(nestedReply).map((e) => e.path)).toEqual(['customer.vatNumber']);
+    expect(errorsOf(reply).map((e) => e.path)).toEqual(['priority']);
 
     const id = await createLead(partnerId);
     const partnerToken = await partner(partnerId);

@@ -271,7 +271,7 @@ describe('cursors and limits', () => {
     expectProblem(otherSender, 400, 'invalid-cursor');
   });
 
-  it.each(['0', '101', 'abc', '-1', '1.5', '', '1e1000'])(
+  it.each(['0', '101', 'abc', '-1', '1.5', '', '1e1000', '1e1', '%2B5', '%205', '5.0', '0x10'])(
     'limit=%s answers 400 with errors naming the limit',
     async (limit) => {
       const token = await partner(uniquePartner());

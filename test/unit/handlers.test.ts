@@ -30,6 +30,7 @@ const { handler: accept } = await import('../../functions/accept-lead/handler.js
 const { handler: createLead } = await import('../../functions/create-lead/handler.js');
 const { handler: favorite } = await import('../../functions/favorite-lead/handler.js');
 const { handler: getLead } = await import('../../functions/get-lead/handler.js');
+const { handler: listLeads } = await import('../../functions/list-leads/handler.js');
 
 const id = '01JD0000000000000000000000';
 const acceptEvent = (extra: Parameters<typeof apiEvent>[0] = {}) =>
@@ -135,8 +136,24 @@ describe('accept-lead', () => {
     expect(response.status).toBe(400);
     const paths = (response.body.errors as Array<{ path: string }>).map((e) => e.path);
     expect(paths).toEqual(
-      expect.arrayContaining(['deal.name', 'deal.value.amount', 'deal.estimatedCloseDate', '']),
+      expect.arrayContaining(['deal.name', 'deal.value.amount', 'deal.estimatedCloseDate', 'extra']),
     );
+  });
+
+  it('names each unknown field at the field itself, however deep', async () => {
+    const response = await call(
+      accept,
+      acceptEvent({
+        body: { deal: { name: 'D', value: { amount: 1, currency: 'EUR', rate: 2 } }, extra: 1, more: 2 },
+      }),
+    );
+    expect(response.status).toBe(400);
+    const errors = response.body.errors as Array<{ path: string; message: string }>;
+    expect(errors.map((e) => e.path).sort()).toEqual(
+      expect.arrayContaining(['deal.value.rate', 'extra', 'more']),
+    );
+    expect(errors.map((e) => e.path)).not.toContain('');
+    expect(errors.find((e) => e.path === 'extra')?.message).toBe('unknown field');
   });
 
   it('answers a failing database with a generic 500 that reveals nothing', async () => {
@@ -273,6 +290,32 @@ describe('favorite-lead', () => {
       }),
     );
     expect((await call(favorite, event)).status).toBe(404);
+  });
+});
+
+describe('integer query parameters', () => {
+  const list = (limit: string) =>
+    call(listLeads, apiEvent({ method: 'GET', path: '/v1/leads', query: { limit } }));
+
+  it.each(['1e1', '+5', ' 5', '5 ', '5.0', '0x10', '-1', '', '0', '101', '1'.repeat(400)])(
+    'refuses limit=%j with a 400 naming query.limit, before any read',
+    async (limit) => {
+      const response = await list(limit);
+      expect(response.status).toBe(400);
+      expect((response.body.errors as Array<{ path: string }>).map((e) => e.path)).toEqual(['query.limit']);
+      expect(ddb.calls()).toHaveLength(0);
+    },
+  );
+
+  it.each([
+    ['5', 5],
+    ['007', 7],
+    ['100', 100],
+  ])('takes limit=%j as %d', async (limit, expected) => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    const response = await list(limit);
+    expect(response.status).toBe(200);
+    expect(ddb.commandCalls(QueryCommand)[0]!.args[0].input.Limit).toBeGreaterThanOrEqual(expected);
   });
 });
 

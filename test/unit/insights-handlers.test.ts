@@ -221,6 +221,28 @@ describe('GET /v1/insights', () => {
     expect(response).toMatchObject({ status: 400, body: { code: 'validation-failed' } });
     expect(ddb.calls()).toHaveLength(0);
   });
+
+  it.each([
+    [{ from: '2026-13' }, ['query.from']],
+    [{ to: '2026-1' }, ['query.to']],
+    [{ from: '26-01', to: '2026-00' }, ['query.from', 'query.to']],
+    [{ from: '0000-01' }, ['query.from']],
+    [{ from: '2026-11', to: '2026-10' }, ['query.from']],
+    [{ from: '2020-01', to: '2026-11' }, ['query.from']],
+    [{ from: '2999-01' }, ['query.from']],
+  ])('names the query parameter at fault in errors[] for %j', async (query, paths) => {
+    const response = await call(getInsights, event(query));
+    expect(response.status).toBe(400);
+    expect((response.body.errors as Array<{ path: string }>).map((e) => e.path).sort()).toEqual(paths);
+  });
+
+  it('answers a month still to come, or from = to, with that one month of zeros', async () => {
+    ddb.on(BatchGetItemCommand).resolves({ Responses: { leads: [] } });
+    const response = await call(getInsights, event({ from: '2999-12', to: '2999-12' }));
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ from: '2999-12', to: '2999-12', leads: { received: 0 } });
+    expect(response.body.months).toHaveLength(1);
+  });
 });
 
 describe('GET /v1/partners', () => {
@@ -268,6 +290,12 @@ describe('GET /v1/partners', () => {
     [{ keyword: 'a b c d e f g h', country: 'IT' }],
     [{ country: 'it' }],
     [{ country: 'IT', limit: '51' }],
+    [{ country: 'IT', limit: '1e1' }],
+    [{ country: 'IT', limit: '+5' }],
+    [{ country: 'IT', limit: ' 5' }],
+    [{ country: 'IT', limit: '5.0' }],
+    [{ country: 'IT', limit: '0x10' }],
+    [{ country: 'IT', limit: '' }],
   ])('answers 400 to %j', async (query) => {
     ddb.on(GetCommand).resolves(registered);
     const response = await call(searchPartners, event(query as Record<string, string>));

@@ -5,6 +5,7 @@
  * 1 %).
  */
 import fc from 'fast-check';
+import type { InvalidInputError } from '../../functions/domain/errors.js';
 import {
   addTallies,
   type CountedChange,
@@ -12,7 +13,9 @@ import {
   contribution,
   emptyTally,
   insightsReport,
+  monthsBetween,
   periodOf,
+  shiftMonth,
   type Tally,
 } from '../../functions/domain/insights.js';
 import type { Lead } from '../../functions/domain/lead.js';
@@ -255,9 +258,9 @@ describe('insights report', () => {
         ] as const) {
           if (sorted.length === 0) expect(got).toBeNull();
           else {
-            const truth = sorted[Math.floor(q * (sorted.length - 1))]!;
-            // Reported in whole seconds: 1 % of the value, plus half a second of rounding.
-            expect(Math.abs(got! - truth)).toBeLessThanOrEqual(truth * 0.01 + 0.5);
+            // Nearest rank: the value of rank ceil(q x n), 1-based.
+            const truth = sorted[Math.max(1, Math.ceil(Math.round(q * sorted.length * 1e6) / 1e6)) - 1]!;
+            expect(Math.abs(got! - truth)).toBeLessThanOrEqual(truth * 0.01 + 1e-9);
           }
         }
       }),
@@ -317,6 +320,44 @@ describe('insights period', () => {
     expect(periodOf({ from: '2024-12', to: '2026-11' }, now)).toHaveLength(24);
     expect(() => periodOf({ from: '2024-11', to: '2026-11' }, now)).toThrow(/24 months/);
     expect(() => periodOf({ from: '2026-12', to: '2026-11' }, now)).toThrow(/after/);
+  });
+  it('names `from` when the period is refused, saying what `to` defaulted to', () => {
+    const refusal = (query: { from?: string; to?: string }) => {
+      try {
+        periodOf(query, now);
+      } catch (error) {
+        return error as InvalidInputError;
+      }
+      throw new Error('not refused');
+    };
+    expect(refusal({ from: '2026-12', to: '2026-11' }).errors).toEqual([
+      { path: 'query.from', message: 'must not be after `to`' },
+    ]);
+    expect(refusal({ from: '2027-01' }).errors).toEqual([
+      { path: 'query.from', message: 'must not be after `to` (by default the current month, 2026-11)' },
+    ]);
+    expect(refusal({ from: '2024-01' }).errors[0]!.path).toBe('query.from');
+    expect(refusal({ from: '2024-01' }).status).toBe(400);
+  });
+  it('counts months across year boundaries and far-apart years', () => {
+    expect(monthsBetween('2025-11', '2026-02')).toEqual(['2025-11', '2025-12', '2026-01', '2026-02']);
+    expect(monthsBetween('2026-05', '2026-05')).toEqual(['2026-05']);
+    expect(monthsBetween('2026-06', '2026-05')).toEqual([]);
+    expect(monthsBetween('1999-12', '2000-01')).toEqual(['1999-12', '2000-01']);
+    expect(monthsBetween('9999-11', '9999-12')).toEqual(['9999-11', '9999-12']);
+    expect(shiftMonth('2026-01', 1)).toBe('2025-12');
+    expect(shiftMonth('2026-01', 13)).toBe('2024-12');
+    expect(shiftMonth('2025-12', -1)).toBe('2026-01');
+    expect(shiftMonth('1970-01', 2)).toBe('1969-11');
+    // A span of exactly 24 months over two year ends, and one more refused.
+    expect(periodOf({ from: '2025-01', to: '2026-12' }, now)).toHaveLength(24);
+    expect(() => periodOf({ from: '2024-12', to: '2026-12' }, now)).toThrow(/24 months/);
+    expect(periodOf({ from: '1970-01', to: '1970-01' }, now)).toEqual(['1970-01']);
+    expect(periodOf({ to: '1970-01' }, now)).toEqual(['1969-11', '1969-12', '1970-01']);
+  });
+  it('takes months still to come: they hold no leads yet', () => {
+    expect(periodOf({ from: '2027-01', to: '2027-02' }, now)).toEqual(['2027-01', '2027-02']);
+    expect(periodOf({ to: '2027-01' }, now)).toEqual(['2026-11', '2026-12', '2027-01']);
   });
   it('starts the default period at t0', () => {
     expect(periodOf({}, t0).at(-1)).toBe('2026-11');

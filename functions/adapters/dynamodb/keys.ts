@@ -25,6 +25,7 @@
  * | search card | SEARCH#PARTNER#<partnerId>  | CARD                | (profile search fields + 90-day ranking snapshot)  |
  * | search item | SEARCH#TERM#<term>          | <band>#<partnerId>  | one per indexed term, term+country and country     |
  * |             | SEARCH#TERM#<term>#C#<cc>   |                     |   (band 00-20, queried descending: best first)     |
+ * |             | SEARCH#LONGTERM#<sha256>... |                     |   (a term over 256 bytes encoded: hashed)          |
  * |             | SEARCH#COUNTRY#<cc>         |                     |                                                    |
  * | email sent  | EMAIL#<leadId>#<kind>       | EMAIL               | (exactly-once marker per lead and event)           |
  * | contact     | PARTNER#<partnerId>         | CONTACT#<address>   | (confirmation status of one alert address)         |
@@ -146,10 +147,21 @@ export const partnerOfStatsPk = (pk: string): string | undefined =>
   pk.startsWith('STATS#') ? pk.slice('STATS#'.length) : undefined;
 
 export const searchCardKey = (partnerId: string) => ({ pk: `SEARCH#PARTNER#${partnerId}`, sk: 'CARD' });
+/**
+ * The longest encoded term a key spells out. A 60-character keyword can grow 18 times under NFKD
+ * (U+FDFA) and 9 times again under percent-encoding, far past DynamoDB's 2,048-byte partition key:
+ * longer terms are keyed by their SHA-256 instead, under a prefix no spelled-out term can take.
+ */
+export const MAX_SPELLED_TERM_BYTES = 256;
 /** Terms may hold `#` (C#): encoded, so a key never reads as another. */
-const term = (t: string) => encodeURIComponent(t);
+const term = (t: string) => {
+  const encoded = encodeURIComponent(t);
+  return encoded.length <= MAX_SPELLED_TERM_BYTES
+    ? `TERM#${encoded}`
+    : `LONGTERM#${createHash('sha256').update(t).digest('base64url')}`;
+};
 export const searchTermPk = (t: string, country?: string) =>
-  country === undefined ? `SEARCH#TERM#${term(t)}` : `SEARCH#TERM#${term(t)}#C#${country}`;
+  country === undefined ? `SEARCH#${term(t)}` : `SEARCH#${term(t)}#C#${country}`;
 export const searchCountryPk = (country: string) => `SEARCH#COUNTRY#${country}`;
 /** Best band first when queried descending; the partner id keeps one item per partner per partition. */
 export const searchSk = (band: number, partnerId: string) => `${String(band).padStart(2, '0')}#${partnerId}`;
