@@ -15,6 +15,9 @@ export default {
   tsconfigFile: 'tsconfig.mutation.json',
   mutate: ['functions/domain/*.ts', '!functions/domain/ports.ts'],
   coverageAnalysis: 'perTest',
+  // Reruns test only the mutants whose code or covering tests changed since the last run.
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
   // The machine is shared: two workers.
   concurrency: 2,
   timeoutMS: 20_000,
