@@ -446,6 +446,8 @@ describe('stream consumers, reconciler and alarms', () => {
             LEAD_RESPONSE_WINDOW: 'P14D',
             CONTACT_NOW_WINDOW: 'PT72H',
             REMINDER_BEFORE: 'PT48H',
+            // Background functions map their stack traces from the start: nobody waits on their cold start.
+            NODE_OPTIONS: '--enable-source-maps',
           }),
         },
       });
