@@ -7,6 +7,7 @@
  * indexes an archive does), and, for reference, on small items no index holds.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -65,11 +66,15 @@ export async function startRuntime(
     },
   );
   let output = '';
+  // BENCH_RUNTIME_LOG=<file>: everything the runtime prints, for when a run goes wrong.
+  const logFile = process.env.BENCH_RUNTIME_LOG;
   child.stdout?.on('data', (d) => {
     output += d;
+    if (logFile) appendFileSync(logFile, d);
   });
   child.stderr?.on('data', (d) => {
     output += d;
+    if (logFile) appendFileSync(logFile, d);
   });
   const deadline = Date.now() + 40_000;
   for (;;) {

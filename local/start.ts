@@ -43,6 +43,13 @@ const dynamoPort = portOf('DYNAMODB_PORT', 8000);
 const sesPort = portOf('SES_PORT', 8005);
 const sqsPort = portOf('SQS_PORT', 8006);
 const inMemory = env.LOCAL_IN_MEMORY === '1' || env.LOCAL_IN_MEMORY === 'true';
+// The fault and metering proxy in front of DynamoDB Local (local/dynamodb-proxy.ts): off unless a
+// port or a throttle is given; the functions then reach the table only through it.
+const throttle = env.LOCAL_DYNAMODB_THROTTLE ? Number(env.LOCAL_DYNAMODB_THROTTLE) : 0;
+if (!(throttle >= 0 && throttle <= 1))
+  fail(`LOCAL_DYNAMODB_THROTTLE must be a fraction from 0 to 1, not "${env.LOCAL_DYNAMODB_THROTTLE}"`);
+const proxyPort =
+  env.LOCAL_DYNAMODB_PROXY_PORT || throttle > 0 ? portOf('LOCAL_DYNAMODB_PROXY_PORT', 8007) : undefined;
 for (const variable of [
   'LEAD_RESPONSE_WINDOW',
   'CONTACT_NOW_WINDOW',
@@ -71,6 +78,7 @@ await Promise.all([
   assertPortFree(dynamoPort, 'DYNAMODB_PORT'),
   assertPortFree(sesPort, 'SES_PORT'),
   assertPortFree(sqsPort, 'SQS_PORT'),
+  ...(proxyPort === undefined ? [] : [assertPortFree(proxyPort, 'LOCAL_DYNAMODB_PROXY_PORT')]),
 ]).catch((error: Error) => fail(error.message));
 
 mkdirSync(stateDir, { recursive: true });
@@ -88,7 +96,7 @@ const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
 // What the deployed functions get from their environment, pointed at the local services.
 Object.assign(env, {
   TABLE_NAME: tableName,
-  DYNAMODB_ENDPOINT: dynamoEndpoint,
+  DYNAMODB_ENDPOINT: proxyPort === undefined ? dynamoEndpoint : `http://127.0.0.1:${proxyPort}`,
   SES_ENDPOINT: `http://127.0.0.1:${sesPort}`,
   SQS_ENDPOINT: `http://127.0.0.1:${sqsPort}`,
   EMAIL_QUEUE_URL: localQueueUrl(sqsPort, queueDefinitions.emails.name),
@@ -142,6 +150,16 @@ console.log(
   `Starting Partner Referrals (API on port ${port}, DynamoDB Local on ${dynamoPort}, SES on ${sesPort}, queues on ${sqsPort})…`,
 );
 try {
+  if (proxyPort !== undefined) {
+    await step(
+      `DynamoDB proxy for the functions at http://127.0.0.1:${proxyPort} (throttling ${Math.round(throttle * 100)} %; meter: GET /_local/dynamodb)`,
+      async () => {
+        const { startDynamoDbProxy } = await import('./dynamodb-proxy.js');
+        const proxy = await startDynamoDbProxy({ port: proxyPort, upstreamPort: dynamoPort, throttle });
+        stops.push(() => proxy.close());
+      },
+    );
+  }
   const [dynamo, , sqs, signer, modules] = await settleAll([
     step(`DynamoDB Local up at ${dynamoEndpoint}`, async () => {
       const dynamo = await startDynamoDbLocal({

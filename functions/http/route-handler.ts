@@ -16,7 +16,7 @@ import { DomainError } from '../domain/errors.js';
 import type { Sender } from '../domain/lead.js';
 import { type PartnerPrincipal, partnerPrincipal, type SenderPrincipal, senderPrincipal } from './auth.js';
 import { jsonErrorAt } from './json-error.js';
-import { errorResponse, issuesOf, problemResponse, problems } from './problem.js';
+import { errorResponse, issuesOf, PROBLEM_BASE, problemResponse, problems } from './problem.js';
 import type { Route } from './routes.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -145,8 +145,8 @@ export function parseRequest<R extends Route>(
 }
 
 /**
- * The Powertools logger, loaded at the first error that needs it: an HTTP function logs nothing
- * else, and loading it at import cost about 9 ms of every cold start (README, cold start).
+ * The Powertools logger, loaded at the first error or throttling that needs it: an HTTP function
+ * logs nothing else, and loading it at import cost about 9 ms of every cold start (README, cold start).
  */
 async function errorLogger(context: Context) {
   const { logger } = await import('../shared/logger.js');
@@ -161,6 +161,13 @@ async function withSourceStack(error: Error): Promise<Error> {
   return error;
 }
 
+/** DynamoDB's answers when a partition or the account is over its throughput. */
+const THROTTLED = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+]);
+
 function problemErrors(): MiddlewareObj<Event, Result> {
   return {
     onError: async (request) => {
@@ -169,6 +176,22 @@ function problemErrors(): MiddlewareObj<Event, Result> {
         if (error.status >= 500)
           (await errorLogger(request.context)).error('request failed', { code: error.code });
         request.response = errorResponse(error);
+        return;
+      }
+      // The table over its throughput even after the SDK's retries: not a bug, and not the client's
+      // fault either; a 429 with Retry-After says to come back, as API Gateway's own throttling does.
+      if (error instanceof Error && THROTTLED.has(error.name)) {
+        (await errorLogger(request.context)).warn('database throttled', { error: error.name });
+        request.response = problemResponse(
+          {
+            type: `${PROBLEM_BASE}throttled`,
+            title: 'Too many requests',
+            status: 429,
+            code: 'throttled',
+            detail: 'The service is busy; retry after the time in Retry-After.',
+          },
+          { 'retry-after': '1' },
+        );
         return;
       }
       // Anything else is a bug: log it, answer a generic 500 that reveals nothing.

@@ -207,7 +207,8 @@ const responseTimeSchema = /* @__PURE__ */ z
   .object({ medianSeconds: z.number().nullable(), p90Seconds: z.number().nullable() })
   .meta({
     id: 'ResponseTime',
-    description: 'Seconds from receipt to accept or decline, within 1 % (DDSketch).',
+    description:
+      'Seconds from receipt to accept or decline. Nearest rank: the q-quantile of n answers is the one of rank ceil(q x n); the value given is within 1 % of that exact value (a DDSketch bucket, not rounded).',
   });
 const amounts = /* @__PURE__ */ z.array(z.object({ currency: z.string(), amount: z.number() }));
 export const insightsResponse = /* @__PURE__ */ z

@@ -150,9 +150,21 @@ describe('GET /v1/insights', () => {
     });
     expect(reply.body.rates).toEqual({ acceptance: null, win: null, expiry: null, answeredWithin24h: null });
     expect(reply.body.responseTime).toEqual({ medianSeconds: null, p90Seconds: null });
-    for (const query of ['from=2025-13', 'from=2025-03&to=2025-02', 'from=2020-01&to=2025-02', 'to=soon']) {
-      expectProblem(await get(`/v1/insights?${query}`, { token, base }), 400, 'validation-failed');
+    for (const [query, path] of [
+      ['from=2025-13', 'query.from'],
+      ['from=2025-03&to=2025-02', 'query.from'],
+      ['from=2020-01&to=2025-02', 'query.from'],
+      ['to=soon', 'query.to'],
+      ['from=2999-01', 'query.from'],
+    ] as const) {
+      const refused = await get(`/v1/insights?${query}`, { token, base });
+      expectProblem(refused, 400, 'validation-failed');
+      expect((refused.body.errors as Array<{ path: string }>).map((e) => e.path)).toEqual([path]);
     }
+    // A month still to come is a month without leads yet: zeros, not an error.
+    const future = await get<Insights>('/v1/insights?from=2999-01&to=2999-01', { token, base });
+    expect(future.status).toBe(200);
+    expect(future.body.leads.received).toBe(0);
   });
 
   it("is the caller's partner's only, and a sender's token is refused", async () => {

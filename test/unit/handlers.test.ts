@@ -2,7 +2,11 @@
  * Handlers against a mocked DynamoDB: what they send (one conditional write per action) and how
  * they answer each failure, without a database.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -154,6 +158,16 @@ describe('accept-lead', () => {
     );
     expect(errors.map((e) => e.path)).not.toContain('');
     expect(errors.find((e) => e.path === 'extra')?.message).toBe('unknown field');
+  });
+
+  it('answers a table still throttled after the SDK retries with 429 and Retry-After, not a 500', async () => {
+    ddb
+      .on(UpdateCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} }));
+    const response = await call(accept, acceptEvent());
+    expect(response.status).toBe(429);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(response.body).toMatchObject({ code: 'throttled', status: 429 });
   });
 
   it('answers a failing database with a generic 500 that reveals nothing', async () => {

@@ -61,6 +61,18 @@ describe('response-time sketch', () => {
     expect(nearestRank(0.5, 3)).toBe(2);
   });
 
+  it('gives the median and p90 within 1 % of the exact nearest-rank values', () => {
+    fc.assert(
+      fc.property(fc.array(seconds, { minLength: 1, maxLength: 300 }), (values) => {
+        for (const q of [0.5, 0.9]) {
+          const estimate = quantile(binsOf(values), q)!;
+          const truth = exact(values, q);
+          expect(Math.abs(estimate - truth)).toBeLessThanOrEqual(truth * RELATIVE_ACCURACY + 1e-9);
+        }
+      }),
+    );
+  });
+
   it('merges by summing bins, in any order, as if the values had been counted together', () => {
     fc.assert(
       fc.property(fc.array(fc.array(seconds, { maxLength: 50 }), { minLength: 1, maxLength: 6 }), (parts) => {

@@ -45,8 +45,8 @@
  * - a sender's sent leads, newest first: Query bySender SENT#<s>#<month of receipt>, then the month
  *   before: at most two Queries per page (month-pages.ts). A partition holds one sender's month, so a
  *   sender with millions of leads a year never grows one partition without bound.
- * - overdue received leads (reconciler): Query dueForExpiry DEADLINE#0..3 with sk < <now>.
- * - reminders due, or due a re-check (reconciler): Query dueForReminder REMIND#0..3 with sk < <now>;
+ * - overdue received leads (reconciler): Query dueForExpiry DEADLINE#0..15 with sk < <now>.
+ * - reminders due, or due a re-check (reconciler): Query dueForReminder REMIND#0..15 with sk < <now>;
  *   a reminded lead's sk moves to <recheckAt>#<id> until its email is settled.
  * - sender by OAuth client id (every sender call): GetItem CLIENT#<clientId>, SENDER.
  * - the status of a partner's alert addresses: Query PARTNER#<p> with sk begins_with CONTACT#.
@@ -66,7 +66,14 @@ import { createHash } from 'node:crypto';
 import type { Stage, Tab } from '../../domain/lead.js';
 import { type IndexKey, indexes } from './table-definition.js';
 
-export const DEADLINE_SHARDS = 4;
+/**
+ * Every received lead is on one of these partitions of dueForExpiry and of dueForReminder. 16 keeps
+ * each under DynamoDB's 1,000 write units a second at 1,000 intakes a second (about 5 units a life
+ * cycle each, measured: docs/capacity-and-cost.md); with 4 the ceiling was about 800. The
+ * reconciler queries every shard, so raising it later is safe: leads already written keep their
+ * lower shard number, which is still queried.
+ */
+export const DEADLINE_SHARDS = 16;
 /** The platform's month aggregates are split this many ways, so no single item takes every update. */
 export const PLATFORM_SHARDS = 3;
 
