@@ -245,6 +245,17 @@ describe('profile', () => {
     refused(profileInputSchema, { companySizes: ['1-9', '10-49', '50-249', '250-999', '1000+', '1-9'] });
   });
 
+  it('a keyword may take exactly 240 bytes once normalised, not one more', () => {
+    // U+FDFA normalises to 33 bytes: seven of them and nine letters make 240.
+    const at = `${'\uFDFA'.repeat(7)}${'x'.repeat(9)}`;
+    ok(profileInputSchema, { keywords: [at] });
+    refused(
+      profileInputSchema,
+      { keywords: [`${at}x`] },
+      'must stay within 240 bytes once normalised (case, accents and spacing)',
+    );
+  });
+
   it('a location country is two capitals, anchored; contacts hold a name and an email only', () => {
     for (const country of ['it', 'ITA', 'xIT', 'ITx'])
       refused(

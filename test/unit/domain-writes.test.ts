@@ -9,6 +9,7 @@ import {
   DomainError,
   IdempotencyInProgressError,
   IdempotencyKeyReusedError,
+  InvalidInputError,
   InvalidTransitionError,
   LeadArchivedError,
   LeadExpiredError,
@@ -412,80 +413,97 @@ describe('read-time rules and views', () => {
 
 describe('errors: the public status, code, title and detail of each', () => {
   it.each([
-    [new LeadNotFoundError(), 404, 'lead-not-found', 'Lead not found', 'Lead not found'],
-    [new LeadArchivedError(), 409, 'lead-archived', 'Lead is archived', 'An archived lead is read-only.'],
     [
-      new LeadExpiredError(),
+      () => new InvalidInputError([], 'The period is too long.'),
+      400,
+      'validation-failed',
+      'Validation failed',
+      'The period is too long.',
+    ],
+    [() => new LeadNotFoundError(), 404, 'lead-not-found', 'Lead not found', 'Lead not found'],
+    [
+      () => new LeadArchivedError(),
+      409,
+      'lead-archived',
+      'Lead is archived',
+      'An archived lead is read-only.',
+    ],
+    [
+      () => new LeadExpiredError(),
       409,
       'lead-expired',
       'Lead has expired',
       'The response window for this lead has passed.',
     ],
     [
-      new InvalidTransitionError('won', 'received'),
+      () => new InvalidTransitionError('won', 'received'),
       409,
       'invalid-transition',
       'Invalid transition',
       'A lead in stage received cannot take the action won.',
     ],
     [
-      new VersionMismatchError(),
+      () => new VersionMismatchError(),
       412,
       'precondition-failed',
       'Precondition failed',
       'The lead changed since the given ETag.',
     ],
     [
-      new VersionMismatchError('profile'),
+      () => new VersionMismatchError('profile'),
       412,
       'precondition-failed',
       'Precondition failed',
       'The profile changed since the given ETag.',
     ],
     [
-      new LimitReachedError('contacts', 50),
+      () => new LimitReachedError('contacts', 50),
       409,
       'contacts-limit-reached',
       'Limit reached',
       'A lead holds at most 50 contacts entries.',
     ],
     [
-      new IdempotencyKeyReusedError(),
+      () => new IdempotencyKeyReusedError(),
       409,
       'idempotency-key-reused',
       'Idempotency key reused',
       'This Idempotency-Key was already used with a different request body.',
     ],
     [
-      new IdempotencyInProgressError(),
+      () => new IdempotencyInProgressError(),
       409,
       'idempotency-key-in-progress',
       'Request in progress',
       'Retry shortly.',
     ],
     [
-      new ConfirmationLinkInvalidError(),
+      () => new ConfirmationLinkInvalidError(),
       404,
       'confirmation-link-invalid',
       'Confirmation link not valid',
       'This confirmation link is unknown, has expired or was already used. Ask the partner to save its profile again for a new one.',
     ],
-  ])('%p', (error, status, code, title, message) => {
-    expect(error).toBeInstanceOf(DomainError);
-    expect({
-      status: error.status,
-      code: error.code,
-      title: error.title,
-      message: error.message,
-      name: error.name,
-    }).toStrictEqual({
-      status,
-      code,
-      title,
-      message,
-      name: error.constructor.name,
-    });
-  });
+  ])(
+    '%#: each built inside its test, so the test covers its constructor',
+    (make, status, code, title, message) => {
+      const error = make();
+      expect(error).toBeInstanceOf(DomainError);
+      expect({
+        status: error.status,
+        code: error.code,
+        title: error.title,
+        message: error.message,
+        name: error.name,
+      }).toStrictEqual({
+        status,
+        code,
+        title,
+        message,
+        name: error.constructor.name,
+      });
+    },
+  );
 });
 
 describe('durationMs', () => {
