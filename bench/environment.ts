@@ -3,6 +3,7 @@
  * (NODE_OPTIONS included, which changes how Node loads the bundle), plus the settings the HTTP
  * functions read, with local values. test/unit/bench-settings.test.ts holds it to the stack.
  */
+import { defaults } from '../functions/shared/defaults.js';
 import { appEnvironment, appRuntime } from '../lib/constructs/app-function.js';
 
 /** What the functions read from their environment; the database endpoint is set per instance. */
@@ -19,6 +20,14 @@ export const functionEnv = {
   RECONCILE_GRACE: 'PT15M',
   REMINDER_RETRY: 'PT6H',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
+  PII_RETENTION: defaults.PII_RETENTION,
+  FAIR_USE_WINDOW: defaults.FAIR_USE_WINDOW,
+  // Counted (each request pays its fair-use write, as deployed) but never refused: the bench is one client.
+  FAIR_USE_SENDER_LIMIT: '1000000000',
+  FAIR_USE_PARTNER_LIMIT: '1000000000',
+  FAIR_USE_OVERRIDES: defaults.FAIR_USE_OVERRIDES,
+  // Only sent to when a webhook is tested, never at import.
+  WEBHOOK_QUEUE_URL: 'http://127.0.0.1:9324/000000000000/partner-referrals-webhooks',
 };
 
 /**

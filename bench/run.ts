@@ -5,8 +5,9 @@
  *
  * Knobs (environment): BENCH_COLD_RUNS (15), BENCH_COLD_SECONDS (75: cold-import rounds stop
  * starting after this, once at least 7 ran), BENCH_READS (200), BENCH_WRITES (50), BENCH_EXPIRING (2000),
- * BENCH_LIFE_CYCLES (10000), BENCH_PARTNERS (10000), BENCH_AGGREGATED (2000), and BENCH_ONLY: a comma
- * list of the parts to run (bundles, routes, expiry, insights, search, aggregator), e.g.
+ * BENCH_LIFE_CYCLES (10000), BENCH_PARTNERS (10000), BENCH_AGGREGATED (2000), BENCH_WEBHOOK_CHANGES (2000),
+ * BENCH_WEBHOOK_SAMPLES (50), and BENCH_ONLY: a comma list of the parts to run (bundles, routes,
+ * expiry, insights, search, aggregator, webhooks), e.g.
  * `BENCH_ONLY=insights,search,aggregator npm run bench` while working on those.
  */
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ import { aggregatorBench, insightsReadBench, searchBench } from './insights.js';
 import { type LatencyResult, loadRawClient, measure, p50, p99 } from './latency.js';
 import { countRequests, describeRequests, type RequestCount } from './requests.js';
 import { Budgets, kib, ms, ratio, table } from './stats.js';
+import { STREAM_POLL_MS, webhookBench } from './webhooks.js';
 import { scenarios, seed } from './workload.js';
 
 const BUDGET = {
@@ -33,6 +35,8 @@ const BUDGET = {
   insightsRequests: 2,
   searchLatency: 1.5,
   aggregator: 3,
+  webhookLatency: 2,
+  webhookFanOut: 3,
 } as const;
 const number = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
@@ -47,7 +51,9 @@ const EXPIRING = number('BENCH_EXPIRING', 2000);
 const LIFE_CYCLES = number('BENCH_LIFE_CYCLES', 10_000);
 const PARTNERS = number('BENCH_PARTNERS', 10_000);
 const AGGREGATED = number('BENCH_AGGREGATED', 2000);
-const PARTS = ['bundles', 'routes', 'expiry', 'insights', 'search', 'aggregator'] as const;
+const WEBHOOK_CHANGES = number('BENCH_WEBHOOK_CHANGES', 2000);
+const WEBHOOK_SAMPLES = number('BENCH_WEBHOOK_SAMPLES', 50);
+const PARTS = ['bundles', 'routes', 'expiry', 'insights', 'search', 'aggregator', 'webhooks'] as const;
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
 for (const part of only) {
   if (!(PARTS as readonly string[]).includes(part))
@@ -57,16 +63,18 @@ const runs = (part: (typeof PARTS)[number]) => only.length === 0 || only.include
 const READ_WARMUP = 20;
 const WRITE_WARMUP = 5;
 
-/** The most DynamoDB requests a warm call of these routes may send. */
+/** Every authenticated call first counts itself against its client's fair-use window: one UpdateItem. */
+const FAIR_USE = 1;
+/** The most DynamoDB requests a warm call of these routes may send (their own work, plus fair use). */
 const REQUEST_BUDGET: Partial<Record<RouteName, number>> = {
-  acceptLead: 1,
-  declineLead: 1,
-  editLead: 1,
-  winLead: 1,
-  loseLead: 1,
-  favoriteLead: 1,
-  unfavoriteLead: 1,
-  listSentLeads: 2,
+  acceptLead: 1 + FAIR_USE,
+  declineLead: 1 + FAIR_USE,
+  editLead: 1 + FAIR_USE,
+  winLead: 1 + FAIR_USE,
+  loseLead: 1 + FAIR_USE,
+  favoriteLead: 1 + FAIR_USE,
+  unfavoriteLead: 1 + FAIR_USE,
+  listSentLeads: 2 + FAIR_USE,
 };
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -220,8 +228,9 @@ function requestTable(counts: RequestCount[]) {
   print('3. DynamoDB requests per invocation, counted at the wire by a proxy in front of DynamoDB Local');
   print('   warm = second call of a fresh instance; cold = its first call (sender lookup cached 60 s).');
   print(
-    '   Budget: accept, decline, edit, won, lost, favorite PUT/DELETE send 1; a sent-leads page at most 2',
+    '   Budget: accept, decline, edit, won, lost, favorite PUT/DELETE send 1; a sent-leads page at most 2;',
   );
+  print('   each also sends 1 UpdateItem of its fair-use counter first (FAIRUSE#..., README "Fair use").');
   print();
   print(table(['route', 'warm requests', 'cold (first call)', 'budget'], rows));
   print();
@@ -447,6 +456,49 @@ async function aggregatorSection(built: Bundle[]) {
   print();
 }
 
+async function webhookSection() {
+  const r = await webhookBench(root, { changes: WEBHOOK_CHANGES, samples: WEBHOOK_SAMPLES }, log);
+  const median = p50(r.samples);
+  const floor = BUDGET.webhookLatency * STREAM_POLL_MS;
+  const fanOut = r.deliveredSeconds / r.loopSeconds;
+  const deliveries = r.changes * r.subscriptions;
+  print('8. Webhooks through the whole local runtime (stream poller every 250 ms -> webhook events ->');
+  print('   delivery queue -> webhook sender -> a receiver on this machine, signed, SSRF-checked)');
+  print(
+    `   latency: ${r.samples.length} lead changes one at a time (POST /v1/leads), from the 201 to the receiver;`,
+  );
+  print(`   budget p50 <= ${BUDGET.webhookLatency}x the stream poll interval (${floor} ms)`);
+  print(
+    `   fan-out: ${r.changes} changes x ${r.subscriptions} subscriptions, from the first write to the last delivery;`,
+  );
+  print(`   budget <= ${BUDGET.webhookFanOut}x a plain loop of ${deliveries} POSTs to the same receiver`);
+  print();
+  print(
+    table(
+      ['measure', 'value', 'x floor', 'budget'],
+      [
+        [
+          'change -> receiver p50',
+          ms(median),
+          ratio(median / STREAM_POLL_MS),
+          budgets.check('webhook latency', median <= floor),
+        ],
+        ['change -> receiver p99', ms(p99(r.samples)), ratio(p99(r.samples) / STREAM_POLL_MS), ''],
+        [
+          `all ${deliveries} delivered`,
+          `${r.deliveredSeconds.toFixed(1)} s`,
+          ratio(fanOut),
+          budgets.check('webhook fan-out', fanOut <= BUDGET.webhookFanOut),
+        ],
+        [`plain loop of ${deliveries} POSTs`, `${r.loopSeconds.toFixed(1)} s`, '1.00x', ''],
+        [`(writing the ${r.changes} changes, inside the first)`, `${r.writeSeconds.toFixed(1)} s`, '', ''],
+      ],
+      new Set([1, 2]),
+    ),
+  );
+  print();
+}
+
 let db: BenchDatabase | undefined;
 async function main() {
   print(`Partner Referrals bench (${new Date().toISOString()}, ${process.version}, ${process.platform})`);
@@ -474,6 +526,7 @@ async function main() {
   }
   if (runs('aggregator')) await aggregatorSection(built);
   if (runs('expiry')) await expirySection();
+  if (runs('webhooks')) await webhookSection();
   const failed = budgets.failed.length;
   print(
     `Summary: ${budgets.passed} budgets passed, ${failed} failed${failed > 0 ? ` (${budgets.failed.join('; ')})` : ''}. ${seconds()} in all.`,

@@ -14,12 +14,29 @@ export function stringContext(scope: Construct, key: string, fallback?: string):
   return typeof value === 'string' && value.length > 0 ? value : fallback;
 }
 
+/** Deploy-time configuration that is missing or wrong: bin/app.ts prints its message alone, no stack trace. */
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+}
+
+/**
+ * A string that deployment must supply (`-c key=value`): without it the synth stops with `hint`,
+ * rather than deploying something that silently lacks it.
+ */
+export function requiredStringContext(scope: Construct, key: string, hint: string): string {
+  const value = stringContext(scope, key);
+  if (value === undefined) throw new ConfigurationError(`context ${key} is required: ${hint}`);
+  return value;
+}
+
 /** A whole number of minutes (at least 1) from CDK context. */
 export function minutesContext(scope: Construct, key: string, fallback: number): number {
   const value: unknown = scope.node.tryGetContext(key);
   const minutes = value === undefined || value === '' ? fallback : Number(value);
   if (!Number.isInteger(minutes) || minutes < 1) {
-    throw new Error(`context ${key} must be a whole number of minutes, at least 1; got ${String(value)}`);
+    throw new ConfigurationError(
+      `context ${key} must be a whole number of minutes, at least 1; got ${String(value)}`,
+    );
   }
   return minutes;
 }

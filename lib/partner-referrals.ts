@@ -18,6 +18,7 @@ export function definePartnerReferrals(app: App, options: { env?: Environment; p
     configurationSet: stateful.configurationSet,
     mailFrom: stateful.mailFrom,
     consoleOrigin: stateful.console.origin,
+    alarmedFunctions: new Map([['pre-token-generation', stateful.preTokenGeneration]]),
   });
   // The console's files and configuration: redeployed with each console build, after the API exists.
   const consoleStack = new Stack(app, `${prefix}Console`, {

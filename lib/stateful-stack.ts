@@ -54,6 +54,8 @@ export class StatefulStack extends Stack {
   readonly mailFrom: string;
   /** The partner console's bucket, distribution and hosted UI app client. */
   readonly console: ConsoleHosting;
+  /** Cognito's pre-token trigger: its errors alarm is in the stateless stack, beside the topic. */
+  readonly preTokenGeneration: AppFunction;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -131,6 +133,7 @@ export class StatefulStack extends Stack {
       memorySize: 256,
       timeout: Duration.seconds(5),
     });
+    this.preTokenGeneration = preTokenGeneration;
     this.userPool.addTrigger(
       UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
       preTokenGeneration,

@@ -18,16 +18,20 @@ import {
   HttpMethod,
   HttpNoneAuthorizer,
   HttpStage,
-  type IHttpRouteAuthorizer,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import {
+  HttpJwtAuthorizer,
+  HttpLambdaAuthorizer,
+  HttpLambdaResponseType,
+} from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPoolClient, UserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
@@ -40,8 +44,7 @@ import {
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct, IConstruct } from 'constructs';
-import { EMAIL_MARKER_PREFIX } from '../functions/adapters/dynamodb/keys.js';
-import { SENDER_SCOPE } from '../functions/http/auth.js';
+import { parseFairUseLimits } from '../functions/domain/fair-use.js';
 import { type Route, routeList } from '../functions/http/routes.js';
 import { queueDefinitions } from '../functions/queue/definitions.js';
 import { defaults } from '../functions/shared/defaults.js';
@@ -51,8 +54,18 @@ import { AppFunction } from './constructs/app-function.js';
 import { consoleCors } from './constructs/console-hosting.js';
 import { DurableQueue } from './constructs/durable-queue.js';
 import { InsightsConsumers } from './constructs/insights-consumers.js';
+import { Observability } from './constructs/observability.js';
 import { acknowledgeListStreams, StreamConsumer } from './constructs/stream-consumer.js';
-import { durationContext, minutesContext, pascalCase, stringContext } from './context.js';
+import { grantTableAccess } from './constructs/table-grants.js';
+import { WebhookConsumers } from './constructs/webhook-consumers.js';
+import {
+  ConfigurationError,
+  durationContext,
+  minutesContext,
+  pascalCase,
+  requiredStringContext,
+  stringContext,
+} from './context.js';
 
 const SERVICE_NAME = 'partner-referrals';
 
@@ -71,6 +84,8 @@ export interface StatelessStackProps extends StackProps {
   mailFrom: string;
   /** The partner console's origin: the only one the API's CORS allows. */
   consoleOrigin?: string;
+  /** Functions of other stacks whose errors alarm here, on the alarm topic (the pre-token trigger). */
+  alarmedFunctions?: ReadonlyMap<string, IFunction>;
 }
 
 /** The HTTP API and its functions, built from the route table; the stream consumers, reconciler and alarms. */
@@ -93,13 +108,30 @@ export class StatelessStack extends Stack {
   readonly queues: { emails: DurableQueue; sesEvents: DurableQueue };
   /** The insights aggregator and the search indexer. */
   readonly insights: InsightsConsumers;
-  /** Every alarm of this stack notifies it (subscribe with context `alarmEmail`, or by hand). */
+  /** Webhooks: the events consumer, the delivery queue and its sender. */
+  readonly webhooks: WebhookConsumers;
+  /** Verifies sender tokens for the sender routes, whatever their app client. */
+  readonly senderAuthorizerFunction: AppFunction;
+  /** Every alarm of this stack notifies it; context `alarmEmail` (required) is subscribed. */
   readonly alarmTopic: Topic;
+  /** The API, table and SES alarms, the HTTP functions' errors alarms, and the dashboard. */
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     // Strong on purpose: CloudFormation then refuses to delete the table or user pool while the API uses them.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
+
+    // Alarms that reach nobody are not alarms (SPEC §11): an address is required to synthesise,
+    // checked first so a synth without it stops before bundling every function.
+    const alarmEmail = requiredStringContext(
+      this,
+      'alarmEmail',
+      'the address the alarm topic mails, e.g. npx cdk deploy --all -c alarmEmail=ops@example.com (SNS asks it to confirm once)',
+    );
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+      throw new ConfigurationError(`context alarmEmail must be an email address, not "${alarmEmail}"`);
+    }
 
     const tableEnvironment = {
       TABLE_NAME: props.table.tableName,
@@ -108,6 +140,7 @@ export class StatelessStack extends Stack {
       REMINDER_BEFORE: durationContext(this, 'reminderBefore', defaults.REMINDER_BEFORE),
       RECONCILE_GRACE: durationContext(this, 'reconcileGrace', defaults.RECONCILE_GRACE),
       REMINDER_RETRY: durationContext(this, 'reminderRetry', defaults.REMINDER_RETRY),
+      PII_RETENTION: durationContext(this, 'piiRetention', defaults.PII_RETENTION),
     };
 
     this.api = new HttpApi(this, 'Api', {
@@ -136,6 +169,8 @@ export class StatelessStack extends Stack {
             status: '$context.status',
             sourceIp: '$context.identity.sourceIp',
             clientId: '$context.authorizer.claims.client_id',
+            // Sender routes: the client the sender authorizer verified (its context, not JWT claims).
+            senderClientId: '$context.authorizer.client_id',
             responseLength: '$context.responseLength',
             latency: '$context.responseLatency',
             integrationLatency: '$context.integrationLatency',
@@ -150,16 +185,51 @@ export class StatelessStack extends Stack {
       jwtAudience: props.clients.map((client) => client.userPoolClientId),
     });
     const none = new HttpNoneAuthorizer();
+    // Sender routes take an access token of any app client of the pool, so a sender onboarded with
+    // `npm run sender -- register` needs no change here (the JWT authorizer above only accepts the
+    // client ids listed at synth). The handler then checks the scope and asks the sender directory.
+    this.senderAuthorizerFunction = new AppFunction(this, 'SenderAuthorizer', {
+      entry: 'functions/sender-authorizer/handler.ts',
+      description:
+        'Authorizer: verifies access tokens of the user pool for the sender routes, whatever their app client.',
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        USER_POOL_ISSUER: props.userPool.userPoolProviderUrl,
+      },
+    });
+    const senderAuthorizer = new HttpLambdaAuthorizer('SenderToken', this.senderAuthorizerFunction, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      // A verdict is kept a minute per token: a token may outlive its expiry by at most that.
+      resultsCacheTtl: Duration.minutes(1),
+    });
+
+    // Per-client limits (SPEC §11 fair use) beside the stage's shared throttle; README "Fair use".
+    const fairUseEnvironment = {
+      FAIR_USE_WINDOW: durationContext(this, 'fairUseWindow', defaults.FAIR_USE_WINDOW),
+      FAIR_USE_SENDER_LIMIT: stringContext(this, 'fairUseSenderLimit', defaults.FAIR_USE_SENDER_LIMIT),
+      FAIR_USE_PARTNER_LIMIT: stringContext(this, 'fairUsePartnerLimit', defaults.FAIR_USE_PARTNER_LIMIT),
+      FAIR_USE_OVERRIDES: stringContext(this, 'fairUseOverrides', defaults.FAIR_USE_OVERRIDES),
+    };
+    // A malformed limit fails the synth, not the first request.
+    parseFairUseLimits({
+      window: fairUseEnvironment.FAIR_USE_WINDOW,
+      sender: fairUseEnvironment.FAIR_USE_SENDER_LIMIT,
+      partner: fairUseEnvironment.FAIR_USE_PARTNER_LIMIT,
+      overrides: fairUseEnvironment.FAIR_USE_OVERRIDES,
+    });
 
     const functions = new Map<string, AppFunction>();
     for (const route of routeList) {
-      const fn = this.routeFunction(route, props, tableEnvironment);
+      const fn = this.routeFunction(route, props, tableEnvironment, fairUseEnvironment);
       functions.set(route.name, fn);
       const [httpRoute] = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${pascalCase(route.name)}Integration`, fn),
-        ...authorizationOf(route, jwt, none),
+        authorizer: route.access === 'public' ? none : route.access === 'sender' ? senderAuthorizer : jwt,
       });
       // Only a public route that touches no data, or says why it needs no token, is acknowledged;
       // anything else must face cdk-nag.
@@ -178,8 +248,8 @@ export class StatelessStack extends Stack {
       displayName: 'Partner referrals alarms',
       enforceSSL: true,
     });
-    const alarmEmail = stringContext(this, 'alarmEmail');
-    if (alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    this.alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    errorsAlarm(this, 'SenderAuthorizerErrorsAlarm', this.senderAuthorizerFunction, this.alarmTopic);
 
     this.archiver = new AppFunction(this, 'Archiver', {
       entry: 'functions/archiver/handler.ts',
@@ -188,7 +258,7 @@ export class StatelessStack extends Stack {
       environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAME, ...tableEnvironment },
     });
     // One conditional UpdateItem on the lead; the transition's history entry is appended in the same write.
-    this.grantTable(this.archiver, props.table, 'write');
+    grantTableAccess(this.archiver, 'archiver', props.table);
 
     this.emailSender = new AppFunction(this, 'EmailSender', {
       entry: 'functions/email-sender/handler.ts',
@@ -209,13 +279,7 @@ export class StatelessStack extends Stack {
     this.emailSender.addEnvironment('EMAIL_QUEUE_URL', emails.queue.queueUrl);
     // The exactly-once markers only (partition keys EMAIL#…), a batch at a time: BatchGetItem before
     // sending, BatchWriteItem after. It cannot read, change or delete a lead, a contact or anything else.
-    this.emailSender.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
-        resources: [props.table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${EMAIL_MARKER_PREFIX}*`] } },
-      }),
-    );
+    grantTableAccess(this.emailSender, 'email-sender', props.table);
 
     // SES v2 authorises SendEmail against the sending identity AND the configuration set named in
     // the call, so both ARNs, and nothing else; Simple content needs no ses:SendRawEmail.
@@ -249,7 +313,7 @@ export class StatelessStack extends Stack {
       },
     });
     // Reads profiles, contacts, senders and suppressions; writes contacts, confirmation tokens and markers.
-    this.grantTable(this.notifier, props.table, 'write');
+    grantTableAccess(this.notifier, 'notifier', props.table);
     emails.grantSend(this.notifier);
 
     this.sesEvents = new AppFunction(this, 'SesEvents', {
@@ -266,7 +330,7 @@ export class StatelessStack extends Stack {
     });
     this.sesEvents.addEnvironment('SES_EVENTS_QUEUE_URL', sesEvents.queue.queueUrl);
     // One UpdateItem per suppressed address.
-    this.grantItemActions(this.sesEvents, props.table, ['dynamodb:UpdateItem']);
+    grantTableAccess(this.sesEvents, 'ses-events', props.table);
     // SES publishes the configuration set's bounces and complaints to the default event bus; a rule
     // puts them on the durable queue (and what EventBridge cannot deliver on its dead-letter queue).
     const defaultBus = EventBus.fromEventBusName(this, 'DefaultEventBus', 'default');
@@ -317,6 +381,20 @@ export class StatelessStack extends Stack {
       alarmTopic: this.alarmTopic,
     });
 
+    this.webhooks = new WebhookConsumers(this, 'Webhooks', {
+      table: props.table,
+      environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAME, ...tableEnvironment },
+      emails,
+      alarmTopic: this.alarmTopic,
+      retrySchedule: stringContext(this, 'webhookRetrySchedule', defaults.WEBHOOK_RETRY_SCHEDULE),
+    });
+    // The routes that send a test, retry or replay put deliveries on the queue, and nothing else of it.
+    for (const route of routeList.filter((r) => r.queuesDeliveries)) {
+      const fn = functions.get(route.name)!;
+      fn.addEnvironment('WEBHOOK_QUEUE_URL', this.webhooks.queue.queue.queueUrl);
+      this.webhooks.queue.grantSend(fn);
+    }
+
     this.reconciler = new AppFunction(this, 'Reconciler', {
       entry: 'functions/reconciler/handler.ts',
       description:
@@ -325,7 +403,7 @@ export class StatelessStack extends Stack {
       environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAME, ...tableEnvironment },
     });
     // Queries gsi3/gsi4, then the same conditional UpdateItem the archiver makes.
-    this.grantTable(this.reconciler, props.table, 'write');
+    grantTableAccess(this.reconciler, 'reconciler', props.table);
     // A failed run is not retried: the next scheduled run does the same work, and the alarm tells.
     this.reconciler.configureAsyncInvoke({ retryAttempts: 0 });
     // Every minute: a lead whose TTL timer lags stays recorded as open at most RECONCILE_GRACE plus
@@ -337,7 +415,55 @@ export class StatelessStack extends Stack {
       schedule: Schedule.rate(Duration.minutes(every)),
       targets: [new LambdaFunction(this.reconciler)],
     });
-    errorsAlarm(this, 'ReconcilerErrorsAlarm', this.reconciler, this.alarmTopic);
+    const reconcilerErrors = errorsAlarm(this, 'ReconcilerErrorsAlarm', this.reconciler, this.alarmTopic);
+
+    const streamConsumers = {
+      archiver: this.consumers.archiver,
+      notifier: this.consumers.notifier,
+      'insights-aggregator': this.insights.consumers.insightsAggregator,
+      'search-indexer': this.insights.consumers.searchIndexer,
+    };
+    this.observability = new Observability(this, 'Observability', {
+      api: this.api,
+      accessLogs,
+      table: props.table,
+      httpFunctions: functions,
+      workers: new Map<string, IFunction>([
+        ['archiver', this.archiver],
+        ['notifier', this.notifier],
+        ['reconciler', this.reconciler],
+        ['email-sender', this.emailSender],
+        ['ses-events', this.sesEvents],
+        ['insights-aggregator', this.insights.aggregator],
+        ['search-indexer', this.insights.searchIndexer],
+        ['webhook-events', this.webhooks.events],
+        ['webhook-sender', this.webhooks.sender],
+        ['sender-authorizer', this.senderAuthorizerFunction],
+        ...(props.alarmedFunctions ?? []),
+      ]),
+      alarmedWorkers: props.alarmedFunctions ?? new Map(),
+      queues: new Map([
+        ['emails', { queue: emails.queue, deadLetters: emails.deadLetterQueue }],
+        ['ses-events', { queue: sesEvents.queue, deadLetters: sesEvents.deadLetterQueue }],
+        [
+          'webhook-deliveries',
+          { queue: this.webhooks.queue.queue, deadLetters: this.webhooks.queue.deadLetterQueue },
+        ],
+      ]),
+      streamConsumers: new Map<string, AppFunction>([
+        ['archiver', this.archiver],
+        ['notifier', this.notifier],
+        ['insights-aggregator', this.insights.aggregator],
+        ['search-indexer', this.insights.searchIndexer],
+        ['webhook-events', this.webhooks.events],
+      ]),
+      otherAlarms: [
+        ...Object.values(streamConsumers).flatMap((c) => Object.values(c.alarms)),
+        ...[emails, sesEvents].flatMap((q) => Object.values(q.alarms)),
+        reconcilerErrors,
+      ],
+      topic: this.alarmTopic,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
     new CfnOutput(this, 'EmailDeadLettersUrl', {
@@ -348,11 +474,22 @@ export class StatelessStack extends Stack {
       description: 'npm run dlq -- list|redrive --queue ses-events --queue-url <this>',
       value: sesEvents.deadLetterQueue.queueUrl,
     });
+    new CfnOutput(this, 'WebhookDeadLettersUrl', {
+      description: 'npm run dlq -- list|redrive --queue webhook-deliveries --queue-url <this>',
+      value: this.webhooks.queue.deadLetterQueue.queueUrl,
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });
   }
 
-  private routeFunction(route: Route, props: StatelessStackProps, tableEnvironment: Record<string, string>) {
+  private routeFunction(
+    route: Route,
+    props: StatelessStackProps,
+    tableEnvironment: Record<string, string>,
+    fairUseEnvironment: Record<string, string>,
+  ) {
     const cursor = route.cursor === true;
+    const counted = route.access !== 'public';
     const fn = new AppFunction(this, pascalCase(route.name), {
       entry: `functions/${route.name}/handler.ts`,
       description: `${route.method} ${route.path}: ${route.summary}`,
@@ -360,40 +497,17 @@ export class StatelessStack extends Stack {
       sourceMapsAtLoad: false,
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        ...(route.data === 'none' ? {} : tableEnvironment),
+        ...(route.data === 'none' && !counted ? {} : tableEnvironment),
+        ...(counted ? fairUseEnvironment : {}),
         ...(cursor ? { CURSOR_SECRET_ARN: props.cursorSecret.secretArn } : {}),
       },
     });
-    // Least privilege from the route table: reads never get a write action.
-    if (route.data !== 'none') this.grantTable(fn, props.table, route.data);
+    // Least privilege: exactly the actions lib/function-grants.ts lists for this function (an
+    // authenticated route's include its fair-use counter: UpdateItem on FAIRUSE# keys).
+    grantTableAccess(fn, route.name, props.table);
     if (cursor) props.cursorSecret.grantRead(fn);
     return fn;
   }
-
-  /** Exactly these item actions on the table itself (no index, so no wildcard). */
-  private grantItemActions(fn: AppFunction, table: ITable, actions: string[]) {
-    fn.addToRolePolicy(new PolicyStatement({ actions, resources: [table.tableArn] }));
-  }
-
-  /** Table read or read/write access, acknowledging the one wildcard the grant brings. */
-  private grantTable(fn: AppFunction, table: ITable, access: 'read' | 'write') {
-    if (access === 'read') table.grantReadData(fn);
-    else table.grantReadWriteData(fn);
-    // The grant adds <table ARN>/index/* so the function can query the table's GSIs: the wildcard
-    // only ranges over index names of this one table.
-    Validations.of(fn.role!).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${importedName(this, table, table.tableArn)}/index/*]`,
-      reason:
-        "Queries the lead table's own GSIs; the wildcard only ranges over index names of this one table.",
-    });
-  }
-}
-
-/** Public routes explicitly open; every other route behind the JWT authorizer, senders also by scope. */
-function authorizationOf(route: Route, jwt: HttpJwtAuthorizer, none: HttpNoneAuthorizer) {
-  const authorizer: IHttpRouteAuthorizer = route.access === 'public' ? none : jwt;
-  // API Gateway refuses a sender call without the scope before any function runs; the handler checks again.
-  return route.access === 'sender' ? { authorizer, authorizationScopes: [SENDER_SCOPE] } : { authorizer };
 }
 
 /**

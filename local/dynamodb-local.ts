@@ -1,5 +1,6 @@
 /**
- * DynamoDB Local 1.25.1, the build shipped in amplify-dynamodb-simulator, with Streams. Its own TTL
+ * DynamoDB Local 1.25.1, the build shipped in amplify-dynamodb-simulator, with Streams, listening on
+ * 127.0.0.1 only (local/dynamodb-loopback.xml says how). Its own TTL
  * runs only on tables without a global secondary index, so for ours local/ttl-emulator.ts deletes
  * expired items in its place; their REMOVE records come through this stream.
  */
@@ -7,7 +8,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const emulatorDir = join(
   dirname(createRequire(import.meta.url).resolve('amplify-dynamodb-simulator/package.json')),
@@ -35,30 +37,37 @@ export const canConnect = (port: number) =>
     socket.connect(port, '127.0.0.1');
   });
 
+/** The Jetty configuration that serves DynamoDB Local on loopback only (why: in the file). */
+const loopbackConfiguration = fileURLToPath(new URL('./dynamodb-loopback.xml', import.meta.url));
+
 export async function startDynamoDbLocal(options: {
   port: number;
   dataDir?: string;
 }): Promise<DynamoDbLocal> {
-  const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
+  const storage = options.dataDir ? [`dynamodb.dbPath=${options.dataDir}`] : ['dynamodb.inMemory=true'];
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const lib = join(emulatorDir, 'DynamoDBLocal_lib');
   const child: ChildProcess = spawn(
     'java',
     [
-      `-Djava.library.path=${join(emulatorDir, 'DynamoDBLocal_lib')}`,
+      `-Djava.library.path=${lib}`,
       '-Xmx512m',
       // C1 only: DynamoDB Local opens its port on about half the CPU (measured 4.5 s -> 2.9 s), and
       // a local emulator never runs long enough for C2's optimisations to pay that back.
       '-XX:TieredStopAtLevel=1',
-      '-jar',
-      join(emulatorDir, 'DynamoDBLocal.jar'),
+      // Jetty's start-up lines are noise here.
+      '-Dorg.eclipse.jetty.LEVEL=WARN',
+      '-Dorg.eclipse.jetty.util.log.announce=false',
+      '-cp',
+      [join(emulatorDir, 'DynamoDBLocal.jar'), join(lib, '*')].join(delimiter),
+      // DynamoDB Local's command line cannot choose an interface; Jetty's XML configuration can.
+      'org.eclipse.jetty.xml.XmlConfiguration',
+      `dynamodb.port=${options.port}`,
       ...storage,
-      '-sharedDb',
-      // Nothing leaves this machine, and there is no network to send it to anyway.
-      '-disableTelemetry',
-      '-port',
-      String(options.port),
+      loopbackConfiguration,
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Nothing leaves this machine: DynamoDB Local's telemetry is off (its -disableTelemetry, as an environment variable).
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' } },
   );
   let exited = false;
   let missingJava = false;
@@ -77,7 +86,7 @@ export async function startDynamoDbLocal(options: {
   const deadline = Date.now() + 30_000;
   while (!(await canConnect(options.port))) {
     if (missingJava) throw new Error(JAVA_REQUIRED);
-    if (exited) throw new Error(`DynamoDB Local exited on start: ${stderr.trim().split('\n').at(-1) ?? ''}`);
+    if (exited) throw new Error(`DynamoDB Local exited on start: ${lastMessage(stderr)}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error('DynamoDB Local did not open its port within 30 s');
@@ -95,3 +104,11 @@ export async function startDynamoDbLocal(options: {
       }),
   };
 }
+
+/** The last line of a JVM's stderr that is not a stack frame: usually what went wrong. */
+const lastMessage = (stderr: string) =>
+  stderr
+    .trim()
+    .split('\n')
+    .filter((line) => !/^\s+at /.test(line))
+    .at(-1) ?? '';

@@ -10,6 +10,7 @@ import type { HttpHandler } from '../functions/http/route-handler.js';
 import { type Route, routeList } from '../functions/http/routes.js';
 import { apiGatewayEvent } from './api-event.js';
 import { type JwtAuthorizer, jwtAuthorizer } from './claims.js';
+import { asFunction } from './iam-check.js';
 import { bearerTokenOf, type LocalSigner, rejectionOf } from './jwt.js';
 import { lambdaContext } from './lambda-context.js';
 
@@ -181,7 +182,8 @@ export async function startLocalApi(
       handler = options.loadHandler(route);
       handlers.set(route.name, handler);
     }
-    return (await handler)(event, lambdaContext(route.name));
+    const run = await handler;
+    return asFunction(route.name, () => run(event, lambdaContext(route.name)));
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -38,6 +38,12 @@ async function loadOrCreateKey(file: string): Promise<JWK> {
 /** The token names no client this API accepts (API Gateway's audience check). */
 class AudienceError extends Error {}
 
+/** How far ahead of this clock a token's `iat` may be: issuers' clocks drift, but not by a year. */
+export const IAT_SKEW_SECONDS = 60;
+
+/** The token says it was issued in the future, beyond the skew: a clock or a forger is wrong. */
+class IssuedInFutureError extends Error {}
+
 /** The bearer token of an Authorization header, or why there is none (RFC 6750 §2.1). */
 export function bearerTokenOf(header: string | undefined): string | { rejected: TokenRejection } {
   const value = (header ?? '').trim();
@@ -54,6 +60,7 @@ export function bearerTokenOf(header: string | undefined): string | { rejected: 
 /** Why verification refused a token, in the few words a 401 may say. */
 export function rejectionOf(error: unknown): Exclude<TokenRejection, 'missing' | 'malformed-header'> {
   if (error instanceof errors.JWTExpired) return 'expired';
+  if (error instanceof IssuedInFutureError) return 'not-yet-valid';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad-signature';
   if (
     error instanceof errors.JWTClaimValidationFailed &&
@@ -81,7 +88,8 @@ export async function localSigner(file = keyFile()): Promise<LocalSigner> {
       new SignJWT(claims)
         .setProtectedHeader({ alg: ALG, kid: jwk.kid ?? 'local', typ: 'JWT' })
         .setIssuer(LOCAL_ISSUER)
-        .setIssuedAt()
+        // A given iat is kept (tests sign skewed clocks); otherwise now.
+        .setIssuedAt(typeof claims.iat === 'number' ? claims.iat : undefined)
         .setExpirationTime(`${ttlSeconds}s`)
         .sign(privateKey),
     async verify(token, audiences) {
@@ -90,6 +98,10 @@ export async function localSigner(file = keyFile()): Promise<LocalSigner> {
         algorithms: [ALG],
         requiredClaims: ['exp', 'iat', 'sub'],
       });
+      // jose checks iat only against a maxTokenAge, and a token's lifetime is its issuer's choice here.
+      if (typeof payload.iat !== 'number' || payload.iat > Date.now() / 1000 + IAT_SKEW_SECONDS) {
+        throw new IssuedInFutureError();
+      }
       // Like API Gateway: the token's aud, or else its client_id, must be an allowed audience. Every
       // sender system is its own client locally, so a client-credentials token (one with a scope of
       // the resource server) passes here and meets the handler's registration check.

@@ -5,6 +5,7 @@
  * changed it for backoff), and a few batches in flight at once.
  */
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { asFunction } from './iam-check.js';
 import { lambdaContext } from './lambda-context.js';
 import type { LocalQueue, StoredMessage } from './queue.js';
 
@@ -56,9 +57,9 @@ export function startQueuePoller(options: QueuePollerOptions): { stop(): Promise
         handler ??= await options.load();
         let failed: Set<string>;
         try {
-          const response = await handler(
-            { Records: messages.map((m) => toRecord(options.queue, m)) },
-            lambdaContext(options.name),
+          const run = handler;
+          const response = await asFunction(options.name, () =>
+            run({ Records: messages.map((m) => toRecord(options.queue, m)) }, lambdaContext(options.name)),
           );
           failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
         } catch (error) {

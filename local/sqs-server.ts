@@ -1,7 +1,7 @@
 /**
  * The local queues behind an SQS-compatible endpoint (the AWS JSON protocol the SDK speaks), so
  * the functions and the dead-letter command use the same SQS calls locally as on AWS: only
- * `SQS_ENDPOINT` and the queue URLs differ. It implements what they call: SendMessage,
+ * `SQS_ENDPOINT` and the queue URLs differ. It implements what they call: SendMessage, SendMessageBatch,
  * ReceiveMessage, DeleteMessage, ChangeMessageVisibility, GetQueueUrl, GetQueueAttributes,
  * ListQueues, StartMessageMoveTask (the DLQ redrive) and ListMessageMoveTasks.
  */
@@ -104,6 +104,30 @@ export async function startLocalSqs(options: {
           ...(dedup ? { dedupId: dedup } : {}),
         });
         return { MessageId: message.id, MD5OfMessageBody: message.md5 };
+      },
+    ],
+    [
+      'SendMessageBatch',
+      (input) => {
+        const queue = byUrl(input.QueueUrl);
+        const entries = Array.isArray(input.Entries) ? (input.Entries as Json[]) : [];
+        if (entries.length === 0 || entries.length > 10) {
+          throw new SqsError('com.amazonaws.sqs#InvalidParameterValue', 'Entries must hold 1-10 messages.');
+        }
+        if (queue.options.fifo) {
+          throw new SqsError(
+            'com.amazonaws.sqs#UnsupportedOperation',
+            'local SQS batches standard queues only.',
+          );
+        }
+        const Successful = entries.map((entry) => {
+          if (typeof entry.MessageBody !== 'string' || entry.MessageBody.length === 0) {
+            throw new SqsError('com.amazonaws.sqs#InvalidParameterValue', 'MessageBody is required.');
+          }
+          const message = queue.send(entry.MessageBody, { delaySeconds: Number(entry.DelaySeconds ?? 0) });
+          return { Id: entry.Id, MessageId: message.id, MD5OfMessageBody: message.md5 };
+        });
+        return { Successful, Failed: [] };
       },
     ],
     [

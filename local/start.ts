@@ -62,6 +62,10 @@ for (const variable of [
   'EMAIL_RETRY_CAP',
   'CONFIRMATION_TTL',
   'CONFIRMATION_RESEND_AFTER',
+  'WEBHOOK_QUEUE_RETRY_BASE',
+  'WEBHOOK_QUEUE_RETRY_CAP',
+  'FAIR_USE_WINDOW',
+  'PII_RETENTION',
 ]) {
   const value = env[variable];
   if (value) {
@@ -70,6 +74,18 @@ for (const variable of [
     } catch {
       fail(`${variable} must be an ISO 8601 duration such as P14D or PT30S, not "${value}"`);
     }
+  }
+}
+
+for (const part of (env.WEBHOOK_RETRY_SCHEDULE ?? '')
+  .split(',')
+  .filter((p) => env.WEBHOOK_RETRY_SCHEDULE && p)) {
+  try {
+    durationMs(part.trim());
+  } catch {
+    fail(
+      `WEBHOOK_RETRY_SCHEDULE must be ISO 8601 durations separated by commas, such as PT5S,PT5M, not "${env.WEBHOOK_RETRY_SCHEDULE}"`,
+    );
   }
 }
 
@@ -101,6 +117,9 @@ Object.assign(env, {
   SQS_ENDPOINT: `http://127.0.0.1:${sqsPort}`,
   EMAIL_QUEUE_URL: localQueueUrl(sqsPort, queueDefinitions.emails.name),
   SES_EVENTS_QUEUE_URL: localQueueUrl(sqsPort, queueDefinitions.sesEvents.name),
+  WEBHOOK_QUEUE_URL: localQueueUrl(sqsPort, queueDefinitions.webhooks.name),
+  // Partner apps on this machine may receive webhooks at http://127.0.0.1:<port> (never on AWS).
+  WEBHOOK_ALLOW_LOCAL_HTTP: '1',
   // Confirmation links point at this API, so the flow works end to end on this machine.
   PUBLIC_API_URL: env.PUBLIC_API_URL || `http://localhost:${port}`,
   // TTL here runs every second: the reconciler need not wait the deployed 15 minutes for it.
@@ -127,6 +146,12 @@ async function stop(code = 0) {
 }
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
+// A SIGTERM sent to the npm start process reaches only npm's shell, which dies of it without passing
+// it on (npm -> sh -> this node). Losing the parent is the signal then: stop, and every child with us.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) void stop();
+}, 200).unref();
 process.on('uncaughtException', (error) => {
   console.error(error);
   void stop(1);
@@ -187,16 +212,19 @@ try {
       });
       stops.push(() => proxy.close());
     }),
-    step(`queues up at http://127.0.0.1:${sqsPort} (emails, ses-events, dead letters)`, async () => {
-      const { startLocalSqs } = await import('./sqs-server.js');
-      const sqs = await startLocalSqs({
-        port: sqsPort,
-        definitions: Object.values(queueDefinitions),
-        ...(inMemory ? {} : { dataDir: join(stateDir, 'queues') }),
-      });
-      stops.push(() => sqs.close());
-      return sqs;
-    }),
+    step(
+      `queues up at http://127.0.0.1:${sqsPort} (emails, ses-events, webhook-deliveries, dead letters)`,
+      async () => {
+        const { startLocalSqs } = await import('./sqs-server.js');
+        const sqs = await startLocalSqs({
+          port: sqsPort,
+          definitions: Object.values(queueDefinitions),
+          ...(inMemory ? {} : { dataDir: join(stateDir, 'queues') }),
+        });
+        stops.push(() => sqs.close());
+        return sqs;
+      },
+    ),
     import('./jwt.js').then(({ localSigner }) => localSigner()),
     runtimeModules(),
     step('handlers loaded', async () => {
@@ -210,6 +238,8 @@ try {
         'ses-events',
         'insights-aggregator',
         'search-indexer',
+        'webhook-events',
+        'webhook-sender',
       ];
       return Promise.all(names.map(handlerOf));
     }),
@@ -225,8 +255,13 @@ try {
     startStreamPoller,
     ensureTable,
     startTtlEmulator,
+    documentClient,
+    enforceGrants,
+    asFunction,
   } = modules;
 
+  // The deployed grants, enforced on what the handlers send (LOCAL_IAM=off to switch it off).
+  if (env.LOCAL_IAM !== 'off') enforceGrants(documentClient, (line) => console.error(line));
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint });
   await step(
     `table ${tableName} ready, senders ${localSenders.map((s) => s.id).join(', ')} registered`,
@@ -239,7 +274,7 @@ try {
 
   await settleAll([
     step(
-      'stream consumers running (archiver, notifier, insights aggregator, search indexer; TTL emulated)',
+      'stream consumers running (archiver, notifier, insights aggregator, search indexer, webhook events; TTL emulated)',
       async () => {
         // DynamoDB Local runs no TTL on a table with GSIs: the emulator stands in for DynamoDB's TTL process.
         const ttl = await startTtlEmulator({
@@ -263,6 +298,7 @@ try {
               ['notifier', 'notifier'],
               ['insightsAggregator', 'insights-aggregator'],
               ['searchIndexer', 'search-indexer'],
+              ['webhookEvents', 'webhook-events'],
             ] as const
           ).map(([name, folder]) => ({
             name,
@@ -293,13 +329,14 @@ try {
   for (const [queue, name] of [
     ['emails', 'email-sender'],
     ['sesEvents', 'ses-events'],
+    ['webhooks', 'webhook-sender'],
   ] as const) {
     const definition = queueDefinitions[queue];
     const poller = startQueuePoller({
       queue: sqs.queue(definition.name),
       name,
       batchSize: definition.batchSize,
-      concurrency: 4,
+      concurrency: definition.maxConcurrency,
       load: async () => (await import(`../functions/${name}/handler.ts`)).handler,
       log: (line) => console.error(line),
     });
@@ -312,7 +349,8 @@ try {
   const timer = setInterval(() => {
     reconciling = reconciling
       .then(async () => {
-        await (await import('../functions/reconciler/handler.js')).handler();
+        const { handler } = await import('../functions/reconciler/handler.js');
+        await asFunction('reconciler', () => handler());
       })
       .catch((error: Error) => console.error(`reconciler: ${error.message}`));
   }, reconcileMs);
@@ -326,9 +364,13 @@ try {
   Console        http://localhost:${port}/   ${consoleBuilt ? '(sign in by picking a partner, role and user)' : '(not built: npm run build:console)'}
   DynamoDB Local ${dynamo.endpoint}   table ${tableName}${inMemory ? ' (in memory)' : ' (data in .local/dynamodb)'}
   SES inbox      http://localhost:${sesPort}/   (JSON: /store; outage and bounce simulation: npm run ses)
-  Queues         http://127.0.0.1:${sqsPort}   emails, ses-events and their dead letters${inMemory ? ' (in memory)' : ' (in .local/queues)'}; npm run dlq -- list
+  Queues         http://127.0.0.1:${sqsPort}   emails, ses-events, webhook-deliveries and their dead letters${inMemory ? ' (in memory)' : ' (in .local/queues)'}; npm run dlq -- list
   Windows        respond within ${env.LEAD_RESPONSE_WINDOW || defaults.LEAD_RESPONSE_WINDOW}, contact-now for ${env.CONTACT_NOW_WINDOW || defaults.CONTACT_NOW_WINDOW}, reminder ${env.REMINDER_BEFORE || defaults.REMINDER_BEFORE} before
+  Fair use       ${env.FAIR_USE_SENDER_LIMIT || defaults.FAIR_USE_SENDER_LIMIT} requests per sender, ${env.FAIR_USE_PARTNER_LIMIT || defaults.FAIR_USE_PARTNER_LIMIT} per partner, per ${env.FAIR_USE_WINDOW || defaults.FAIR_USE_WINDOW}${env.FAIR_USE_OVERRIDES ? ` (overrides ${env.FAIR_USE_OVERRIDES})` : ''}
+  Personal data  erased ${env.PII_RETENTION || defaults.PII_RETENTION} after archiving (by the reconciler); on request: npm run erase -- --email <address>
   Expiry         TTL stream -> archiver; reconciler every ${env.RECONCILE_INTERVAL || 'PT5S'}
+  Webhooks       POST /v1/webhooks with an https URL or http://127.0.0.1:<port>; retries ${env.WEBHOOK_RETRY_SCHEDULE || defaults.WEBHOOK_RETRY_SCHEDULE}
+                 example receiver: npm run webhook-receiver -- --port 4010 --secret <whsec_…>
   Tokens         npm run --silent token -- --partner contoso --role referrals-admin
                  npm run --silent token -- --sender microsoft-marketing
 Press Ctrl-C to stop.`);
@@ -339,19 +381,34 @@ Press Ctrl-C to stop.`);
 
 /** What the local runtime needs once DynamoDB Local is up, imported while it starts. */
 async function runtimeModules() {
-  const [dynamodb, lib, repository, table, filters, claims, httpServer, poller, localTable, ttl] =
-    await Promise.all([
-      import('@aws-sdk/client-dynamodb'),
-      import('@aws-sdk/lib-dynamodb'),
-      import('../functions/adapters/dynamodb/lead-repository.js'),
-      import('../functions/adapters/dynamodb/table-definition.js'),
-      import('../functions/stream/filters.js'),
-      import('./claims.js'),
-      import('./http-server.js'),
-      import('./stream-poller.js'),
-      import('./table.js'),
-      import('./ttl-emulator.js'),
-    ]);
+  const [
+    dynamodb,
+    lib,
+    repository,
+    table,
+    filters,
+    claims,
+    httpServer,
+    poller,
+    localTable,
+    ttl,
+    client,
+    iam,
+  ] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('@aws-sdk/lib-dynamodb'),
+    import('../functions/adapters/dynamodb/lead-repository.js'),
+    import('../functions/adapters/dynamodb/table-definition.js'),
+    import('../functions/stream/filters.js'),
+    import('./claims.js'),
+    import('./http-server.js'),
+    import('./stream-poller.js'),
+    import('./table.js'),
+    import('./ttl-emulator.js'),
+    // The handlers' own document client: the local IAM check goes on it.
+    import('../functions/adapters/dynamodb/client.js'),
+    import('./iam-check.js'),
+  ]);
   return {
     DynamoDBClient: dynamodb.DynamoDBClient,
     DynamoDBDocumentClient: lib.DynamoDBDocumentClient,
@@ -363,6 +420,9 @@ async function runtimeModules() {
     startStreamPoller: poller.startStreamPoller,
     ensureTable: localTable.ensureTable,
     startTtlEmulator: ttl.startTtlEmulator,
+    documentClient: client.documentClient,
+    enforceGrants: iam.enforceGrants,
+    asFunction: iam.asFunction,
   };
 }
 

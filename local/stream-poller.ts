@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { type FilterPattern, matches } from '../functions/stream/filters.js';
+import { asFunction } from './iam-check.js';
 import { lambdaContext } from './lambda-context.js';
 
 export interface Consumer {
@@ -111,7 +112,10 @@ export async function startStreamPoller(options: PollerOptions): Promise<{ stop(
     for (let attempt = 1; pending.length > 0; attempt++) {
       let failed: Set<string>;
       try {
-        const response = await handler({ Records: pending }, lambdaContext(consumer.name));
+        const run = handler;
+        const response = await asFunction(consumer.name, () =>
+          run({ Records: pending }, lambdaContext(consumer.name)),
+        );
         failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       } catch (error) {
         options.log?.(`${consumer.name}: batch failed: ${(error as Error).message}`);

@@ -5,6 +5,7 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '../functions/adapters/dynamodb/table-definition.js';
@@ -45,10 +46,19 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
-  for (;;) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') break;
-    await new Promise((r) => setTimeout(r, 100));
+  let existing = await whenActive(client, tableName);
+  // A persisted table from before an index was added gets it now, one at a time as on AWS.
+  const input = createTableInput(tableName);
+  for (const index of input.GlobalSecondaryIndexes ?? []) {
+    if (existing.includes(index.IndexName!)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: input.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+    existing = await whenActive(client, tableName);
   }
   try {
     await client.send(
@@ -60,5 +70,16 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   } catch (error) {
     // Already enabled on a persisted table.
     if (!(error instanceof Error && /already enabled/i.test(error.message))) throw error;
+  }
+}
+
+/** Waits until the table is active; the names of its indexes. */
+async function whenActive(client: DynamoDBClient, tableName: string): Promise<string[]> {
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const indexes = Table?.GlobalSecondaryIndexes ?? [];
+    if (Table?.TableStatus === 'ACTIVE' && indexes.every((i) => i.IndexStatus === 'ACTIVE' || !i.IndexStatus))
+      return indexes.map((i) => i.IndexName ?? '');
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -21,7 +21,7 @@ ${usage}
   --partner <id>       a partner user's token for partner <id> (a-z, 0-9, -)
   --role <group>       its Cognito group: ${PARTNER_ROLES.join(' or ')} (any other is minted, and refused with 403)
   --user <sub>         the user's sub, whose favorites these are (default: <id>-user)
-  --sender <senderId>  a sender system's client-credentials token (registered locally: ${localSenders.map((s) => s.id).join(', ')})
+  --sender <senderId>  a sender system's client-credentials token (npm start registers ${localSenders.map((s) => s.id).join(', ')}; npm run sender -- register adds more)
   --ttl <seconds>      lifetime (default 3600)
   --help               this text
 
@@ -73,7 +73,7 @@ if (sender !== undefined) {
   if (!slugSchema.safeParse(sender).success) fail('--sender must be a sender id (a-z, 0-9, -)');
   if (!localSenders.some((s) => s.id === sender)) {
     console.error(
-      `token: warning: npm start registers no sender ${sender} (only ${localSenders.map((s) => s.id).join(', ')}; see local/senders.ts): the API will answer 403 sender-not-registered`,
+      `token: warning: npm start registers only ${localSenders.map((s) => s.id).join(', ')}: unless ${sender} was registered with npm run sender -- register ${sender} …, the API will answer 403 sender-not-registered`,
     );
   }
   console.log(await (await localSigner()).sign(senderClaims(sender), ttl));

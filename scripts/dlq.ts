@@ -1,5 +1,5 @@
 /**
- * `npm run dlq -- list|redrive [--queue emails|ses-events] [--queue-url <dead-letter queue URL>] [--full]`
+ * `npm run dlq -- list|redrive [--queue emails|ses-events|webhook-deliveries] [--queue-url <dead-letter queue URL>] [--full]`
  *
  * Lists what waits in a dead-letter queue, or moves all of it back to the queue it came from.
  * Locally (the default) it talks to `npm start`'s queues on SQS_PORT; against a deployed stack,
@@ -17,11 +17,11 @@ import {
 } from '@aws-sdk/client-sqs';
 import { queueDefinitions } from '../functions/queue/definitions.js';
 
-const usage = `usage: npm run dlq -- list|redrive [--queue emails|ses-events] [--queue-url <url>] [--full]
+const usage = `usage: npm run dlq -- list|redrive [--queue emails|ses-events|webhook-deliveries] [--queue-url <url>] [--full]
   list      what waits in the dead-letter queue (kind, lead, attempts; --full prints each whole message)
   redrive   move every message back to the queue it came from (SQS StartMessageMoveTask)
-  --queue   emails (default) or ses-events, on the local runtime (SQS_PORT, default 8006)
-  --queue-url  a deployed dead-letter queue (stack outputs EmailDeadLettersUrl, SesEventsDeadLettersUrl)`;
+  --queue   emails (default), ses-events or webhook-deliveries, on the local runtime (SQS_PORT, default 8006)
+  --queue-url  a deployed dead-letter queue (stack outputs EmailDeadLettersUrl, SesEventsDeadLettersUrl, WebhookDeadLettersUrl)`;
 
 function fail(message: string): never {
   console.error(`npm run dlq: ${message}\n${usage}`);
@@ -45,7 +45,7 @@ const option = (name: string) => {
 const full = args.includes('--full');
 const queueName = option('--queue') ?? 'emails';
 const definition = Object.values(queueDefinitions).find((d) => d.name === queueName);
-if (!definition) fail(`no queue ${queueName}: emails or ses-events`);
+if (!definition) fail(`no queue ${queueName}: emails, ses-events or webhook-deliveries`);
 
 const localPort = process.env.SQS_PORT || '8006';
 const queueUrl =
@@ -71,11 +71,15 @@ function summary(message: Message): string {
       key?: { type: string; leadId?: string; kind?: string; partnerId?: string };
       to?: string[];
       'detail-type'?: string;
+      subscriptionId?: string;
+      deliveryId?: string;
     };
     if (body.key?.type === 'lead')
       what = `${body.key.kind} lead ${body.key.leadId} to ${body.to?.length ?? 0} recipient(s)`;
     else if (body.key?.type === 'confirmation') what = `contact-confirmation for ${body.key.partnerId}`;
+    else if (body.key?.type === 'webhook-disabled') what = `webhook-disabled email for ${body.key.partnerId}`;
     else if (body['detail-type']) what = `SES event "${body['detail-type']}"`;
+    else if (body.deliveryId) what = `webhook delivery ${body.deliveryId} of ${body.subscriptionId}`;
   } catch {
     // listed as unreadable
   }

@@ -24,11 +24,16 @@ import { PageHeading } from './shared/page.js';
 
 const LeadPage = lazy(() => import('./lead/lead-page.js'));
 const ProfilePage = lazy(() => import('./profile/profile-page.js'));
+const InsightsPage = lazy(() => import('./insights/insights-page.js'));
+const WebhooksPage = lazy(() => import('./webhooks/webhooks-page.js'));
+const WebhookPage = lazy(() => import('./webhooks/webhook-page.js'));
 const SignInPage = lazy(() => import('./auth/sign-in-page.js'));
 
-/** The navigation; the insights and webhooks pages join it when their API routes exist. */
+/** The navigation: one entry per page of SPEC §10. */
 const navItems: Array<{ href: string; label: string; current: (path: string) => boolean }> = [
   { href: '/', label: 'Leads', current: (path) => path === '/' || path.startsWith('/leads') },
+  { href: '/insights', label: 'Insights', current: (path) => path.startsWith('/insights') },
+  { href: '/webhooks', label: 'Webhooks', current: (path) => path.startsWith('/webhooks') },
   { href: '/profile', label: 'Profile', current: (path) => path.startsWith('/profile') },
 ];
 
@@ -116,6 +121,9 @@ function Shell() {
           <Switch>
             <Route path="/" component={LeadsPage} />
             <Route path="/leads/:id">{(params) => <LeadPage id={params.id} />}</Route>
+            <Route path="/insights" component={InsightsPage} />
+            <Route path="/webhooks" component={WebhooksPage} />
+            <Route path="/webhooks/:id">{(params) => <WebhookPage id={params.id} />}</Route>
             <Route path="/profile" component={ProfilePage} />
             <Route>
               <PageHeading title="Page not found" />

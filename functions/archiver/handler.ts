@@ -6,6 +6,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { leads } from '../shared/lead-composition-root.js';
 import { logger } from '../shared/logger.js';
+import { count } from '../shared/metrics.js';
+import { loggedRecord } from '../stream/failures.js';
 import { isTtlDeletion, timerOf } from '../stream/records.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
@@ -17,9 +19,10 @@ async function archive(record: DynamoDBRecord): Promise<void> {
   const { leadId, partnerId, respondBy } = timer;
   const lead = await leads.expire({ leadId, partnerId, respondBy }, 'archiver');
   logger.debug(lead ? 'lead expired' : 'lead already answered or archived', { leadId: timer.leadId });
+  if (lead) count('LeadsExpired', 1, { name: 'path', value: 'ttl-stream' });
 }
 
 export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
   logger.addContext(context);
-  return processPartialResponse(event, archive, processor, { context });
+  return processPartialResponse(event, loggedRecord('archiver', archive), processor, { context });
 };

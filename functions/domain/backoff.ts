@@ -1,8 +1,8 @@
 /**
  * When a failed delivery is tried again: exponential backoff with a cap and jitter, and a bounded
  * number of attempts after which the message is set aside (a dead-letter queue). Pure, so the same
- * policy drives the deployed queues, the local ones and the tests; emails use it, webhook
- * deliveries can too.
+ * policy drives the deployed queues, the local ones and the tests. Emails use it; the webhook
+ * delivery queue uses it for the platform's own failures (a receiver's follow WEBHOOK_RETRY_SCHEDULE).
  */
 export interface BackoffPolicy {
   /** The wait after the first failure, in seconds. */

@@ -22,6 +22,13 @@ export const emailKeySchema = /* @__PURE__ */ z.discriminatedUnion('type', [
     /** The confirmation request (one per token), not the address. */
     requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
   }),
+  /** A webhook disabled (SPEC §9): once per subscription and time it was disabled. */
+  z.object({
+    type: z.literal('webhook-disabled'),
+    partnerId: slugSchema,
+    subscriptionId: z.string().regex(/^wh_[0-9A-Z]{26}$/),
+    at: z.iso.datetime(),
+  }),
 ]);
 export type EmailKey = z.infer<typeof emailKeySchema>;
 
@@ -40,14 +47,27 @@ export const emailMessageSchema = /* @__PURE__ */ z.object({
 export type EmailMessage = z.infer<typeof emailMessageSchema>;
 
 /** One string per email key: the FIFO message group and deduplication id, and the marker's id. */
-export const emailKeyId = (key: EmailKey): string =>
-  key.type === 'lead' ? `lead:${key.leadId}:${key.kind}` : `confirmation:${key.requestId}`;
+export function emailKeyId(key: EmailKey): string {
+  switch (key.type) {
+    case 'lead':
+      return `lead:${key.leadId}:${key.kind}`;
+    case 'confirmation':
+      return `confirmation:${key.requestId}`;
+    case 'webhook-disabled':
+      return `webhook-disabled:${key.subscriptionId}:${key.at}`;
+  }
+}
 
 /** The message's identity for logs: keys only, never an address or a body (they hold personal data). */
 export function describeKey(key: EmailKey): Record<string, string> {
-  return key.type === 'lead'
-    ? { email: key.kind, leadId: key.leadId }
-    : { email: 'contact-confirmation', partnerId: key.partnerId, requestId: key.requestId };
+  switch (key.type) {
+    case 'lead':
+      return { email: key.kind, leadId: key.leadId };
+    case 'confirmation':
+      return { email: 'contact-confirmation', partnerId: key.partnerId, requestId: key.requestId };
+    case 'webhook-disabled':
+      return { email: 'webhook-disabled', partnerId: key.partnerId, subscriptionId: key.subscriptionId };
+  }
 }
 
 /** The durable queue emails wait in until they are sent. */

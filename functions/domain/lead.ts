@@ -13,7 +13,8 @@ export const slugSchema = /* @__PURE__ */ z
 /** Crockford base32 ULID: time-ordered, so "newest first" is a descending sort on the id. */
 export const leadIdSchema = /* @__PURE__ */ z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a lead id');
 
-// No control characters at all on one-line fields: they end up in email subjects and headers.
+// No control characters at all on one-line fields: they end up in email subjects and headers. The
+// line and paragraph separators (U+2028, U+2029) are not \p{Cc} but break a line all the same.
 export const oneLineText = (max: number) =>
   z
     .string()
@@ -21,8 +22,8 @@ export const oneLineText = (max: number) =>
     .min(1)
     .max(max)
     .regex(
-      /^[^\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]*$/u,
-      'must not contain control or bidirectional-override characters',
+      /^[^\p{Cc}\p{Cs}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]*$/u,
+      'must not contain control, line-separator or bidirectional-override characters',
     )
     // Text of only zero-width or format characters reads as empty in an email subject.
     .regex(/[^\s\p{Cf}]/u, 'must contain a visible character');
@@ -207,6 +208,8 @@ export const leadSchema = /* @__PURE__ */ z.object({
   remindAt: z.iso.datetime().nullable().optional(),
   /** When the reminder was last asked for (by the reconciler), until its email is settled. */
   remindedAt: z.iso.datetime().optional(),
+  /** When the customer's contact data was erased (retention or request, SPEC §11); the figures stay. */
+  erasedAt: z.iso.datetime().optional(),
   /** Open leads of the same partner with the same customer, found at intake (SPEC §7.4); partner view only. */
   possibleDuplicates: z.array(possibleDuplicateSchema).optional(),
 });

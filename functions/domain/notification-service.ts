@@ -38,7 +38,8 @@ export class NotificationService {
   private async candidates({ kind, lead }: Notification): Promise<string[]> {
     switch (kind) {
       case 'lead-declined':
-        return [lead.customer.email];
+        // An erased customer asked to be forgotten: nobody is left to tell.
+        return lead.erasedAt ? [] : [lead.customer.email];
       case 'lead-expired': {
         const sender = await this.directory.sender(lead.sender.id);
         return sender ? [sender.notificationEmail] : [];

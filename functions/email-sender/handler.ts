@@ -10,6 +10,7 @@ import { describeKey, emailMessageSchema } from '../domain/email-message.js';
 import { queueConsumer } from '../queue/consumer.js';
 import { logger } from '../shared/logger.js';
 import { delivery, emailBackoff, emailQueueUrl } from '../shared/mail-runtime.js';
+import { count } from '../shared/metrics.js';
 
 /** A body that is not an email message is a bug upstream: no retry will make it one. */
 class MalformedMessageError extends PermanentDeliveryError {}
@@ -30,6 +31,17 @@ async function send(record: SQSRecord, batch: DeliveryBatch): Promise<void> {
   const message = messageOf(record);
   const outcome = await delivery.deliver(message, batch);
   logger.info('email', { ...describeKey(message.key), outcome, recipients: message.to.length });
+  if (outcome === 'sent') {
+    count('EmailsSent', 1, {
+      name: 'kind',
+      value:
+        message.key.type === 'lead'
+          ? message.key.kind
+          : message.key.type === 'confirmation'
+            ? 'contact-confirmation'
+            : message.key.type,
+    });
+  }
 }
 
 /** The batch's markers in one read: the messages that parse (the others fail on their own). */
@@ -60,6 +72,7 @@ async function finish(batch: DeliveryBatch) {
 }
 
 export const handler = queueConsumer(send, {
+  consumer: 'email-sender',
   batch: { open: begin, close: finish },
   sqs: sqsClient,
   queueUrl: emailQueueUrl,

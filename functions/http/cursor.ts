@@ -4,25 +4,37 @@
  * to open (400), and even a valid one only moves within the caller's own partition.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { leadIdSchema } from '../domain/lead.js';
 import { problems } from './problem.js';
 
 let key: Promise<Buffer> | undefined;
+let secretsClient: SecretsManagerClient | undefined;
 
-/** The key comes from CURSOR_SECRET (local) or the Secrets Manager secret CURSOR_SECRET_ARN (AWS), once per process. */
+/**
+ * The key comes from CURSOR_SECRET (local) or the Secrets Manager secret CURSOR_SECRET_ARN (AWS),
+ * once per process. A failed fetch is forgotten, not cached: the next request asks again, instead
+ * of every later list page of this container answering 500 for one throttled or timed-out call.
+ */
 function cursorKey(): Promise<Buffer> {
-  key ??= (async () => {
-    const arn = process.env.CURSOR_SECRET_ARN;
-    let secret = process.env.CURSOR_SECRET;
-    if (!secret && arn) {
-      const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-      const result = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
-      secret = result.SecretString;
-    }
-    if (!secret) throw new Error('CURSOR_SECRET or CURSOR_SECRET_ARN must be set');
-    return createHash('sha256').update(secret).digest();
-  })();
+  key ??= loadKey().catch((error: unknown) => {
+    key = undefined;
+    throw error;
+  });
   return key;
+}
+
+async function loadKey(): Promise<Buffer> {
+  const arn = process.env.CURSOR_SECRET_ARN;
+  let secret = process.env.CURSOR_SECRET;
+  if (!secret && arn) {
+    const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+    secretsClient ??= new SecretsManagerClient({});
+    const result = await secretsClient.send(new GetSecretValueCommand({ SecretId: arn }));
+    secret = result.SecretString;
+  }
+  if (!secret) throw new Error('CURSOR_SECRET or CURSOR_SECRET_ARN must be set');
+  return createHash('sha256').update(secret).digest();
 }
 
 export async function sealCursor(position: string, scope: string): Promise<string> {

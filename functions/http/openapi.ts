@@ -1,5 +1,10 @@
 /** The OpenAPI 3.1 document, generated from the route table and its zod schemas. */
-import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
+import {
+  createDocument,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiPathsObject,
+  type ZodOpenApiResponsesObject,
+} from 'zod-openapi';
 import { problemSchema } from './problem.js';
 import { type Route, routeList } from './routes.js';
 
@@ -9,7 +14,7 @@ const problem = (description: string) => ({
 });
 
 function errorsOf(route: Route) {
-  const errors: Record<string, ReturnType<typeof problem>> = {};
+  const errors: ZodOpenApiResponsesObject = {};
   if (route.access !== 'public') {
     errors['401'] = problem('Missing or invalid bearer token.');
     errors['403'] = problem('The token lacks the role or scope this route needs.');
@@ -24,7 +29,20 @@ function errorsOf(route: Route) {
   if (route.conflict) errors['409'] = problem(route.conflict);
   if (route.headers?.shape['if-match'])
     errors['412'] = problem(`If-Match names no current version of the ${route.success.etag ?? 'resource'}.`);
-  errors['429'] = problem('Throttled; retry later.');
+  errors['429'] =
+    route.access === 'public'
+      ? problem('Throttled; retry later.')
+      : {
+          ...problem(
+            "Throttled: the stage's limit, or this sender's or partner's own fair-use limit per window (code too-many-requests); retry after Retry-After seconds.",
+          ),
+          headers: {
+            'Retry-After': {
+              description: "Seconds until the client's fair-use window ends (fair-use refusals only).",
+              schema: { type: 'integer' as const, minimum: 1 },
+            },
+          },
+        };
   return errors;
 }
 
@@ -87,6 +105,11 @@ export function openApiDocument() {
       { name: 'Leads', description: 'A partner works its leads.' },
       { name: 'Sent leads', description: 'A sender system posts leads and follows them.' },
       { name: 'Profile', description: "The partner's business profile and alert contacts." },
+      {
+        name: 'Webhooks',
+        description:
+          'Signed lead events (Standard Webhooks) POSTed to a partner app, with a delivery log, retry and replay.',
+      },
       { name: 'Platform', description: 'Health and this document.' },
     ],
     components: {

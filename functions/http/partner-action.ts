@@ -3,6 +3,7 @@
  * route's body becomes a command of the life cycle, applied in one conditional write under the
  * request's If-Match, answered with the lead as the partner now sees it.
  */
+import type { Lead } from '../domain/lead.js';
 import type { Command } from '../domain/lifecycle.js';
 import { leads } from '../shared/lead-composition-root.js';
 import { leadIfMatch } from './etag.js';
@@ -21,6 +22,8 @@ export type PartnerActionRoute = Route & {
 export function partnerActionHandler<R extends PartnerActionRoute>(
   route: R,
   command: (body: RouteRequest<R>['body']) => Command,
+  /** What else the route does once the write succeeded (e.g. count it). */
+  applied?: (lead: Lead) => void,
 ): HttpHandler {
   return routeHandler(route, async ({ principal, params, headers, body }) => {
     const lead = await leads.applyPartnerAction(
@@ -29,6 +32,7 @@ export function partnerActionHandler<R extends PartnerActionRoute>(
       command(body),
       leadIfMatch(headers['if-match']),
     );
+    applied?.(lead);
     return partnerLeadReply(lead, principal);
   });
 }

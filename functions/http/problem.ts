@@ -53,6 +53,7 @@ export type TokenRejection =
   | 'bad-signature'
   | 'expired'
   | 'not-yet-valid'
+  | 'not-an-access-token'
   | 'not-accepted';
 
 /** Each reason in a sentence: the `error_description` and the problem's `detail` (no `"` or `\`). */
@@ -62,6 +63,8 @@ export const tokenRejections: Record<Exclude<TokenRejection, 'missing'>, string>
   'bad-signature': 'The token signature does not verify.',
   expired: 'The token has expired.',
   'not-yet-valid': 'The token is not valid yet.',
+  'not-an-access-token':
+    'The token is not an access token (its token_use is not access): call the API with the access token, not the ID token.',
   'not-accepted': 'The token issuer, audience, algorithm or claims are not the ones this API accepts.',
 };
 
@@ -99,7 +102,7 @@ export const problems = {
       403,
       'sender-not-registered',
       'Forbidden',
-      'This client is not a registered sender. An operator registers senders; locally, npm start registers the ones listed in local/senders.ts (add one there and restart).',
+      'This client is not a registered sender. An operator registers senders with npm run sender -- register (locally too; npm start registers the ones in local/senders.ts).',
     ),
   notFound: () =>
     new HttpProblem(
@@ -136,6 +139,15 @@ export const problems = {
     ),
   tooLarge: (max: number) =>
     new HttpProblem(413, 'payload-too-large', 'Payload too large', `The body must not exceed ${max} bytes.`),
+  tooManyRequests: (retryAfterSeconds: number, limit: number) =>
+    new HttpProblem(
+      429,
+      'too-many-requests',
+      'Too many requests',
+      `This client has made its ${limit} requests of the current window; retry after ${retryAfterSeconds} s.`,
+      undefined,
+      { 'retry-after': String(retryAfterSeconds) },
+    ),
   unsupportedMediaType: () =>
     new HttpProblem(
       415,

@@ -1,8 +1,10 @@
 /**
  * The middy stack every HTTP function shares, handler last: normalise headers -> authenticate ->
  * parse the JSON body (size and content-type checks) -> validate with the route's zod schemas ->
- * problem+json errors, logged with the Lambda context when they are ours to fix. A handler gets a typed, validated request and returns
- * a reply; it never builds an error response itself.
+ * problem+json errors, logged with the Lambda context when they are ours to fix. An authenticated
+ * caller is counted against its fair-use limit right after authentication, before any other work.
+ * A handler gets a typed, validated request and returns a reply; it never builds an error response
+ * itself.
  */
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
@@ -13,7 +15,9 @@ import type {
 } from 'aws-lambda';
 import type * as z from 'zod';
 import { DomainError } from '../domain/errors.js';
+import { checkFairUse, clientName, type FairUseClient } from '../domain/fair-use.js';
 import type { Sender } from '../domain/lead.js';
+import { type FairUseGate, fairUseGate } from '../shared/fair-use-runtime.js';
 import { type PartnerPrincipal, partnerPrincipal, type SenderPrincipal, senderPrincipal } from './auth.js';
 import { jsonErrorAt } from './json-error.js';
 import { errorResponse, issuesOf, PROBLEM_BASE, problemResponse, problems } from './problem.js';
@@ -47,6 +51,64 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
+/** Whom a caller's requests count against: a sender as a whole, a partner as a whole. */
+const fairUseClientOf = (principal: PartnerPrincipal | SenderPrincipal): FairUseClient =>
+  principal.kind === 'sender'
+    ? { kind: 'sender', id: principal.sender.id }
+    : { kind: 'partner', id: principal.partnerId };
+
+type Verdict = Awaited<ReturnType<typeof checkFairUse>>;
+
+/**
+ * Counts an authenticated request against its client's window and refuses it with 429 and
+ * `Retry-After` once the window is full. A route that changes data waits for the verdict before
+ * doing anything, so a refused write is never made; a read route counts while it reads (latency of
+ * the slower of two round trips, not their sum) and its answer is replaced by the 429 if refused.
+ * If the counter cannot be reached the request goes on (logged): fair use protects the others,
+ * and is never a reason to fail a caller.
+ */
+function fairUse(route: Route, gate: FairUseGate): MiddlewareObj<Event, Result, Error, ParsingContext> {
+  const refuse = (verdict: Verdict | undefined) => {
+    if (verdict && !verdict.admitted)
+      throw problems.tooManyRequests(verdict.retryAfterSeconds, verdict.limit);
+  };
+  // Which client was refused, for the operator (partner and sender ids are not personal data).
+  const logRefusal = (client: FairUseClient, context: Context) => async (verdict: Verdict) => {
+    if (!verdict.admitted)
+      (await loggerFor(context)).info('fair use: over the limit', {
+        client: clientName(client),
+        limit: verdict.limit,
+      });
+    return verdict;
+  };
+  return {
+    before: async ({ context }) => {
+      const principal = context.parsed.principal;
+      if (!principal) return;
+      const client = fairUseClientOf(principal);
+      const verdict = checkFairUse(client, gate.limits, gate.counter, gate.now())
+        .catch(async (error: Error) => {
+          (await loggerFor(context)).warn('fair-use counter unavailable; request admitted', {
+            client: client.kind,
+            error: error.name,
+          });
+          return { admitted: true } as const;
+        })
+        .then(logRefusal(client, context));
+      if (route.data === 'write') refuse(await verdict);
+      else context.parsed.fairUse = verdict;
+    },
+    after: async ({ context }) => refuse(await context.parsed.fairUse),
+    onError: async (request) => {
+      // A read that failed (a 404, say) while its client was over the limit answers the 429.
+      const verdict = await request.context.parsed?.fairUse;
+      if (verdict && !verdict.admitted) {
+        request.response = errorResponse(problems.tooManyRequests(verdict.retryAfterSeconds, verdict.limit));
+      }
+    },
+  };
+}
+
 /** Resolves an OAuth client id to its registered sender. */
 export type SenderForClient = (clientId: string) => Promise<Sender | undefined>;
 
@@ -61,6 +123,8 @@ export type RouteDeps<R extends Route> = DepsByAccess[R['access']];
 interface Parsed {
   body?: unknown;
   principal?: PartnerPrincipal | SenderPrincipal;
+  /** A read route's fair-use verdict, decided while the handler reads. */
+  fairUse?: Promise<Verdict>;
 }
 type ParsingContext = Context & { parsed: Parsed };
 
@@ -145,10 +209,11 @@ export function parseRequest<R extends Route>(
 }
 
 /**
- * The Powertools logger, loaded at the first error or throttling that needs it: an HTTP function
- * logs nothing else, and loading it at import cost about 9 ms of every cold start (README, cold start).
+ * The Powertools logger, loaded at the first log line: an HTTP function logs only errors,
+ * throttling and fair-use refusals, and loading it at import cost about 9 ms of every cold start
+ * (README, cold start).
  */
-async function errorLogger(context: Context) {
+async function loggerFor(context: Context) {
   const { logger } = await import('../shared/logger.js');
   logger.addContext(context);
   return logger;
@@ -174,14 +239,14 @@ function problemErrors(): MiddlewareObj<Event, Result> {
       const { error } = request;
       if (error instanceof DomainError) {
         if (error.status >= 500)
-          (await errorLogger(request.context)).error('request failed', { code: error.code });
+          (await loggerFor(request.context)).error('request failed', { code: error.code });
         request.response = errorResponse(error);
         return;
       }
       // The table over its throughput even after the SDK's retries: not a bug, and not the client's
       // fault either; a 429 with Retry-After says to come back, as API Gateway's own throttling does.
       if (error instanceof Error && THROTTLED.has(error.name)) {
-        (await errorLogger(request.context)).warn('database throttled', { error: error.name });
+        (await loggerFor(request.context)).warn('database throttled', { error: error.name });
         request.response = problemResponse(
           {
             type: `${PROBLEM_BASE}throttled`,
@@ -195,7 +260,7 @@ function problemErrors(): MiddlewareObj<Event, Result> {
         return;
       }
       // Anything else is a bug: log it, answer a generic 500 that reveals nothing.
-      (await errorLogger(request.context)).error('unhandled error', await withSourceStack(error as Error));
+      (await loggerFor(request.context)).error('unhandled error', await withSourceStack(error as Error));
       request.response = problemResponse({
         type: 'about:blank',
         title: 'Internal server error',
@@ -229,14 +294,18 @@ export function routeHandler<R extends Route>(
   // The types already refuse it; this catches an untyped caller at cold start, never at request time.
   if (route.access === 'sender' && !senderForClient)
     throw new Error(`route ${route.name} needs a sender lookup`);
-  const stack = middy<Event, Result, Error, ParsingContext>()
+  // Read at cold start, so a malformed limit fails the deployment's first call, not a later one.
+  const gate = route.access === 'public' ? undefined : fairUseGate();
+  let stack = middy<Event, Result, Error, ParsingContext>()
     .use(httpHeaderNormalizer() as MiddlewareObj<Event, Result, Error, ParsingContext>)
-    .use(authenticate(route, senderForClient))
+    .use(authenticate(route, senderForClient));
+  if (gate) stack = stack.use(fairUse(route, gate));
+  stack = stack
     .use(jsonBody(route))
-    .use(problemErrors() as MiddlewareObj<Event, Result, Error, ParsingContext>)
-    .handler(async (event, context) => {
-      const requestId = event.requestContext?.requestId ?? context.awsRequestId;
-      return toResult(await handle(parseRequest(route, event, context.parsed, requestId)));
-    });
-  return (event, context) => stack(event, context as ParsingContext);
+    .use(problemErrors() as MiddlewareObj<Event, Result, Error, ParsingContext>);
+  const handler = stack.handler(async (event, context) => {
+    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+    return toResult(await handle(parseRequest(route, event, context.parsed, requestId)));
+  });
+  return (event, context) => handler(event, context as ParsingContext);
 }

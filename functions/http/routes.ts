@@ -6,11 +6,15 @@ import type * as z from 'zod';
 import { profileInputSchema, profileViewSchema } from '../domain/profile.js';
 import {
   acceptBody,
+  acceptedResponse,
   closeBody,
   confirmContactQuery,
   contactConfirmedResponse,
   contactsBody,
   declineBody,
+  deliveriesQuery,
+  deliveryIdParams,
+  deliveryPage,
   editBody,
   healthResponse,
   historyResponse,
@@ -27,9 +31,18 @@ import {
   partnerSearchQuery,
   partnerSearchResponse,
   profileIfMatchHeaders,
+  replayBody,
+  replayResponse,
   senderLeadPage,
   senderLeadSchema,
   sentListQuery,
+  testResponse,
+  webhookBody,
+  webhookIdParams,
+  webhookList,
+  webhookPatchBody,
+  webhookView,
+  webhookWithSecret,
 } from './schemas.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -49,15 +62,17 @@ export interface Route {
   path: string;
   /** Who may call: anyone, a partner's referral admins, or a registered sender system. */
   access: 'public' | 'partner' | 'sender';
-  /** What the function may do to the table, for its IAM grant. */
+  /** Whether the function touches the table (it then gets the table's environment); its exact grants are lib/function-grants.ts. */
   data: 'none' | 'read' | 'write';
   summary: string;
-  tag: 'Leads' | 'Sent leads' | 'Profile' | 'Insights' | 'Partners' | 'Platform';
+  tag: 'Leads' | 'Sent leads' | 'Profile' | 'Insights' | 'Partners' | 'Webhooks' | 'Platform';
   params?: z.ZodObject;
   /** Required with `params`: the 404 of an id that names nothing the caller may see. */
   notFound?: NotFound;
   /** When this route answers 409, for the OpenAPI document. */
   conflict?: string;
+  /** Queues webhook deliveries, so its function may send to the delivery queue (and nothing else of it). */
+  queuesDeliveries?: boolean;
   /** Seals and opens list cursors, so its function gets the cursor key. */
   cursor?: boolean;
   query?: z.ZodObject;
@@ -68,7 +83,12 @@ export interface Route {
   /** Why a public route that touches data needs no token (the cdk-nag acknowledgement says it). */
   publicBecause?: string;
   /** `etag`: the answer carries `ETag: "<version>"` of this resource, and `If-Match` is about it. */
-  success: { status: 200 | 201 | 204; description: string; schema?: z.ZodType; etag?: 'lead' | 'profile' };
+  success: {
+    status: 200 | 201 | 202 | 204;
+    description: string;
+    schema?: z.ZodType;
+    etag?: 'lead' | 'profile';
+  };
 }
 
 /** A route of the table; one with path parameters must say what its 404 is. */
@@ -374,6 +394,154 @@ export const searchPartners = /* @__PURE__ */ route({
   success: { status: 200, description: 'The partners that fit, best first.', schema: partnerSearchResponse },
 });
 
+const webhookNotFound: NotFound = {
+  code: 'webhook-not-found',
+  title: 'Webhook not found',
+  description: "No such webhook subscription, or not one of the caller's.",
+};
+const webhookDisabled = 'The subscription is disabled: enable it first.';
+
+export const createWebhook = /* @__PURE__ */ route({
+  name: 'create-webhook',
+  method: 'POST',
+  path: '/v1/webhooks',
+  access: 'partner',
+  data: 'write',
+  tag: 'Webhooks',
+  summary: 'Subscribe an HTTPS endpoint to lead events',
+  body: webhookBody,
+  conflict: 'The partner has 10 subscriptions already.',
+  success: {
+    status: 201,
+    description: 'The subscription, with its signing secret (shown only here and on rotation).',
+    schema: webhookWithSecret,
+  },
+});
+export const listWebhooks = /* @__PURE__ */ route({
+  name: 'list-webhooks',
+  method: 'GET',
+  path: '/v1/webhooks',
+  access: 'partner',
+  data: 'read',
+  tag: 'Webhooks',
+  summary: "List the partner's webhook subscriptions",
+  success: { status: 200, description: 'Every subscription, oldest first.', schema: webhookList },
+});
+export const getWebhook = /* @__PURE__ */ route({
+  name: 'get-webhook',
+  method: 'GET',
+  path: '/v1/webhooks/{id}',
+  access: 'partner',
+  data: 'read',
+  tag: 'Webhooks',
+  summary: 'Read a webhook subscription',
+  params: webhookIdParams,
+  notFound: webhookNotFound,
+  success: { status: 200, description: 'The subscription.', schema: webhookView },
+});
+export const changeWebhook = /* @__PURE__ */ route({
+  name: 'change-webhook',
+  method: 'PATCH',
+  path: '/v1/webhooks/{id}',
+  access: 'partner',
+  data: 'write',
+  tag: 'Webhooks',
+  summary: "Change a subscription's URL, events, description, or enable or disable it",
+  params: webhookIdParams,
+  notFound: webhookNotFound,
+  body: webhookPatchBody,
+  success: { status: 200, description: 'The subscription after the change.', schema: webhookView },
+});
+export const deleteWebhook = /* @__PURE__ */ route({
+  name: 'delete-webhook',
+  method: 'DELETE',
+  path: '/v1/webhooks/{id}',
+  access: 'partner',
+  data: 'write',
+  tag: 'Webhooks',
+  summary: 'Delete a webhook subscription',
+  params: webhookIdParams,
+  notFound: webhookNotFound,
+  success: { status: 204, description: 'The subscription is gone; nothing more is sent to it.' },
+});
+export const rotateWebhookSecret = /* @__PURE__ */ route({
+  name: 'rotate-webhook-secret',
+  method: 'POST',
+  path: '/v1/webhooks/{id}/rotate-secret',
+  access: 'partner',
+  data: 'write',
+  tag: 'Webhooks',
+  summary: 'Rotate the signing secret (the old one still signs for 24 hours)',
+  params: webhookIdParams,
+  notFound: webhookNotFound,
+  success: {
+    status: 200,
+    description: 'The subscription with its new secret; both signatures are sent for 24 hours.',
+    schema: webhookWithSecret,
+  },
+});
+export const testWebhook = /* @__PURE__ */ route({
+  name: 'test-webhook',
+  method: 'POST',
+  path: '/v1/webhooks/{id}/test',
+  access: 'partner',
+  data: 'write',
+  tag: 'Webhooks',
+  summary: 'Send a webhook.test event',
+  params: webhookIdParams,
+  notFound: webhookNotFound,
+  conflict: webhookDisabled,
+  queuesDeliveries: true,
+  success: { status: 202, description: 'The test event is queued.', schema: testResponse },
+});
+export const listWebhookDeliveries = /* @__PURE__ */ route({
+  name: 'list-webhook-deliveries',
+  method: 'GET',
+  path: '/v1/webhooks/{id}/deliveries',
+  access: 'partner',
+  data: 'read',
+  tag: 'Webhooks',
+  summary: "A subscription's delivery log, newest first (kept 7 days)",
+  params: webhookIdParams,
+  notFound: webhookNotFound,
+  query: deliveriesQuery,
+  cursor: true,
+  success: { status: 200, description: 'A page of deliveries with their attempts.', schema: deliveryPage },
+});
+export const retryWebhookDelivery = /* @__PURE__ */ route({
+  name: 'retry-webhook-delivery',
+  method: 'POST',
+  path: '/v1/webhooks/{id}/deliveries/{deliveryId}/retry',
+  access: 'partner',
+  data: 'write',
+  tag: 'Webhooks',
+  summary: 'Send one delivery again now, with the same webhook-id',
+  params: deliveryIdParams,
+  notFound: {
+    code: 'delivery-not-found',
+    title: 'Delivery not found',
+    description: "No such webhook or delivery (kept 7 days), or not the caller's.",
+  },
+  conflict: webhookDisabled,
+  queuesDeliveries: true,
+  success: { status: 202, description: 'The delivery is queued again.', schema: acceptedResponse },
+});
+export const replayWebhook = /* @__PURE__ */ route({
+  name: 'replay-webhook',
+  method: 'POST',
+  path: '/v1/webhooks/{id}/replay',
+  access: 'partner',
+  data: 'write',
+  tag: 'Webhooks',
+  summary: 'Send again, in order, every event since a time (at most 7 days back)',
+  params: webhookIdParams,
+  notFound: webhookNotFound,
+  conflict: webhookDisabled,
+  body: replayBody,
+  queuesDeliveries: true,
+  success: { status: 202, description: 'The events are queued again, in order.', schema: replayResponse },
+});
+
 /** Every route, by name. Handlers import their own route alone, so a bundle carries only its schemas. */
 export const routes = {
   health,
@@ -397,6 +565,16 @@ export const routes = {
   getInsights,
   searchPartners,
   confirmContact,
+  createWebhook,
+  listWebhooks,
+  getWebhook,
+  changeWebhook,
+  deleteWebhook,
+  rotateWebhookSecret,
+  testWebhook,
+  listWebhookDeliveries,
+  retryWebhookDelivery,
+  replayWebhook,
 } satisfies Record<string, Route>;
 
 export type RouteName = keyof typeof routes;

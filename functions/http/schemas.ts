@@ -24,6 +24,15 @@ import {
   stageSchema,
 } from '../domain/lead.js';
 import { MAX_SEARCH_TERMS } from '../domain/search.js';
+import {
+  deliveryIdSchema,
+  deliveryViewSchema,
+  subscriptionIdSchema,
+  subscriptionInputSchema,
+  subscriptionPatchSchema,
+  subscriptionViewSchema,
+  subscriptionWithSecretSchema,
+} from '../domain/webhooks.js';
 
 // ---- parameters ----
 export const leadIdParams = /* @__PURE__ */ z.object({
@@ -330,3 +339,39 @@ export const contactConfirmedResponse = /* @__PURE__ */ z
     message: z.string(),
   })
   .meta({ id: 'ContactConfirmed' });
+
+// ---- webhooks (SPEC §9) ----
+export const webhookIdParams = /* @__PURE__ */ z.object({ id: subscriptionIdSchema });
+export const deliveryIdParams = /* @__PURE__ */ z.object({
+  id: subscriptionIdSchema,
+  deliveryId: deliveryIdSchema.meta({ description: 'Delivery id (ULID).' }),
+});
+export const deliveriesQuery = /* @__PURE__ */ z.object({ cursor, limit });
+export const webhookList = /* @__PURE__ */ z
+  .object({ items: z.array(subscriptionViewSchema) })
+  .meta({ id: 'WebhookList' });
+export const deliveryPage = /* @__PURE__ */ z
+  .object({ items: z.array(deliveryViewSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'WebhookDeliveryPage' });
+export const replayBody = /* @__PURE__ */ z
+  .strictObject({
+    since: z.iso
+      .datetime({ offset: true })
+      .meta({ description: 'Resend every event from this instant on (events are kept 7 days).' }),
+  })
+  .meta({ id: 'WebhookReplay' });
+export const replayResponse = /* @__PURE__ */ z
+  .object({ events: z.number().int().meta({ description: 'How many events were queued again, in order.' }) })
+  .meta({ id: 'WebhookReplayQueued' });
+export const testResponse = /* @__PURE__ */ z
+  .object({ deliveryId: deliveryIdSchema.meta({ description: 'The test delivery, in the delivery log.' }) })
+  .meta({ id: 'WebhookTestQueued' });
+export const acceptedResponse = /* @__PURE__ */ z
+  .object({ status: z.literal('queued') })
+  .meta({ id: 'Queued' });
+export {
+  subscriptionInputSchema as webhookBody,
+  subscriptionPatchSchema as webhookPatchBody,
+  subscriptionViewSchema as webhookView,
+  subscriptionWithSecretSchema as webhookWithSecret,
+};

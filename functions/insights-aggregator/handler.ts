@@ -12,6 +12,7 @@ import { CountingError } from '../adapters/dynamodb/insights-store.js';
 import { type CountedChange, type CountedLead, changeOf, countedLeadSchema } from '../domain/insights.js';
 import { insightsStore } from '../shared/insights-composition-root.js';
 import { logger } from '../shared/logger.js';
+import { recordFailed } from '../stream/failures.js';
 import { itemOf } from '../stream/records.js';
 
 /** A lead image as far as its figures go; other items (none pass the filter) are not leads. */
@@ -20,9 +21,12 @@ function countedImage(image: Parameters<typeof itemOf>[0]): CountedLead | undefi
   return item?.entity === 'lead' ? countedLeadSchema.parse(item) : undefined;
 }
 
-const failuresFrom = (records: DynamoDBRecord[], first: number): DynamoDBBatchResponse => ({
-  batchItemFailures: records.slice(first).map((r) => ({ itemIdentifier: r.dynamodb?.SequenceNumber ?? '' })),
-});
+/** Every record from `first` on is reported failed; the first of them is logged by its keys and counted. */
+function failuresFrom(records: DynamoDBRecord[], first: number, error?: unknown): DynamoDBBatchResponse {
+  const failed = records.slice(first);
+  if (failed[0]) recordFailed('insights-aggregator', failed[0], error);
+  return { batchItemFailures: failed.map((r) => ({ itemIdentifier: r.dynamodb?.SequenceNumber ?? '' })) };
+}
 
 export const handler = async (
   event: DynamoDBStreamEvent,
@@ -67,6 +71,6 @@ async function countThenFail(
     if (!(error instanceof CountingError)) throw error;
     logger.error('counting failed', { error: error.message, counted: error.counted.length });
     const first = Math.min(failedAt, ...error.uncounted.map((c) => recordOf.get(c) ?? records.length));
-    return failuresFrom(records, first);
+    return failuresFrom(records, first, error);
   }
 }

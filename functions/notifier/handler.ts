@@ -8,8 +8,10 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { notificationFor } from '../domain/notifications.js';
 import { logger } from '../shared/logger.js';
+import { count } from '../shared/metrics.js';
 import { confirmations, markers, notifications, queue } from '../shared/notifier-runtime.js';
-import { leadImages, profileImage, recordKeys } from '../stream/records.js';
+import { loggedRecord } from '../stream/failures.js';
+import { leadImages, profileImage } from '../stream/records.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
@@ -18,6 +20,7 @@ async function notify(record: DynamoDBRecord): Promise<void> {
   if (profile) {
     const queued = await confirmations.requestDue(profile);
     if (queued > 0) logger.info('confirmation links queued', { partnerId: profile.partnerId, queued });
+    count('EmailsQueued', queued, { name: 'kind', value: 'contact-confirmation' });
     return;
   }
   const { previous, current } = leadImages(record);
@@ -25,9 +28,13 @@ async function notify(record: DynamoDBRecord): Promise<void> {
   if (!notification) return;
   const message = await notifications.compose(notification);
   const key = { type: 'lead', leadId: notification.lead.id, kind: notification.kind } as const;
-  if (message) await queue.enqueue(message);
-  // A reminder nobody may receive is settled all the same, so the reconciler stops re-arming it.
-  else if (notification.kind === 'lead-reminder') await markers.settleWithoutEmail(key, new Date());
+  if (message) {
+    await queue.enqueue(message);
+    count('EmailsQueued', 1, { name: 'kind', value: notification.kind });
+  } else if (notification.kind === 'lead-reminder') {
+    // A reminder nobody may receive is settled all the same, so the reconciler stops re-arming it.
+    await markers.settleWithoutEmail(key, new Date());
+  }
   logger.info('notification', {
     kind: notification.kind,
     leadId: notification.lead.id,
@@ -35,17 +42,7 @@ async function notify(record: DynamoDBRecord): Promise<void> {
   });
 }
 
-async function notifyLogged(record: DynamoDBRecord): Promise<void> {
-  try {
-    await notify(record);
-  } catch (error) {
-    logger.warn('stream record failed; the stream retries it', {
-      ...recordKeys(record),
-      error: error instanceof Error ? error.name : typeof error,
-    });
-    throw error;
-  }
-}
+const notifyLogged = loggedRecord('notifier', notify);
 
 export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
   logger.addContext(context);

@@ -12,8 +12,11 @@ import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type BackoffPolicy, retryDelaySeconds } from '../domain/backoff.js';
 import { logger } from '../shared/logger.js';
+import { count } from '../shared/metrics.js';
 
 export interface QueueConsumerOptions<S> {
+  /** The consumer's name in logs and in the RecordsFailed metric's `consumer` dimension. @default 'queue' */
+  consumer?: string;
   /** State shared by one batch's records (opened before them, closed after: e.g. one batched read and write). */
   batch?: { open(records: SQSRecord[]): Promise<S>; close(state: S): Promise<void> };
   sqs: SQSClient;
@@ -48,6 +51,7 @@ export function queueConsumer<S = undefined>(
       const permanent = options.isPermanent?.(error) ?? false;
       const delay = retryDelaySeconds(options.backoff, attempts, { permanent });
       const keys = { messageId: record.messageId, attempts, ...describe(record) };
+      count('RecordsFailed', 1, { name: 'consumer', value: options.consumer ?? 'queue' });
       try {
         await options.sqs.send(
           new ChangeMessageVisibilityCommand({

@@ -18,6 +18,8 @@ export interface QueueDefinition {
   consumerTimeoutSeconds: number;
   /** Messages per consumer invocation. */
   batchSize: number;
+  /** Consumer invocations at most at once (the event-source mapping's, and the local poller's batches in flight). */
+  maxConcurrency: number;
   /** Kept this long; longer than the whole retry schedule. */
   retentionDays: number;
   /** The dead-letter queue keeps what failed every retry this long (SQS counts from the first enqueue). */
@@ -46,6 +48,8 @@ export const queueDefinitions = {
     visibilityTimeoutSeconds: 180,
     consumerTimeoutSeconds: 30,
     batchSize: 10,
+    // Bounds the pressure on SES.
+    maxConcurrency: 5,
     retentionDays: 4,
     deadLetterRetentionDays: 14,
     backoff: { baseSeconds: 30, capSeconds: 30 * 60, maxReceives: 100 },
@@ -60,12 +64,38 @@ export const queueDefinitions = {
     visibilityTimeoutSeconds: 60,
     consumerTimeoutSeconds: 10,
     batchSize: 10,
+    maxConcurrency: 5,
     retentionDays: 4,
     deadLetterRetentionDays: 14,
     backoff: { baseSeconds: 10, capSeconds: 10 * 60, maxReceives: 50 },
     backoffEnv: { base: 'SES_EVENTS_RETRY_BASE', cap: 'SES_EVENTS_RETRY_CAP' },
     maxAgeSeconds: 60 * 60,
     // EventBridge puts events on it; their order does not matter and recording one twice is harmless.
+    fifo: false,
+  },
+  /**
+   * Webhook deliveries waiting for their next attempt: pointers to a delivery and its stored event.
+   * The receiver's failures follow WEBHOOK_RETRY_SCHEDULE (a new, delayed message per wait); this
+   * backoff is for the platform's own failures (the table cannot be reached): 10 s doubling to
+   * 15 min, 30 receives, about 5 hours before the dead-letter queue.
+   */
+  webhooks: {
+    name: 'webhook-deliveries',
+    holds: 'webhook deliveries waiting for their next attempt',
+    // A batch of 10 POSTs side by side, each at most 10 s, plus the table's reads and writes.
+    visibilityTimeoutSeconds: 180,
+    consumerTimeoutSeconds: 30,
+    batchSize: 10,
+    // 10 batches of 10 POSTs at most at once: each endpoint is the partner's own, and a slow one
+    // holds its POSTs for up to 10 s.
+    maxConcurrency: 10,
+    retentionDays: 4,
+    deadLetterRetentionDays: 14,
+    backoff: { baseSeconds: 10, capSeconds: 15 * 60, maxReceives: 30 },
+    backoffEnv: { base: 'WEBHOOK_QUEUE_RETRY_BASE', cap: 'WEBHOOK_QUEUE_RETRY_CAP' },
+    // A message waits at most 15 minutes (its delay) plus a batch before it is taken.
+    maxAgeSeconds: 30 * 60,
+    // Order is not promised to receivers (data.lead.version tells a stale event), and a copy is harmless.
     fifo: false,
   },
 } as const satisfies Record<string, QueueDefinition>;

@@ -11,6 +11,7 @@ import { cardOf, searchCardOf } from '../adapters/dynamodb/search-index.js';
 import { searchProfileOf } from '../domain/search.js';
 import { searchMaintenance } from '../shared/insights-composition-root.js';
 import { logger } from '../shared/logger.js';
+import { loggedRecord } from '../stream/failures.js';
 import { itemOf } from '../stream/records.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
@@ -78,5 +79,8 @@ function handle(event: DynamoDBStreamEvent) {
 
 export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
   logger.addContext(context);
-  return processPartialResponse(event, handle(event), processor, { context, processInParallel: false });
+  return processPartialResponse(event, loggedRecord('search-indexer', handle(event)), processor, {
+    context,
+    processInParallel: false,
+  });
 };

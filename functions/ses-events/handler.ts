@@ -8,6 +8,7 @@ import { sqsClient } from '../adapters/sqs/client.js';
 import { sesEventSchema, suppressionsOf } from '../domain/ses-feedback.js';
 import { queueConsumer } from '../queue/consumer.js';
 import { logger } from '../shared/logger.js';
+import { count } from '../shared/metrics.js';
 import { contacts, sesEventsBackoff, sesEventsQueueUrl } from '../shared/ses-events-runtime.js';
 
 /** A body that is not an SES event: no retry will make it one. */
@@ -24,6 +25,10 @@ async function record(message: SQSRecord): Promise<void> {
   if (!event.success) throw new MalformedEventError('the message body is not an SES event');
   const suppressions = suppressionsOf(event.data, new Date());
   for (const { address, ...suppression } of suppressions) await contacts.suppress(address, suppression);
+  count('AddressesSuppressed', suppressions.length, {
+    name: 'reason',
+    value: event.data.detail.eventType.toLowerCase(),
+  });
   logger.info('ses event', {
     eventType: event.data.detail.eventType,
     sesMessageId: event.data.detail.mail?.messageId,
@@ -32,6 +37,7 @@ async function record(message: SQSRecord): Promise<void> {
 }
 
 export const handler = queueConsumer(record, {
+  consumer: 'ses-events',
   sqs: sqsClient,
   queueUrl: sesEventsQueueUrl,
   backoff: sesEventsBackoff,

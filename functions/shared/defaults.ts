@@ -22,6 +22,18 @@ export const defaults = {
   CHOOSE_PARTNER_URL: 'https://partner-referrals.example/find-a-partner',
   /** Where a lead's page lives in the partner console (`<url>/<leadId>`). */
   PARTNER_CONSOLE_URL: 'https://partner-referrals.example/leads',
+  /** The waits between attempts of a webhook delivery (SPEC §9): about a day in all. */
+  WEBHOOK_RETRY_SCHEDULE: 'PT5S,PT5M,PT30M,PT2H,PT5H,PT10H,PT10H',
+  /** Customer contact data of a lead archived longer ago than this is erased (SPEC §11). */
+  PII_RETENTION: 'P2Y',
+  /** Fair use (SPEC §11): the window each client's requests are counted in. */
+  FAIR_USE_WINDOW: 'PT1M',
+  /** Requests per window of one sender (all its clients); 0 is no limit. 20 a second of the stage's 50. */
+  FAIR_USE_SENDER_LIMIT: '1200',
+  /** Requests per window of one partner (all its users); 0 is no limit. 10 a second of the stage's 50. */
+  FAIR_USE_PARTNER_LIMIT: '600',
+  /** Per-client limits above or below their kind's: `sender:<id>=<n>,partner:<id>=<n>`. */
+  FAIR_USE_OVERRIDES: '',
   /** The domain notifications are sent from (CDK context `mailDomain`). */
   MAIL_DOMAIN: 'partner-referrals.example',
 } as const;

@@ -82,6 +82,7 @@ export const consumerFilters = {
   notifier: [leadInserted, leadClosedUnanswered, leadReminderDue, profileSaved],
   insightsAggregator: [leadWritten],
   searchIndexer: [profileSaved, partnerStatsChanged, searchCardChanged],
+  webhookEvents: [leadWritten],
 } as const;
 
 /** Whether a record matches a pattern (the subset of the syntax used above). */

@@ -39,13 +39,20 @@ export function isLeadChange(record: DynamoDBRecord): boolean {
   return previous !== undefined && current !== undefined && previous.version !== current.version;
 }
 
+/**
+ * A key as logs may show it: contact and suppression keys embed an email address, which is
+ * replaced (`CONTACT#<address>`); every other key holds only ids.
+ */
+export const loggableKey = (key: string | undefined) =>
+  key?.includes('@') ? `${key.slice(0, key.indexOf('#') + 1)}<address>` : key;
+
 /** What identifies a record in the logs: its position in the stream and its table keys, never an image. */
 export const recordKeys = (record: DynamoDBRecord) => ({
   eventID: record.eventID,
   eventName: record.eventName,
   sequenceNumber: record.dynamodb?.SequenceNumber,
-  pk: record.dynamodb?.Keys?.pk?.S,
-  sk: record.dynamodb?.Keys?.sk?.S,
+  pk: loggableKey(record.dynamodb?.Keys?.pk?.S),
+  sk: loggableKey(record.dynamodb?.Keys?.sk?.S),
 });
 
 /** The expiry timer of a received lead, as the archiver reads it from a TTL deletion. */

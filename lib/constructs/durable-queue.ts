@@ -18,8 +18,6 @@ export interface DurableQueueProps {
    */
   consumer: IFunction;
   alarmTopic?: ITopic;
-  /** Consumer invocations at most at once: bounds the pressure on what it calls (SES, webhooks). @default 5 */
-  maxConcurrency?: number;
 }
 
 /**
@@ -66,7 +64,8 @@ export class DurableQueue extends Construct {
     this.eventSource = new SqsEventSource(this.queue, {
       batchSize: definition.batchSize,
       reportBatchItemFailures: true,
-      maxConcurrency: props.maxConcurrency ?? 5,
+      // Bounds the pressure on what the consumer calls (SES, partner endpoints).
+      maxConcurrency: definition.maxConcurrency,
     });
     props.consumer.addEventSource(this.eventSource);
 

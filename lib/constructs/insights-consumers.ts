@@ -1,11 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { consumerFilters } from '../../functions/stream/filters.js';
 import { AppFunction } from './app-function.js';
 import { acknowledgeListStreams, StreamConsumer } from './stream-consumer.js';
+import { grantTableAccess } from './table-grants.js';
 
 export interface InsightsConsumersProps {
   table: ITable;
@@ -16,7 +16,7 @@ export interface InsightsConsumersProps {
 
 /**
  * The two stream consumers behind insights and partner search, each granted only the DynamoDB
- * actions its code sends, and only on the partitions it owns (`dynamodb:LeadingKeys`):
+ * actions its code sends, and only on the partitions it owns (lib/function-grants.ts):
  * - the aggregator counts lead changes: conditional Puts of COUNTED# markers and ADDs to STATS# and
  *   PLATFORM# months, in TransactWriteItems (authorised action by action);
  * - the search indexer reads STATS# months and SEARCH# cards (BatchGetItem), updates cards
@@ -35,12 +35,7 @@ export class InsightsConsumers extends Construct {
       timeout: Duration.seconds(60),
       environment: props.environment,
     });
-    this.grant(
-      this.aggregator,
-      props.table,
-      ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      ['COUNTED#*', 'STATS#*', 'PLATFORM#*'],
-    );
+    grantTableAccess(this.aggregator, 'insights-aggregator', props.table);
 
     this.searchIndexer = new AppFunction(this, 'SearchIndexer', {
       entry: 'functions/search-indexer/handler.ts',
@@ -49,13 +44,7 @@ export class InsightsConsumers extends Construct {
       timeout: Duration.seconds(60),
       environment: props.environment,
     });
-    this.grant(this.searchIndexer, props.table, ['dynamodb:BatchGetItem'], ['STATS#*', 'SEARCH#*']);
-    this.grant(
-      this.searchIndexer,
-      props.table,
-      ['dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
-      ['SEARCH#*'],
-    );
+    grantTableAccess(this.searchIndexer, 'search-indexer', props.table);
 
     this.consumers = {
       insightsAggregator: new StreamConsumer(this, 'AggregatorStream', {
@@ -75,16 +64,5 @@ export class InsightsConsumers extends Construct {
     };
     acknowledgeListStreams(this.aggregator);
     acknowledgeListStreams(this.searchIndexer);
-  }
-
-  /** Actions on the table, only where the partition key starts with one of `partitions`. */
-  private grant(fn: AppFunction, table: ITable, actions: string[], partitions: string[]) {
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions,
-        resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitions } },
-      }),
-    );
   }
 }

@@ -53,9 +53,15 @@ export default async function globalSetup() {
   const screenshots = join(root, '.local', 'screenshots');
   rmSync(screenshots, { recursive: true, force: true });
   mkdirSync(screenshots, { recursive: true });
-  const runtime = await startWithRetry('browser', { CONTACT_NOW_WINDOW: `PT${CONTACT_NOW_SECONDS}S` });
+  const runtime = await startWithRetry('browser', {
+    CONTACT_NOW_WINDOW: `PT${CONTACT_NOW_SECONDS}S`,
+    // One retry, far off: a failed delivery waits for the Retry button the test presses.
+    WEBHOOK_RETRY_SCHEDULE: 'PT10M',
+  });
   runtime.child.unref();
   process.env.BROWSER_RUNTIME_URL = runtime.url;
+  process.env.BROWSER_SES_URL = runtime.sesUrl;
+  process.env.BROWSER_SQS_URL = runtime.sqsUrl;
   process.env.BROWSER_SCREENSHOTS = screenshots;
   Object.assign(globalThis, { __browser: { runtime } satisfies BrowserState });
 }

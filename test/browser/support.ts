@@ -13,6 +13,9 @@ import { localSigner } from '../../local/jwt.js';
 
 export const baseUrl = process.env.BROWSER_RUNTIME_URL ?? '';
 export const screenshotDir = process.env.BROWSER_SCREENSHOTS ?? '';
+/** The runtime's local SES (sent mail as JSON at /store) and its local queues. */
+export const sesUrl = process.env.BROWSER_SES_URL ?? '';
+export const sqsUrl = process.env.BROWSER_SQS_URL ?? '';
 if (!baseUrl || !screenshotDir) throw new Error('no browser runtime: run through `npm run test:browser`');
 
 const CHROMIUM_ARGS = [

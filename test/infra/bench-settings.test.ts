@@ -17,7 +17,9 @@ let stateless: StatelessStack;
 
 beforeAll(() => {
   // An empty list of stacks to bundle: CDK leaves every asset unbuilt.
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({
+    context: { 'aws:cdk:bundling-stacks': [], alarmEmail: 'ops@partner-referrals.example' },
+  });
   ({ stateless } = definePartnerReferrals(app, { prefix: '' }));
 }, 60_000);
 

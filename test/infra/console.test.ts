@@ -15,7 +15,9 @@ import { definePartnerReferrals } from '../../lib/partner-referrals.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
-const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const app = new App({
+  context: { 'aws:cdk:bundling-stacks': [], alarmEmail: 'ops@partner-referrals.example' },
+});
 const { stateful, stateless, console: consoleStack } = definePartnerReferrals(app, { prefix: '' });
 const assembly = app.synth();
 const statefulTemplate = Template.fromStack(stateful);
@@ -183,8 +185,11 @@ describe('the API for the console (stateless stack)', () => {
   });
 
   it("accepts the console client's access tokens", () => {
+    // The partner routes' JWT authorizer; sender routes have a Lambda authorizer of their own.
     const authorizer = Object.values(
-      statelessTemplate.findResources('AWS::ApiGatewayV2::Authorizer'),
+      statelessTemplate.findResources('AWS::ApiGatewayV2::Authorizer', {
+        Properties: { AuthorizerType: 'JWT' },
+      }),
     )[0] as Resource;
     const audience = (authorizer.Properties.JwtConfiguration as { Audience: unknown[] }).Audience;
     expect(audience).toContainEqual({ 'Fn::ImportValue': expect.stringMatching(/ConsoleClient/) });

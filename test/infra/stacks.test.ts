@@ -16,9 +16,10 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { tableDefinition } from '../../functions/adapters/dynamodb/table-definition.js';
 import { minimumRetrySpanSeconds } from '../../functions/domain/backoff.js';
-import { PARTNER_ROLES, SENDER_SCOPE } from '../../functions/http/auth.js';
+import { PARTNER_ROLES } from '../../functions/http/auth.js';
 import { routeList } from '../../functions/http/routes.js';
 import { queueDefinitions } from '../../functions/queue/definitions.js';
+import { defaults } from '../../functions/shared/defaults.js';
 import { consumerFilters } from '../../functions/stream/filters.js';
 import { definePartnerReferrals } from '../../lib/partner-referrals.js';
 import type { StatefulStack } from '../../lib/stateful-stack.js';
@@ -38,7 +39,7 @@ let statelessTemplate: Template;
 
 beforeAll(() => {
   // The same wiring as bin/app.ts, once: each synth bundles every function.
-  app = new App();
+  app = new App({ context: { alarmEmail: 'ops@partner-referrals.example' } });
   ({ stateful, stateless } = definePartnerReferrals(app, { prefix: '' }));
   // Throws if the nag plugin reports an error; warnings only land in the report checked below.
   assembly = app.synth();
@@ -64,6 +65,11 @@ function functionOf(fn: IFunction) {
   const resource = statelessTemplate.toJSON().Resources[logicalId] as Resource;
   return { logicalId, statements, actions, properties: resource.Properties };
 }
+
+/** The fair-use counter grant: UpdateItem held to FAIRUSE# partition keys. */
+const isFairUseGrant = (s: Statement & { Condition?: unknown }) =>
+  actionsOf(s).join() === 'dynamodb:UpdateItem' &&
+  JSON.stringify(s.Condition ?? {}).includes('"dynamodb:LeadingKeys":["FAIRUSE#*"]');
 
 const queueLogicalId = (queue: { node: { defaultChild?: unknown } }) =>
   stateless.getLogicalId(queue.node.defaultChild as CfnQueue);
@@ -175,8 +181,9 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('has one function per route, on the newest Node runtime and ARM64', () => {
     // Plus the archiver, the notifier, the reconciler, the insights aggregator, the search indexer,
-    // the email sender and the SES events consumer.
-    statelessTemplate.resourceCountIs('AWS::Lambda::Function', routeList.length + 7);
+    // the email sender, the SES events consumer, the webhook events consumer, the webhook sender and
+    // the sender routes' authorizer.
+    statelessTemplate.resourceCountIs('AWS::Lambda::Function', routeList.length + 10);
     for (const route of routeList) {
       const { properties } = routeFunction(route.name);
       expect(properties).toMatchObject({
@@ -211,7 +218,7 @@ describe('stateless stack', () => {
     }
   });
 
-  it('routes every entry of the route table, JWT-authorised unless public, senders by scope too', () => {
+  it('routes every entry of the route table: partners JWT-authorised, senders through the sender authorizer', () => {
     statelessTemplate.resourceCountIs('AWS::ApiGatewayV2::Route', routeList.length);
     for (const route of routeList) {
       const routeKey = `${route.method} ${route.path}`;
@@ -224,9 +231,8 @@ describe('stateless stack', () => {
       } else {
         statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', {
           RouteKey: routeKey,
-          AuthorizationType: 'JWT',
+          AuthorizationType: route.access === 'sender' ? 'CUSTOM' : 'JWT',
           AuthorizerId: { Ref: Match.anyValue() },
-          AuthorizationScopes: route.access === 'sender' ? [SENDER_SCOPE] : Match.absent(),
         });
       }
     }
@@ -247,6 +253,37 @@ describe('stateless stack', () => {
     });
   });
 
+  it('admits sender tokens of any app client of the pool (no audience list), verified by a Lambda authorizer', () => {
+    const authorizers = statelessTemplate.findResources('AWS::ApiGatewayV2::Authorizer', {
+      Properties: { AuthorizerType: 'REQUEST' },
+    });
+    expect(Object.keys(authorizers)).toHaveLength(1);
+    const [id, authorizer] = Object.entries(authorizers)[0] as [string, Resource];
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: 60,
+    });
+    // Every sender route, and only those, uses it.
+    const routes = Object.values(statelessTemplate.findResources('AWS::ApiGatewayV2::Route')) as Resource[];
+    const senderRoutes = routes.filter(
+      (r) => JSON.stringify(r.Properties.AuthorizerId) === JSON.stringify({ Ref: id }),
+    );
+    expect(senderRoutes.map((r) => r.Properties.RouteKey).sort()).toEqual(
+      routeList
+        .filter((r) => r.access === 'sender')
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    );
+    const fn = functionOf(stateless.senderAuthorizerFunction);
+    expect((fn.properties.Environment as { Variables: object }).Variables).toMatchObject({
+      USER_POOL_ISSUER: { 'Fn::ImportValue': expect.stringMatching(/UserPool.*ProviderURL/) },
+    });
+    // It reads nothing: the pool's public keys come over HTTPS.
+    expect(fn.actions.filter((a) => !a.startsWith('logs:'))).toEqual([]);
+  });
+
   it('throttles the default stage and writes JSON access logs', () => {
     statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
@@ -259,21 +296,47 @@ describe('stateless stack', () => {
     });
   });
 
-  it('grants a read route no write action, and a write route its writes', () => {
-    const read = routeFunction('get-lead').actions;
-    expect(read).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+  it('grants a read route no write action (but its fair-use counter), and a write route its writes', () => {
+    const { statements } = routeFunction('get-lead');
+    const read = statements.filter((s) => !isFairUseGrant(s)).flatMap(actionsOf);
+    expect(read).toEqual(expect.arrayContaining(['dynamodb:GetItem']));
     const writes = read.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite|\*)/.test(a) || a === '*');
     expect(writes).toEqual([]);
-    expect(routeFunction('accept-lead').actions).toEqual(
-      expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:PutItem']),
-    );
+    // Every action of every function is asserted in test/infra/grants.test.ts.
+    expect(routeFunction('accept-lead').actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem']));
     expect(routeFunction('health').actions.filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+  });
+
+  it('counts every authenticated route against fair use: UpdateItem on FAIRUSE# keys only, limits from context defaults', () => {
+    for (const route of routeList) {
+      const fn = routeFunction(route.name);
+      const variables = (fn.properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      if (route.access === 'public') {
+        expect(fn.statements.filter(isFairUseGrant)).toEqual([]);
+        expect(variables).not.toHaveProperty('FAIR_USE_WINDOW');
+        continue;
+      }
+      expect(fn.statements.filter(isFairUseGrant)).toHaveLength(1);
+      expect(variables).toMatchObject({
+        FAIR_USE_WINDOW: 'PT1M',
+        FAIR_USE_SENDER_LIMIT: '1200',
+        FAIR_USE_PARTNER_LIMIT: '600',
+        FAIR_USE_OVERRIDES: '',
+      });
+    }
+  });
+
+  it('refuses a malformed fair-use limit at synth', () => {
+    const app = new App({
+      context: { fairUseOverrides: 'contoso=many', alarmEmail: 'ops@partner-referrals.example' },
+    });
+    expect(() => definePartnerReferrals(app, { prefix: 'Bad' })).toThrow(/override/);
   });
 
   it('lets only the list routes read the cursor key', () => {
     for (const route of routeList) {
       const { actions, properties } = routeFunction(route.name);
-      const lists = route.name === 'list-leads' || route.name === 'list-sent-leads';
+      const lists = ['list-leads', 'list-sent-leads', 'list-webhook-deliveries'].includes(route.name);
       expect(actions.includes('secretsmanager:GetSecretValue')).toBe(lists);
       expect(properties.Environment).toMatchObject({
         Variables: lists
@@ -298,15 +361,23 @@ describe('stateless stack', () => {
 });
 
 describe('stream consumers, reconciler and alarms', () => {
-  const consumerNames = ['archiver', 'notifier', 'insightsAggregator', 'searchIndexer'] as const;
+  const consumerNames = [
+    'archiver',
+    'notifier',
+    'insightsAggregator',
+    'searchIndexer',
+    'webhookEvents',
+  ] as const;
   const consumer = (name: (typeof consumerNames)[number]) => {
-    const { insights } = stateless;
+    const { insights, webhooks } = stateless;
     const [stream, fn] =
       name === 'insightsAggregator'
         ? [insights.consumers.insightsAggregator, insights.aggregator]
         : name === 'searchIndexer'
           ? [insights.consumers.searchIndexer, insights.searchIndexer]
-          : [stateless.consumers[name], stateless[name]];
+          : name === 'webhookEvents'
+            ? [webhooks.stream, webhooks.events]
+            : [stateless.consumers[name], stateless[name]];
     const queue = stream.deadLetterQueue.node.defaultChild as CfnQueue;
     return { fn: functionOf(fn), queueId: stateless.getLogicalId(queue) };
   };
@@ -328,7 +399,7 @@ describe('stream consumers, reconciler and alarms', () => {
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         BisectBatchOnFunctionError: true,
         // The notifier only fails while the queue or table is unreachable: it retries for the stream's whole day.
-        MaximumRetryAttempts: name === 'notifier' ? 10_000 : 5,
+        MaximumRetryAttempts: name === 'notifier' || name === 'webhookEvents' ? 10_000 : 5,
         MaximumRecordAgeInSeconds: 86_400,
         ParallelizationFactor: 2,
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
@@ -350,8 +421,9 @@ describe('stream consumers, reconciler and alarms', () => {
   });
 
   it('keeps failed batches for 14 days in SSE-encrypted, TLS-only queues', () => {
-    // Two stream on-failure queues, and a queue and dead-letter queue for emails and for SES events.
-    statelessTemplate.resourceCountIs('AWS::SQS::Queue', consumerNames.length + 4);
+    // A stream on-failure queue per consumer, and a queue and dead-letter queue for emails, for SES
+    // events and for webhook deliveries.
+    statelessTemplate.resourceCountIs('AWS::SQS::Queue', consumerNames.length + 6);
     for (const name of consumerNames) {
       const { queueId } = consumer(name);
       expect(statelessTemplate.toJSON().Resources[queueId].Properties).toMatchObject({
@@ -409,6 +481,26 @@ describe('stream consumers, reconciler and alarms', () => {
         ],
       },
     });
+  });
+
+  it('erases personal data on the reconciler run: PII_RETENTION (P2Y) and the dueForErasure index it queries', () => {
+    const reconciler = functionOf(stateless.reconciler);
+    expect((reconciler.properties.Environment as { Variables: object }).Variables).toMatchObject({
+      PII_RETENTION: 'P2Y',
+    });
+    statefulTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({
+          IndexName: 'dueForErasure',
+          KeySchema: [
+            { AttributeName: 'gsi7pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi7sk', KeyType: 'RANGE' },
+          ],
+        }),
+      ]),
+    });
+    // Erasure overwrites; it never deletes.
+    expect(reconciler.actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:Query']));
   });
 
   it('runs the reconciler every minute, without retries, and alarms on its errors', () => {
@@ -472,9 +564,10 @@ describe('stream consumers, reconciler and alarms', () => {
   it('lets the archiver and reconciler query and conditionally update leads, and the notifier write contacts', () => {
     for (const fn of [stateless.archiver, stateless.reconciler]) {
       expect(functionOf(fn).actions).toEqual(
-        expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem']),
+        expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']),
       );
     }
+    expect(functionOf(stateless.reconciler).actions).toContain('dynamodb:Query');
     expect(functionOf(stateless.notifier).actions).toEqual(
       expect.arrayContaining([
         'dynamodb:GetItem',
@@ -537,6 +630,11 @@ describe('durable queues: emails and SES feedback', () => {
         definition: queueDefinitions.sesEvents,
         consumer: stateless.sesEvents,
       },
+      {
+        queue: stateless.webhooks.queue,
+        definition: queueDefinitions.webhooks,
+        consumer: stateless.webhooks.sender,
+      },
     ] as const;
   const props = (queue: { node: { defaultChild?: unknown } }) =>
     statelessTemplate.toJSON().Resources[queueLogicalId(queue)].Properties as Record<string, unknown>;
@@ -596,7 +694,7 @@ describe('durable queues: emails and SES feedback', () => {
         EventSourceArn: { 'Fn::GetAtt': [queueLogicalId(queue.queue), 'Arn'] },
         BatchSize: definition.batchSize,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
-        ScalingConfig: { MaximumConcurrency: 5 },
+        ScalingConfig: { MaximumConcurrency: definition.maxConcurrency },
       });
       expect(fn.properties.Timeout).toBe(definition.consumerTimeoutSeconds);
       expect(definition.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(
@@ -783,6 +881,85 @@ describe('insights and search consumers', () => {
     statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: functionOf(stateless.insights.aggregator).logicalId },
       BatchSize: 200,
+    });
+  });
+});
+
+describe('webhooks', () => {
+  const variables = (fn: IFunction) =>
+    (functionOf(fn).properties.Environment as { Variables: Record<string, unknown> }).Variables;
+  const leadingKeys = (s: Statement) =>
+    (s as Statement & { Condition?: Record<string, Record<string, string[]>> }).Condition?.[
+      'ForAllValues:StringLike'
+    ]?.['dynamodb:LeadingKeys'];
+  const tableStatements = (fn: IFunction) =>
+    functionOf(fn)
+      .statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))
+      .filter(
+        (s) =>
+          !actionsOf(s).every((a) =>
+            [
+              'dynamodb:DescribeStream',
+              'dynamodb:GetRecords',
+              'dynamodb:GetShardIterator',
+              'dynamodb:ListStreams',
+            ].includes(a),
+          ),
+      )
+      .map((s) => [actionsOf(s).sort(), leadingKeys(s)]);
+  const forbidden = [
+    'dynamodb:Scan',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:TransactWriteItems',
+  ];
+
+  it('lets the events consumer only query subscriptions and put events and deliveries, never touch a lead', () => {
+    expect(tableStatements(stateless.webhooks.events)).toEqual([
+      [['dynamodb:Query'], ['PARTNER#*']],
+      [['dynamodb:PutItem'], ['WHEVENT#*', 'WHDELIVERY#*']],
+    ]);
+    for (const action of forbidden)
+      expect(functionOf(stateless.webhooks.events).actions).not.toContain(action);
+  });
+
+  it('lets the sender read and update deliveries and subscriptions, and read contacts for the disabled email', () => {
+    expect(tableStatements(stateless.webhooks.sender)).toEqual([
+      [['dynamodb:BatchGetItem'], ['PARTNER#*', 'WHDELIVERY#*', 'WHEVENT#*', 'SUPPRESSED#*']],
+      [['dynamodb:UpdateItem'], ['PARTNER#*', 'WHDELIVERY#*']],
+      [['dynamodb:GetItem', 'dynamodb:Query'], ['PARTNER#*']],
+    ]);
+    for (const action of [...forbidden, 'dynamodb:PutItem'])
+      expect(functionOf(stateless.webhooks.sender).actions).not.toContain(action);
+  });
+
+  it('lets only the test, retry and replay routes (and the two consumers) send to the delivery queue', () => {
+    const deliveryQueue = { 'Fn::GetAtt': [queueLogicalId(stateless.webhooks.queue.queue), 'Arn'] };
+    const senders = [...stateless.functions.entries()]
+      .filter(([, fn]) =>
+        functionOf(fn).statements.some(
+          (s) =>
+            JSON.stringify(s.Resource) === JSON.stringify(deliveryQueue) &&
+            actionsOf(s).includes('sqs:SendMessage'),
+        ),
+      )
+      .map(([name]) => name)
+      .sort();
+    expect(senders).toEqual(['replay-webhook', 'retry-webhook-delivery', 'test-webhook']);
+    for (const name of senders) {
+      expect(variables(stateless.functions.get(name)!).WEBHOOK_QUEUE_URL).toEqual({
+        Ref: queueLogicalId(stateless.webhooks.queue.queue),
+      });
+    }
+  });
+
+  it('gives the sender the retry schedule and the email queue, and names the dead letters in the outputs', () => {
+    const env = variables(stateless.webhooks.sender);
+    expect(env.WEBHOOK_RETRY_SCHEDULE).toBe(defaults.WEBHOOK_RETRY_SCHEDULE);
+    expect(env.EMAIL_QUEUE_URL).toEqual({ Ref: queueLogicalId(stateless.queues.emails.queue) });
+    expect(env.WEBHOOK_ALLOW_LOCAL_HTTP).toBeUndefined();
+    statelessTemplate.hasOutput('WebhookDeadLettersUrl', {
+      Value: { Ref: queueLogicalId(stateless.webhooks.queue.deadLetterQueue) },
     });
   });
 });

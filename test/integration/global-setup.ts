@@ -2,7 +2,8 @@
  * Starts three local runtimes (`local/start.ts`) for the integration project, each on free ports
  * with a throw-away database:
  *   main  - the default windows (P14D / PT72H)
- *   short - LEAD_RESPONSE_WINDOW=PT4S, CONTACT_NOW_WINDOW=PT2S, reminders, reconciler every second
+ *   short - LEAD_RESPONSE_WINDOW=PT4S, CONTACT_NOW_WINDOW=PT2S, reminders, reconciler every second,
+ *           customer data erased 15 s after archiving (PII_RETENTION=PT15S)
  *   ttl   - LEAD_RESPONSE_WINDOW=PT3S, reconciler all but off: expiry by TTL and the stream alone
  * Their base URLs reach the tests through process.env (inherited by the workers) and through
  * `.local/integration-env.<jest pid>.json` (named by INTEGRATION_ENV_FILE). Each runtime runs in
@@ -29,6 +30,8 @@ export interface Started {
   url: string;
   sesUrl: string;
   sqsUrl: string;
+  dynamoPort: number;
+  tableName: string;
   pid: number;
   dog: number | undefined;
   child: ChildProcess;
@@ -45,6 +48,9 @@ export interface IntegrationEnv {
   ttlSes: string;
   /** The main runtime's local SQS endpoint (its queues are <endpoint>/000000000000/<name>). */
   mainSqs: string;
+  /** The main runtime's DynamoDB Local port and table (operator commands run against them). */
+  mainDynamoPort: number;
+  mainTable: string;
   pids: number[];
   /** The watchdog of each runtime (see `watchdog`). */
   watchdogs: number[];
@@ -148,6 +154,8 @@ async function startRuntime(name: string, windows: Record<string, string>): Prom
     url,
     sesUrl: `http://127.0.0.1:${sesPort}`,
     sqsUrl: `http://127.0.0.1:${sqsPort}`,
+    dynamoPort,
+    tableName: `partner-referrals-it-${name}`,
     pid: child.pid!,
     dog,
     child,
@@ -182,13 +190,22 @@ export default async function globalSetup() {
   ensureSigningKey();
   const results = await Promise.allSettled([
     // Failed emails retried within a second or two, so the SES-outage test is short.
-    startWithRetry('main', { EMAIL_RETRY_BASE: 'PT1S', EMAIL_RETRY_CAP: 'PT2S' }),
+    // One partner with a tiny fair-use limit (fair-use.test.ts); everyone else has the defaults.
+    // Webhook retries after 1 s and 2 s, so the failed-first-attempt test sees its retry at once.
+    startWithRetry('main', {
+      EMAIL_RETRY_BASE: 'PT1S',
+      EMAIL_RETRY_CAP: 'PT2S',
+      FAIR_USE_OVERRIDES: 'partner:fair-use-probe=3',
+      WEBHOOK_RETRY_SCHEDULE: 'PT1S,PT2S',
+    }),
     // Reminders at 2 s, the reconciler every second: the reminder path and the reconciler's expiry.
     startWithRetry('short', {
       LEAD_RESPONSE_WINDOW: 'PT4S',
       CONTACT_NOW_WINDOW: 'PT2S',
       REMINDER_BEFORE: 'PT2S',
       RECONCILE_INTERVAL: 'PT1S',
+      // Customer data of archived leads erased 15 s after archiving (erasure.test.ts).
+      PII_RETENTION: 'PT15S',
     }),
     // The reconciler (all but) off: only the local TTL emulator (DynamoDB's TTL, see local/ttl-emulator.ts) and the stream can archive a lead here.
     startWithRetry('ttl', { LEAD_RESPONSE_WINDOW: 'PT3S', RECONCILE_INTERVAL: 'PT1H' }),
@@ -212,6 +229,8 @@ export default async function globalSetup() {
     shortSes: short.sesUrl,
     ttlSes: ttl.sesUrl,
     mainSqs: main.sqsUrl,
+    mainDynamoPort: main.dynamoPort,
+    mainTable: main.tableName,
     pids: started.map((s) => s.pid),
     watchdogs: started.flatMap((s) => (s.dog === undefined ? [] : [s.dog])),
   };

@@ -21,6 +21,8 @@ interface Urls {
   shortSes: string;
   ttlSes: string;
   mainSqs: string;
+  mainDynamoPort: number;
+  mainTable: string;
 }
 
 function runtimeUrls(): Urls {

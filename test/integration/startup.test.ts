@@ -98,9 +98,9 @@ describe('npm start', () => {
           `  API listening on http://localhost:${port}`,
           `  DynamoDB Local up at http://127.0.0.1:${dynamoPort}`,
           `  SES local up at http://localhost:${sesPort}`,
-          `  queues up at http://127.0.0.1:${sqsPort} (emails, ses-events, dead letters)`,
+          `  queues up at http://127.0.0.1:${sqsPort} (emails, ses-events, webhook-deliveries, dead letters)`,
           '  handlers loaded',
-          '  stream consumers running (archiver, notifier, insights aggregator, search indexer; TTL emulated)',
+          '  stream consumers running (archiver, notifier, insights aggregator, search indexer, webhook events; TTL emulated)',
           '  table partner-referrals-local ready, senders microsoft-marketing, fabrikam-referrals registered',
         ].sort(),
       );

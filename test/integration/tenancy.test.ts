@@ -177,7 +177,7 @@ describe('roles and scopes', () => {
     const reply = await post('/v1/leads', leadBody(partnerId), { token: unknownClient });
     expectProblem(reply, 403, 'sender-not-registered');
     // ...and told how a sender is registered locally.
-    expect(reply.body.detail).toContain('local/senders.ts');
+    expect(reply.body.detail).toContain('npm run sender -- register');
   });
 });
 

@@ -53,7 +53,9 @@ describe('npm run token', () => {
   it('warns of a sender npm start does not register, and not of one it does', async () => {
     const stranger = await token('--sender', 'stranger-system');
     expect(stranger.stdout).toMatch(jwt);
-    expect(stranger.stderr).toContain('npm start registers no sender stranger-system');
+    expect(stranger.stderr).toContain(
+      'unless stranger-system was registered with npm run sender -- register',
+    );
     expect(stranger.stderr).toContain('403 sender-not-registered');
     const known = await token('--sender', 'microsoft-marketing');
     expect(known.stderr).toBe('');

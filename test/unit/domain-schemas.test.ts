@@ -75,7 +75,7 @@ describe('one-line and free text', () => {
     refused(
       needSchema,
       { title: 'a\u0007b' },
-      'must not contain control or bidirectional-override characters',
+      'must not contain control, line-separator or bidirectional-override characters',
     );
     refused(needSchema, { title: '\u200B\u200C' }, 'must contain a visible character');
     // The visible character may be anywhere, not only first.

@@ -28,6 +28,9 @@ Object.assign(process.env, {
   AWS_REGION: 'eu-west-1',
   CURSOR_SECRET: 'test',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
+  // Fair use off: these tests count each handler's own commands (test/unit/fair-use.test.ts counts requests).
+  FAIR_USE_SENDER_LIMIT: '0',
+  FAIR_USE_PARTNER_LIMIT: '0',
 });
 const ddb = mockClient(DynamoDBDocumentClient);
 const { handler: accept } = await import('../../functions/accept-lead/handler.js');
@@ -202,7 +205,15 @@ describe('create-lead', () => {
     });
     expect(response.body).not.toHaveProperty('possibleDuplicates');
     const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems ?? [];
-    expect(items.map((i) => i.Put?.Item?.sk)).toEqual(['LEAD', 'TIMER#EXPIRY', 'IDEMPOTENCY']);
+    expect(items.map((i) => i.Put?.Item?.sk)).toEqual([
+      'LEAD',
+      'TIMER#EXPIRY',
+      'IDEMPOTENCY',
+      `LEAD#${response.body.id}`,
+    ]);
+    // The customer's link for erasure: keyed by a hash of the address, never the address itself.
+    expect(items[3]!.Put!.Item!.pk).toMatch(/^CUSTOMER#[\w-]{43}$/);
+    expect(JSON.stringify(items[3]!.Put!.Item)).not.toContain(newLead().customer.email);
     expect(items[0]!.Put!.Item).not.toHaveProperty('expiresAt');
     expect(items[1]!.Put!.Item!.expiresAt).toBe(Math.floor(Date.parse(response.body.respondBy) / 1000));
   });

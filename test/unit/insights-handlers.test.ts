@@ -32,7 +32,14 @@ import { apiEvent, call, partnerClaims, senderClaims } from '../support/events.j
 import { commands, received, run } from '../support/leads.js';
 import { streamRecord } from '../support/streams.js';
 
-Object.assign(process.env, { TABLE_NAME: 'leads', AWS_REGION: 'eu-west-1', POWERTOOLS_LOG_LEVEL: 'SILENT' });
+Object.assign(process.env, {
+  TABLE_NAME: 'leads',
+  AWS_REGION: 'eu-west-1',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  // Fair use off: these tests count each handler's own commands (test/unit/fair-use.test.ts counts requests).
+  FAIR_USE_SENDER_LIMIT: '0',
+  FAIR_USE_PARTNER_LIMIT: '0',
+});
 const ddb = mockClient(DynamoDBDocumentClient);
 const { handler: aggregator } = await import('../../functions/insights-aggregator/handler.js');
 const { handler: indexer } = await import('../../functions/search-indexer/handler.js');

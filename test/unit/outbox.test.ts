@@ -45,7 +45,7 @@ describe('stream filters', () => {
     [
       'a new lead',
       streamRecord({ eventName: 'INSERT', newItem: toItem(lead) }),
-      ['notifier', 'insightsAggregator'],
+      ['notifier', 'insightsAggregator', 'webhookEvents'],
     ],
     [
       'a decline',
@@ -54,7 +54,7 @@ describe('stream filters', () => {
         oldItem: toItem(lead),
         newItem: toItem(run(lead, commands.decline)),
       }),
-      ['notifier', 'insightsAggregator'],
+      ['notifier', 'insightsAggregator', 'webhookEvents'],
     ],
     [
       'an expiry',
@@ -63,7 +63,7 @@ describe('stream filters', () => {
         oldItem: toItem(lead),
         newItem: toItem(run(lead, commands.expire, later)),
       }),
-      ['notifier', 'insightsAggregator'],
+      ['notifier', 'insightsAggregator', 'webhookEvents'],
     ],
     [
       'a reminder coming due',
@@ -72,7 +72,7 @@ describe('stream filters', () => {
         oldItem: toItem(lead),
         newItem: toItem({ ...lead, remindedAt: '2026-12-07T10:00:00.000Z' }),
       }),
-      ['notifier', 'insightsAggregator'],
+      ['notifier', 'insightsAggregator', 'webhookEvents'],
     ],
     [
       'a reminder asked for again (a new remindedAt, still on the reminder index)',
@@ -81,7 +81,7 @@ describe('stream filters', () => {
         oldItem: toItem({ ...lead, remindedAt: '2026-12-07T10:00:00.000Z' }),
         newItem: toItem({ ...lead, remindedAt: '2026-12-07T16:00:00.000Z' }),
       }),
-      ['notifier', 'insightsAggregator'],
+      ['notifier', 'insightsAggregator', 'webhookEvents'],
     ],
     [
       'a settled reminder taken off the reminder index (bookkeeping, same version)',
@@ -90,7 +90,7 @@ describe('stream filters', () => {
         oldItem: toItem({ ...lead, remindedAt: '2026-12-07T10:00:00.000Z' }),
         newItem: withoutReminderIndex(toItem({ ...lead, remindedAt: '2026-12-07T10:00:00.000Z' })),
       }),
-      ['insightsAggregator'],
+      ['insightsAggregator', 'webhookEvents'],
     ],
     [
       'a saved profile',
@@ -109,7 +109,7 @@ describe('stream filters', () => {
     [
       'an accept',
       streamRecord({ eventName: 'MODIFY', oldItem: toItem(lead), newItem: toItem(accepted) }),
-      ['insightsAggregator'],
+      ['insightsAggregator', 'webhookEvents'],
     ],
     [
       'a won deal',
@@ -118,7 +118,7 @@ describe('stream filters', () => {
         oldItem: toItem(accepted),
         newItem: toItem(run(accepted, commands.won)),
       }),
-      ['insightsAggregator'],
+      ['insightsAggregator', 'webhookEvents'],
     ],
     [
       'a favorite mark',

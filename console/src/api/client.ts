@@ -7,14 +7,25 @@ import type {
   CloseRequest,
   ContactsRequest,
   DeclineRequest,
+  DeliveryPage,
   EditRequest,
   History,
+  Insights,
+  InsightsQuery,
   LeadListQuery,
   LeadPage,
   PartnerLead,
   Problem,
   Profile,
   ProfileRequest,
+  ReplayRequest,
+  ReplayResponse,
+  TestResponse,
+  Webhook,
+  WebhookChange,
+  WebhookList,
+  WebhookRequest,
+  WebhookWithSecret,
 } from './types.js';
 
 /** An answer other than 2xx, with the API's problem details (or one made up for a network failure). */
@@ -106,6 +117,7 @@ export function createApiClient(options: ApiClientOptions) {
   }
 
   const lead = (id: string) => `/v1/leads/${encodeURIComponent(id)}`;
+  const webhook = (id: string) => `/v1/webhooks/${encodeURIComponent(id)}`;
   return {
     listLeads: (query: LeadListQuery, signal?: AbortSignal) =>
       request<LeadPage>('GET', '/v1/leads', { query, ...(signal ? { signal } : {}) }),
@@ -127,6 +139,24 @@ export function createApiClient(options: ApiClientOptions) {
     putProfile: (body: ProfileRequest, version: number) =>
       // Version 0 is a profile never saved: there is nothing to match yet.
       request<Profile>('PUT', '/v1/profile', { body, ...(version > 0 ? { version } : {}) }),
+    getInsights: (query: InsightsQuery, signal?: AbortSignal) =>
+      request<Insights>('GET', '/v1/insights', { query, ...(signal ? { signal } : {}) }),
+    listWebhooks: () => request<WebhookList>('GET', '/v1/webhooks'),
+    getWebhook: (id: string) => request<Webhook>('GET', webhook(id)),
+    createWebhook: (body: WebhookRequest) => request<WebhookWithSecret>('POST', '/v1/webhooks', { body }),
+    changeWebhook: (id: string, body: WebhookChange) => request<Webhook>('PATCH', webhook(id), { body }),
+    deleteWebhook: (id: string) => request<void>('DELETE', webhook(id)),
+    rotateSecret: (id: string) => request<WebhookWithSecret>('POST', `${webhook(id)}/rotate-secret`),
+    testWebhook: (id: string) => request<TestResponse>('POST', `${webhook(id)}/test`),
+    listDeliveries: (id: string, cursor: string | undefined, signal?: AbortSignal) =>
+      request<DeliveryPage>('GET', `${webhook(id)}/deliveries`, {
+        query: { limit: 20, cursor },
+        ...(signal ? { signal } : {}),
+      }),
+    retryDelivery: (id: string, deliveryId: string) =>
+      request<unknown>('POST', `${webhook(id)}/deliveries/${encodeURIComponent(deliveryId)}/retry`),
+    replay: (id: string, body: ReplayRequest) =>
+      request<ReplayResponse>('POST', `${webhook(id)}/replay`, { body }),
   };
 }
 

@@ -10,7 +10,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import { useConsole } from '../shared/console-context.js';
-import type { LeadPage, LeadTab, PartnerLead, Stage } from './types.js';
+import type { InsightsQuery, LeadPage, LeadTab, PartnerLead, Stage } from './types.js';
 
 export const keys = {
   leads: ['leads'] as const,
@@ -18,6 +18,10 @@ export const keys = {
   lead: (id: string) => ['lead', id] as const,
   history: (id: string) => ['history', id] as const,
   profile: ['profile'] as const,
+  webhooks: ['webhooks'] as const,
+  webhook: (id: string) => ['webhooks', id] as const,
+  deliveries: (id: string) => ['deliveries', id] as const,
+  insights: (from: string | undefined, to: string | undefined) => ['insights', from ?? '', to ?? ''] as const,
 };
 
 const PAGE_SIZE = 25;
@@ -76,5 +80,40 @@ export function useFavorite(lead: PartnerLead) {
     onMutate: (favorite) => mark(favorite),
     onError: (_error, favorite) => mark(!favorite),
     onSettled: () => client.invalidateQueries({ queryKey: keys.leads }),
+  });
+}
+
+/** Insights of a period (the API's default, the last three months, when neither end is given). */
+export function useInsights(query: InsightsQuery) {
+  const { api } = useConsole();
+  return useQuery({
+    queryKey: keys.insights(query.from, query.to),
+    queryFn: ({ signal }) => api.getInsights(query, signal),
+    // A new period keeps the last one on screen until its figures arrive.
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useWebhooks() {
+  const { api } = useConsole();
+  return useQuery({ queryKey: keys.webhooks, queryFn: () => api.listWebhooks() });
+}
+
+export function useWebhook(id: string) {
+  const { api } = useConsole();
+  return useQuery({ queryKey: keys.webhook(id), queryFn: () => api.getWebhook(id) });
+}
+
+/** A subscription's delivery log, newest first, a page at a time. */
+export function useDeliveries(id: string) {
+  const { api } = useConsole();
+  return useInfiniteQuery({
+    queryKey: keys.deliveries(id),
+    queryFn: ({ pageParam, signal }) => api.listDeliveries(id, pageParam || undefined, signal),
+    initialPageParam: '',
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    // Deliveries move on their own (the queue sends and retries them): follow while any is pending.
+    refetchInterval: (query) =>
+      query.state.data?.pages.some((page) => page.items.some((d) => d.status === 'pending')) ? 2000 : false,
   });
 }

@@ -4,13 +4,15 @@
  * responses `z.output` (what the API answers).
  */
 import type * as z from 'zod';
+import type { contactStatuses } from '../../../functions/domain/contacts.js';
 import type {
   declineReasons,
   leadTypes,
   outcomeSchema,
   stageSchema,
 } from '../../../functions/domain/lead.js';
-import type { profileInputSchema, profileSchema } from '../../../functions/domain/profile.js';
+import type { profileInputSchema, profileViewSchema } from '../../../functions/domain/profile.js';
+import type { eventTypeSchema, leadEventTypes } from '../../../functions/domain/webhooks.js';
 import type { PARTNER_ROLES } from '../../../functions/http/auth.js';
 import type { Problem as ApiProblem } from '../../../functions/http/problem.js';
 import type {
@@ -18,11 +20,22 @@ import type {
   closeBody,
   contactsBody,
   declineBody,
+  deliveryPage,
   editBody,
   historyResponse,
+  insightsQuery,
+  insightsResponse,
   partnerLeadPage,
   partnerLeadSchema,
   partnerListQuery,
+  replayBody,
+  replayResponse,
+  testResponse,
+  webhookBody,
+  webhookList,
+  webhookPatchBody,
+  webhookView,
+  webhookWithSecret,
 } from '../../../functions/http/schemas.js';
 
 export type PartnerLead = z.output<typeof partnerLeadSchema>;
@@ -50,9 +63,33 @@ export type CloseRequest = z.input<typeof closeBody>;
 export type History = z.output<typeof historyResponse>;
 export type HistoryEntry = History['items'][number];
 
-export type Profile = z.output<typeof profileSchema>;
+/** The profile as the API shows it: each contact with its address's confirmation status. */
+export type Profile = z.output<typeof profileViewSchema>;
 export type ProfileRequest = z.input<typeof profileInputSchema>;
 export type ProfileLocation = Profile['locations'][number];
+export type ContactStatus = (typeof contactStatuses)[number];
+
+export type Insights = z.output<typeof insightsResponse>;
+export type InsightsQuery = z.input<typeof insightsQuery>;
+export type LeadCounts = Insights['leads'];
+export type Rates = Insights['rates'];
+export type ResponseTime = Insights['responseTime'];
+export type Amount = Insights['value']['pipeline'][number];
+
+export type Webhook = z.output<typeof webhookView>;
+export type WebhookList = z.output<typeof webhookList>;
+export type WebhookWithSecret = z.output<typeof webhookWithSecret>;
+export type WebhookRequest = z.input<typeof webhookBody>;
+export type WebhookChange = z.input<typeof webhookPatchBody>;
+export type DisabledReason = NonNullable<Webhook['disabledReason']>;
+export type LeadEventType = (typeof leadEventTypes)[number];
+export type EventType = z.output<typeof eventTypeSchema>;
+export type DeliveryPage = z.output<typeof deliveryPage>;
+export type Delivery = DeliveryPage['items'][number];
+export type DeliveryStatus = Delivery['status'];
+export type ReplayRequest = z.input<typeof replayBody>;
+export type ReplayResponse = z.output<typeof replayResponse>;
+export type TestResponse = z.output<typeof testResponse>;
 
 export type PartnerRole = (typeof PARTNER_ROLES)[number];
 export type Problem = ApiProblem;

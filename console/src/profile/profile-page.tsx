@@ -1,7 +1,7 @@
 /**
- * The business profile (GET/PUT /v1/profile): keywords, company sizes and industries that steer
- * which referrals come, and each location's contacts who receive lead alerts and reminders. A
- * contact's confirmation status shows once the API reports one.
+ * The business profile (GET/PUT /v1/profile): the company name, description and listing that
+ * partner search shows, the keywords, company sizes and industries that steer which referrals come,
+ * and each location's contacts, who receive lead alerts and reminders once they confirm their address.
  */
 import {
   Badge,
@@ -21,12 +21,12 @@ import { AddRegular, DeleteRegular } from '@fluentui/react-icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { keys } from '../api/queries.js';
-import type { CompanySize, Profile, ProfileRequest } from '../api/types.js';
+import type { CompanySize, ContactStatus, Profile, ProfileRequest } from '../api/types.js';
 import { ActionForm } from '../shared/action-form.js';
 import { useConsole } from '../shared/console-context.js';
 import { type ContactInput, ContactsEditor, emptyContact } from '../shared/contacts-editor.js';
 import { type FormErrors, formErrors } from '../shared/form-errors.js';
-import { companySizeLabels, keysOf } from '../shared/labels.js';
+import { companySizeLabels, contactStatusLabels, keysOf } from '../shared/labels.js';
 import { PageHeading } from '../shared/page.js';
 
 const sizes = keysOf(companySizeLabels);
@@ -69,13 +69,14 @@ const useStyles = makeStyles({
     gap: tokens.spacingHorizontalM,
     '@media (max-width: 600px)': { gridTemplateColumns: 'minmax(0, 1fr)' },
   },
-  status: { alignSelf: 'center' },
+  status: {
+    display: 'flex',
+    flexDirection: 'column',
+    alignItems: 'flex-start',
+    gap: tokens.spacingVerticalXXS,
+    paddingTop: tokens.spacingVerticalXXS,
+  },
 });
-
-/** A saved contact's confirmation status, when the API reports one (it does not yet everywhere). */
-function statusOf(contact: object): string | undefined {
-  return 'status' in contact && typeof contact.status === 'string' ? contact.status : undefined;
-}
 
 const listOf = (text: string) =>
   text
@@ -83,23 +84,26 @@ const listOf = (text: string) =>
     .map((item) => item.trim())
     .filter(Boolean);
 
-const statusColor = (status: string) =>
-  status === 'confirmed' ? 'success' : status === 'suppressed' ? 'danger' : 'warning';
+const statusColor = (status: ContactStatus | undefined) =>
+  status === 'confirmed'
+    ? 'success'
+    : status === 'suppressed'
+      ? 'danger'
+      : status === 'pending'
+        ? 'warning'
+        : 'informative';
+
+/** One line, as the API takes it: a pasted line break becomes a space. */
+const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, ' ');
 
 function ProfileForm({ profile }: { profile: Profile }) {
   const styles = useStyles();
   const { api } = useConsole();
   const client = useQueryClient();
-  const {
-    partnerId: _p,
-    version,
-    updatedAt: _u,
-    keywords,
-    companySizes,
-    industries,
-    locations,
-    ...other
-  } = profile;
+  const { version, keywords, companySizes, industries, locations } = profile;
+  const [companyName, setCompanyName] = useState(profile.companyName ?? '');
+  const [description, setDescription] = useState(profile.description ?? '');
+  const [listed, setListed] = useState(profile.listed);
   const [keywordText, setKeywordText] = useState(keywords.join(', '));
   const [industryText, setIndustryText] = useState(industries.join(', '));
   const [chosenSizes, setChosenSizes] = useState<CompanySize[]>(companySizes);
@@ -121,22 +125,21 @@ function ProfileForm({ profile }: { profile: Profile }) {
   });
   const errors = formErrors(save.error);
 
-  // Statuses by email, as last saved; a column only when the API reports any.
+  // Statuses by address, as last saved: an address typed since has none until it is saved.
   const statuses = new Map(
-    locations.flatMap((l) =>
-      l.contacts.flatMap((c) => {
-        const status = statusOf(c);
-        return status ? [[c.email.toLowerCase(), status] as const] : [];
-      }),
-    ),
+    locations.flatMap((l) => l.contacts.map((c) => [c.email.trim().toLowerCase(), c.status] as const)),
   );
+  const pending = [...statuses.values()].filter((status) => status === 'pending').length;
   const statusBadge = (contact: ContactInput | undefined) => {
-    if (statuses.size === 0 || !contact) return null;
+    if (!contact) return null;
     const status = statuses.get(contact.email.trim().toLowerCase());
     return (
-      <Badge className={styles.status} appearance="tint" color={status ? statusColor(status) : 'informative'}>
-        {status ?? 'not saved yet'}
-      </Badge>
+      <div className={styles.status}>
+        <Text size={200}>Address status</Text>
+        <Badge appearance="tint" color={statusColor(status)}>
+          {status ? contactStatusLabels[status] : 'Not saved yet'}
+        </Badge>
+      </div>
     );
   };
 
@@ -145,9 +148,12 @@ function ProfileForm({ profile }: { profile: Profile }) {
 
   function submit() {
     setSaved(false);
+    const name = companyName.trim();
+    const about = description.trim();
     save.mutate({
-      // Fields this page does not edit go back as they came.
-      ...other,
+      ...(name ? { companyName: name } : {}),
+      ...(about ? { description: about } : {}),
+      listed,
       keywords: listOf(keywordText),
       industries: listOf(industryText),
       companySizes: chosenSizes,
@@ -169,13 +175,47 @@ function ProfileForm({ profile }: { profile: Profile }) {
       onSubmit={submit}
       pending={save.isPending}
       error={save.error}
-      claimed={['keywords', 'industries', 'companySizes', 'locations']}
+      claimed={[
+        'companyName',
+        'description',
+        'listed',
+        'keywords',
+        'industries',
+        'companySizes',
+        'locations',
+      ]}
     >
       {saved && (
         <MessageBar intent="success">
           <MessageBarBody>Profile saved.</MessageBarBody>
         </MessageBar>
       )}
+      <Field
+        label="Company name"
+        hint="Shown in partner search; without it you are not listed."
+        {...errors.field('companyName')}
+      >
+        <Input value={companyName} onChange={(_, d) => setCompanyName(oneLine(d.value))} maxLength={200} />
+      </Field>
+      <Field
+        label="Description"
+        hint="One or two sentences shown in partner search (at most 500 characters)."
+        {...errors.field('description')}
+      >
+        <Textarea
+          value={description}
+          onChange={(_, d) => setDescription(oneLine(d.value))}
+          maxLength={500}
+          resize="vertical"
+        />
+      </Field>
+      <Field {...errors.field('listed')}>
+        <Checkbox
+          label="List us in partner search"
+          checked={listed}
+          onChange={(_, d) => setListed(d.checked === true)}
+        />
+      </Field>
       <Field
         label="Keywords"
         hint="Separated by commas: the expertise you want referrals for. Case, accents and extra spaces do not matter."
@@ -211,8 +251,17 @@ function ProfileForm({ profile }: { profile: Profile }) {
       </Field>
       <Text weight="semibold">Locations and their contacts</Text>
       <Text size={200}>
-        Each location's contacts receive an email when a lead arrives and a reminder before it expires.
+        Each location's contacts receive an email when a lead arrives and a reminder before it expires, once
+        they have confirmed their address through the link emailed to them when the profile is saved.
       </Text>
+      {pending > 0 && (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            {pending === 1 ? 'One address has' : `${pending} addresses have`} not confirmed yet and receive no
+            alerts. Saving the profile sends a pending address a new link, at most once a day.
+          </MessageBarBody>
+        </MessageBar>
+      )}
       {places.map((place, index) => (
         <LocationFields
           // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their place
@@ -222,7 +271,7 @@ function ProfileForm({ profile }: { profile: Profile }) {
           errors={errors}
           onChange={(change) => setPlace(index, change)}
           onRemove={() => setPlaces(places.filter((_, i) => i !== index))}
-          statusOf={statuses.size > 0 ? (i) => statusBadge(place.contacts[i]) : undefined}
+          statusOf={(i) => statusBadge(place.contacts[i])}
         />
       ))}
       <div>
@@ -252,7 +301,7 @@ function LocationFields({
   errors: FormErrors;
   onChange(change: Partial<LocationInput>): void;
   onRemove(): void;
-  statusOf: ((contactIndex: number) => ReactNode) | undefined;
+  statusOf: (contactIndex: number) => ReactNode;
 }) {
   const styles = useStyles();
   const path = `locations.${index}`;
@@ -286,7 +335,7 @@ function LocationFields({
         errors={errors}
         withPhone={false}
         min={1}
-        {...(status ? { extra: status } : {})}
+        extra={status}
       />
       <div>
         <Button icon={<DeleteRegular />} onClick={onRemove}>

@@ -4,7 +4,11 @@
  */
 import type {
   CompanySize,
+  ContactStatus,
   DeclineReason,
+  DeliveryStatus,
+  DisabledReason,
+  EventType,
   HistoryEntry,
   LeadTab,
   LeadType,
@@ -65,6 +69,35 @@ export const actionLabels: Record<HistoryEntry['action'], string> = {
   won: 'Marked won',
   lost: 'Marked lost',
   expire: 'Expired',
+};
+
+export const contactStatusLabels: Record<ContactStatus, string> = {
+  pending: 'Pending confirmation',
+  confirmed: 'Confirmed',
+  suppressed: 'Suppressed (bounced or complained)',
+};
+
+export const eventTypeLabels: Record<EventType, string> = {
+  'lead.received': 'Lead received',
+  'lead.accepted': 'Lead accepted',
+  'lead.declined': 'Lead declined',
+  'lead.expired': 'Lead expired',
+  'lead.updated': 'Lead updated (deal edited, contacts added)',
+  'lead.won': 'Lead won',
+  'lead.lost': 'Lead lost',
+  'webhook.test': 'Test event',
+};
+
+export const deliveryStatusLabels: Record<DeliveryStatus, string> = {
+  pending: 'Pending',
+  delivered: 'Delivered',
+  failed: 'Failed',
+};
+
+export const disabledReasonLabels: Record<DisabledReason, string> = {
+  'by-partner': 'Disabled by you',
+  gone: 'Disabled: the endpoint answered 410 Gone',
+  failing: 'Disabled: every delivery failed for 24 hours',
 };
 
 export const roleLabels: Record<PartnerRole, string> = {

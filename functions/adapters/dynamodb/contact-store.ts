@@ -137,7 +137,7 @@ export class ContactStore implements ContactRegistry {
   }
 
   /**
-   * Confirms the address a token was sent to: single use (the token item is deleted in the same
+   * Confirms the address a token was sent to: single use (the token item is marked used in the same
    * transaction), only before it expires, and only if it is still the contact's current request.
    * Returns what was confirmed, or `undefined` for an unknown, expired, replaced or used token.
    */
@@ -146,7 +146,9 @@ export class ContactStore implements ContactRegistry {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
     );
-    if (!Item || Number(Item.expiresAt) <= epochSeconds(now.getTime())) return undefined;
+    if (!Item || Item.usedAt !== undefined || Number(Item.expiresAt) <= epochSeconds(now.getTime())) {
+      return undefined;
+    }
     const partnerId = String(Item.partnerId);
     const address = String(Item.address);
     try {
@@ -154,10 +156,14 @@ export class ContactStore implements ContactRegistry {
         new TransactWriteCommand({
           TransactItems: [
             {
-              Delete: {
+              // Marked used rather than deleted (no HTTP function may delete, SPEC §11); TTL removes
+              // it at expiresAt like an unused one.
+              Update: {
                 TableName: this.tableName,
                 Key: key,
-                ConditionExpression: 'attribute_exists(pk)',
+                UpdateExpression: 'SET usedAt = :now',
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedAt)',
+                ExpressionAttributeValues: { ':now': now.toISOString() },
               },
             },
             {

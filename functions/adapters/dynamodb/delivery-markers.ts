@@ -16,8 +16,16 @@ import type { DeliveryMarkers, SentEmail } from '../../domain/email-delivery.js'
 import { type EmailKey, emailKeyId } from '../../domain/email-message.js';
 import { EMAIL_MARKER_PREFIX, emailMarkerKey } from './keys.js';
 
-export const markerKey = (key: EmailKey) =>
-  emailMarkerKey(key.type === 'lead' ? `${key.leadId}#${key.kind}` : `confirmation#${key.requestId}`);
+export function markerKey(key: EmailKey) {
+  switch (key.type) {
+    case 'lead':
+      return emailMarkerKey(`${key.leadId}#${key.kind}`);
+    case 'confirmation':
+      return emailMarkerKey(`confirmation#${key.requestId}`);
+    case 'webhook-disabled':
+      return emailMarkerKey(`webhook#${key.subscriptionId}#${key.at}`);
+  }
+}
 
 /** The partition-key prefix every marker has (the email sender's IAM condition). */
 export { EMAIL_MARKER_PREFIX };

@@ -32,6 +32,15 @@
  * | confirm sent| EMAIL#confirmation#<id>     | EMAIL               | (exactly-once marker of a confirmation email)      |
  * | token       | CONFIRMATION#<sha256(token)>| CONFIRMATION        | TTL expiresAt = token expiry                       |
  * | suppressed  | SUPPRESSED#<address>        | SUPPRESSED          | (hard bounce or complaint, platform-wide)          |
+ * | webhook     | PARTNER#<partnerId>         | WEBHOOK#<id>        | a subscription, with its secrets; deleted: a       |
+ *             |                             |                     |   tombstone (deletedAt), TTL 7 days                |
+ * | webhooks    | PARTNER#<partnerId>         | WEBHOOKS            | (how many subscriptions: the limit of 10)          |
+ * | wh event    | WHEVENT#<partnerId>         | <timestamp>#<subject>| TTL 7 days: the signed body, for replay           |
+ * | wh delivery | WHDELIVERY#<subscriptionId> | <deliveryId (ULID)> | TTL 7 days: status and attempt log                 |
+ * | customer    | CUSTOMER#<sha256(email)>    | LEAD#<leadId>       | (a lead of this customer, platform-wide; erasure)   |
+ * | lead (cont.)|                             |                     | dueForErasure ERASE#<shard> / <archivedAt>#<id>    |
+ * |             |                             |                     |   (archived, contact data not yet erased: sparse)  |
+ * | fair use    | FAIRUSE#<kind>:<id>#<start> | FAIRUSE             | TTL expiresAt = window end + 1 h (request counter)  |
  *
  * Access patterns:
  * - get a lead (partner, sender, any action): GetItem / conditional UpdateItem on LEAD#<id>, LEAD.
@@ -52,6 +61,11 @@
  * - the status of a partner's alert addresses: Query PARTNER#<p> with sk begins_with CONTACT#.
  * - confirm a contact: GetItem CONFIRMATION#<sha256(token)>, then one transaction on it and the contact.
  * - is an address suppressed: BatchGet SUPPRESSED#<address>.
+ * - every lead of one customer (erase on request): Query CUSTOMER#<sha256 of the lower-cased email>;
+ *   the partner-scoped duplicates index cannot answer it. Erasure sets the link's TTL.
+ * - leads due for retention erasure (reconciler): Query dueForErasure ERASE#<each shard> with sk < <cutoff>.
+ * - fair use (every authenticated request): one conditional UpdateItem ADD on FAIRUSE#<client>#<window
+ *   start>; a partition per client and window, so no client's counter shares a partition with another's.
  * - possible duplicates at intake: Query openByCustomer DUPS#<p>#<key> with sk >= <now - 30 days>.
  *   The key is the customer's email domain, or the address itself for free mail (so an exact email
  *   match always shares the partition). Archiving removes the keys, as for the received-only ones.
@@ -61,6 +75,12 @@
  * - a partner's 90-day snapshot (search indexer): BatchGetItem of its 3-4 window months and its card.
  * - partner search: one Query per search term (SEARCH#TERM#<t>, or #C#<cc> with a country), or of
  *   SEARCH#COUNTRY#<cc> without keywords; descending sort key = best responsiveness band first.
+ * - a partner's webhooks: Query PARTNER#<p> with sk begins_with WEBHOOK#; one: GetItem. Create and
+ *   delete are a transaction with the WEBHOOKS counter (`count < 10`).
+ * - a partner's events since a time (replay): Query WHEVENT#<p> with sk >= <since>, ascending.
+ * - a webhook's delivery log, newest first: Query WHDELIVERY#<id> descending (sk < cursor).
+ * - one delivery attempt: BatchGetItem of the webhook, the delivery and the event; one conditional
+ *   UpdateItem of the delivery (its round), and of the webhook only when its health changes.
  */
 import { createHash } from 'node:crypto';
 import type { Stage, Tab } from '../../domain/lead.js';
@@ -113,9 +133,42 @@ export const idempotencyKey = (senderId: string, key: string) => ({
   pk: `IDEMPOTENCY#${senderId}#${createHash('sha256').update(key).digest('base64url')}`,
   sk: 'IDEMPOTENCY',
 });
+/** Every fair-use counter lives under this prefix (the IAM condition of the HTTP functions' counter grant). */
+export const FAIR_USE_PREFIX = 'FAIRUSE#';
+export const fairUseKey = (client: string, windowStart: number) => ({
+  pk: `${FAIR_USE_PREFIX}${client}#${windowStart}`,
+  sk: 'FAIRUSE',
+});
+/** A customer's email as it is keyed: trimmed, lower-cased, hashed (no address in a key). */
+export const customerHash = (email: string) =>
+  createHash('sha256').update(email.trim().toLowerCase()).digest('base64url');
+export const CUSTOMER_PREFIX = 'CUSTOMER#';
+export const customerPk = (email: string) => `${CUSTOMER_PREFIX}${customerHash(email)}`;
+export const customerLinkKey = (email: string, leadId: string) => ({
+  pk: customerPk(email),
+  sk: `LEAD#${leadId}`,
+});
+export const erasurePk = (shard: number) => `ERASE#${shard}`;
+/** The dueForErasure keys of a lead archived at `archivedAt`. */
+export const erasureIndexKeys = (leadId: string, archivedAt: string) =>
+  indexKeys('dueForErasure', erasurePk(shardOf(leadId, DEADLINE_SHARDS)), `${archivedAt}#${leadId}`);
 export const senderKey = (senderId: string) => ({ pk: `SENDER#${senderId}`, sk: 'SENDER' });
 export const clientKey = (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'SENDER' });
 export const profileKey = (partnerId: string) => ({ pk: `PARTNER#${partnerId}`, sk: 'PROFILE' });
+
+export const webhookKey = (partnerId: string, id: string) => ({
+  pk: `PARTNER#${partnerId}`,
+  sk: `${WEBHOOK_PREFIX}${id}`,
+});
+export const WEBHOOK_PREFIX = 'WEBHOOK#';
+export const webhookCounterKey = (partnerId: string) => ({ pk: `PARTNER#${partnerId}`, sk: 'WEBHOOKS' });
+export const webhookEventPk = (partnerId: string) => `WHEVENT#${partnerId}`;
+export const webhookEventKey = (partnerId: string, sk: string) => ({ pk: webhookEventPk(partnerId), sk });
+export const webhookDeliveryPk = (subscriptionId: string) => `WHDELIVERY#${subscriptionId}`;
+export const webhookDeliveryKey = (subscriptionId: string, deliveryId: string) => ({
+  pk: webhookDeliveryPk(subscriptionId),
+  sk: deliveryId,
+});
 
 export const partnerStagePk = (partnerId: string, stage: Stage) => `PARTNER#${partnerId}#${stage}`;
 export const partnerTabPrefix = (tab: Tab) => `${tab}#`;
@@ -184,6 +237,8 @@ export function leadIndexKeys(lead: {
   respondBy: string;
   customerMatch: { kind: string; value: string };
   remindAt?: string | null;
+  archivedAt?: string | null;
+  erasedAt?: string;
 }): Record<string, string> {
   const received = lead.stage === 'received';
   const deadlineShard = shardOf(lead.id, DEADLINE_SHARDS);
@@ -202,11 +257,20 @@ export function leadIndexKeys(lead: {
           openByCustomerSk(lead.receivedAt, lead.id),
         )
       : {}),
+    ...(lead.stage === 'archived' && lead.archivedAt && !lead.erasedAt
+      ? erasureIndexKeys(lead.id, lead.archivedAt)
+      : {}),
   };
 }
 
 /** The index attributes a lead leaves behind when it stops being received (both sparse indexes). */
 export const receivedOnlyAttributes = (['dueForExpiry', 'dueForReminder'] as const).flatMap((i) => [
+  indexes[i].partitionKey,
+  indexes[i].sortKey,
+]);
+
+/** The index attributes of a lead that still holds customer contact data (erasure removes them). */
+export const erasableAttributes = (['openByCustomer', 'dueForErasure'] as const).flatMap((i) => [
   indexes[i].partitionKey,
   indexes[i].sortKey,
 ]);

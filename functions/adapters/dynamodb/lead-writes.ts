@@ -20,6 +20,8 @@ import { type Change, explainRefusal } from '../../domain/lifecycle.js';
 import type { IdempotentRequest } from '../../domain/ports.js';
 import { Expression } from './expression.js';
 import {
+  customerLinkKey,
+  erasureIndexKeys,
   favoriteIndexKeys,
   favoriteKey,
   idempotencyKey,
@@ -90,6 +92,18 @@ export class LeadWrites {
         },
       });
     }
+    // Last, so the idempotency record keeps its place (the replay reads its cancellation reason).
+    items.push({
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...customerLinkKey(lead.customer.email, lead.id),
+          entity: 'customer-link',
+          leadId: lead.id,
+          partnerId: lead.partnerId,
+        },
+      },
+    });
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return { lead, replayed: false };
@@ -146,7 +160,15 @@ export class LeadWrites {
       const stagePk = partnerStagePk(change.guard.partnerId ?? '', stage);
       sets.push(`${x.name(indexes.byPartnerStage.partitionKey)} = ${x.value(stagePk)}`);
       if (change.guard.stage === 'received') removes.push(...receivedOnlyAttributes.map((a) => x.name(a)));
-      if (stage === 'archived') removes.push(...openOnlyAttributes.map((a) => x.name(a)));
+      if (stage === 'archived') {
+        removes.push(...openOnlyAttributes.map((a) => x.name(a)));
+        // From now on the lead waits for its retention erasure (PII_RETENTION after archiving).
+        const archivedAt = change.set.archivedAt;
+        if (archivedAt) {
+          for (const [attribute, value] of Object.entries(erasureIndexKeys(change.leadId, archivedAt)))
+            sets.push(`${x.name(attribute)} = ${x.value(value)}`);
+        }
+      }
     }
 
     const { guard } = change;
@@ -268,7 +290,18 @@ export class LeadWrites {
                     },
                   },
                 }
-              : { Delete: { TableName: this.tableName, Key: mark } },
+              : // Not a Delete: no HTTP function may delete (least privilege, SPEC §11). The mark
+                // stays, without the index keys that put it in the user's favorites list.
+                {
+                  Update: {
+                    TableName: this.tableName,
+                    Key: mark,
+                    UpdateExpression: `SET entity = :favorite, leadId = :lead REMOVE ${Object.keys(
+                      favoriteIndexKeys(partnerId, userSub, leadId),
+                    ).join(', ')}`,
+                    ExpressionAttributeValues: { ':favorite': 'favorite', ':lead': leadId },
+                  },
+                },
           ],
         }),
       );

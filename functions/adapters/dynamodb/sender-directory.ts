@@ -8,6 +8,8 @@ import { type Sender, senderSchema } from '../../domain/lead.js';
 import { clientKey, senderKey } from './keys.js';
 
 const CACHE_MS = 60_000;
+/** A miss is kept briefly: a sender onboarded a moment ago (npm run sender) is not refused for a minute. */
+const MISS_CACHE_MS = 5_000;
 
 export class SenderDirectory {
   private readonly cache = new Map<string, { sender: Sender | undefined; until: number }>();
@@ -73,7 +75,7 @@ export class SenderDirectory {
     if (cached && cached.until > Date.now()) return cached.sender;
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key }));
     const sender = Item ? senderSchema.parse(Item) : undefined;
-    this.cache.set(key.pk, { sender, until: Date.now() + CACHE_MS });
+    this.cache.set(key.pk, { sender, until: Date.now() + (sender ? CACHE_MS : MISS_CACHE_MS) });
     return sender;
   }
 }

@@ -54,6 +54,15 @@ export const indexes = {
       nonKeyAttributes: ['partnerId', 'sender', 'customer', 'receivedAt', 'respondBy', 'stage'],
     },
   }),
+  /**
+   * Sparse: archived leads whose customer contact data is still kept, by when they were archived,
+   * in shards: the retention erasure (PII_RETENTION) finds what is due in one Query per shard.
+   */
+  dueForErasure: index('dueForErasure', {
+    partitionKey: 'gsi7pk',
+    sortKey: 'gsi7sk',
+    projection: { type: 'INCLUDE', nonKeyAttributes: ['partnerId'] },
+  }),
 } as const satisfies Record<string, IndexDefinition>;
 
 export type IndexKey = keyof typeof indexes;

@@ -104,8 +104,28 @@ ${leadFacts.html}
   },
 };
 
-/** Nothing from a lead may break a line: subjects end up in a header. */
-const oneLine = (value: string) => value.replace(/\p{Cc}+/gu, ' ').trim();
+/** Nothing from a lead may break a line: subjects end up in a header (U+2028/U+2029 break lines too). */
+const oneLine = (value: string) => value.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').trim();
+
+/** The longest subject we send, in UTF-16 code units (what `String.length` counts). */
+export const SUBJECT_MAX = 200;
+let graphemes: Intl.Segmenter | undefined;
+
+/**
+ * `text` cut to at most `max` UTF-16 units, only between grapheme clusters: never half a surrogate
+ * pair (which SES would reject or show as U+FFFD), never a letter without its accent or a flag
+ * without its second half.
+ */
+export function cutAtGrapheme(text: string, max: number): string {
+  if (text.length <= max) return text;
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  let end = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    if (end + segment.length > max) break;
+    end += segment.length;
+  }
+  return text.slice(0, end);
+}
 const asIs = (value: unknown) => String(value);
 
 export function renderEmail(kind: NotificationKind, lead: Lead, links: TemplateLinks): EmailContent {
@@ -124,7 +144,10 @@ export function renderEmail(kind: NotificationKind, lead: Lead, links: TemplateL
   };
   const template = templates[kind];
   return {
-    subject: oneLine(Mustache.render(template.subject, view, {}, { escape: asIs })).slice(0, 200),
+    subject: cutAtGrapheme(
+      oneLine(Mustache.render(template.subject, view, {}, { escape: asIs })),
+      SUBJECT_MAX,
+    ),
     text: Mustache.render(template.text, view, {}, { escape: asIs }),
     html: `<!doctype html><html><body>${Mustache.render(template.html, view)}</body></html>`,
   };
@@ -147,8 +170,45 @@ Until it is confirmed, this address receives nothing else from us. If you did no
 /** The email that asks a new profile contact to confirm its address. */
 export function renderConfirmation(view: ConfirmationEmailView): EmailContent {
   return {
-    subject: oneLine(Mustache.render(confirmation.subject, view, {}, { escape: asIs })),
+    subject: cutAtGrapheme(
+      oneLine(Mustache.render(confirmation.subject, view, {}, { escape: asIs })),
+      SUBJECT_MAX,
+    ),
     text: Mustache.render(confirmation.text, view, {}, { escape: asIs }),
     html: `<!doctype html><html><body>${Mustache.render(confirmation.html, view)}</body></html>`,
+  };
+}
+
+const webhookDisabled: Template = {
+  subject: 'Webhook {{id}} was disabled',
+  text: `The webhook {{id}} of the partner {{partnerId}} was disabled on {{at}}: {{why}}
+
+Endpoint: {{url}}
+
+Events are no longer sent to it. Fix the endpoint, then enable the webhook again (PATCH /v1/webhooks/{{id}} with "enabled": true) and replay what it missed (POST /v1/webhooks/{{id}}/replay; events are kept 7 days).
+`,
+  html: `<p>The webhook <strong>{{id}}</strong> of the partner <strong>{{partnerId}}</strong> was disabled on {{at}}: {{why}}</p>
+<p>Endpoint: <code>{{url}}</code></p>
+<p>Events are no longer sent to it. Fix the endpoint, then enable the webhook again (<code>PATCH /v1/webhooks/{{id}}</code> with <code>"enabled": true</code>) and replay what it missed (<code>POST /v1/webhooks/{{id}}/replay</code>; events are kept 7 days).</p>`,
+};
+
+const disabledWhy = {
+  gone: 'the endpoint answered 410 Gone.',
+  failing: 'every delivery to it has failed for 24 hours.',
+} as const;
+
+/** The email that tells a partner's contacts a webhook was disabled (410, or a day of failures). */
+export function renderWebhookDisabled(view: {
+  id: string;
+  partnerId: string;
+  url: string;
+  reason: keyof typeof disabledWhy;
+  at: string;
+}): EmailContent {
+  const values = { ...view, why: disabledWhy[view.reason] };
+  return {
+    subject: oneLine(Mustache.render(webhookDisabled.subject, values, {}, { escape: asIs })),
+    text: Mustache.render(webhookDisabled.text, values, {}, { escape: asIs }),
+    html: `<!doctype html><html><body>${Mustache.render(webhookDisabled.html, values)}</body></html>`,
   };
 }

@@ -1,0 +1,204 @@
+/**
+ * Part 8 (issue 8): webhooks through the whole local runtime (`local/start.ts`: stream poller ->
+ * webhook events consumer -> delivery queue -> webhook sender -> a receiver on this machine).
+ * - latency: one lead change at a time (POST /v1/leads through the API); the time from its 201 to
+ *   the receiver's request, against twice the local stream poller's interval (250 ms);
+ * - fan-out: N lead changes (written straight to the table as POST /v1/leads writes them) for a
+ *   partner with 3 subscriptions; the time from the first write to the last of the 3N deliveries,
+ *   against a plain loop of 3N POSTs of the same body to the same receiver.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { monotonicFactory } from 'ulidx';
+import { LeadRepository } from '../functions/adapters/dynamodb/lead-repository.js';
+import { receive } from '../functions/domain/lifecycle.js';
+import { partnerClaims, senderClaims } from '../local/claims.js';
+import { localSigner } from '../local/jwt.js';
+import { freePort } from '../local/ports.js';
+import { pool, startRuntime, stopRuntime } from './expiry.js';
+
+/** The local stream poller's pause between polls (local/stream-poller.ts). */
+export const STREAM_POLL_MS = 250;
+const TABLE = 'partner-referrals-local';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface WebhookBenchResult {
+  samples: number[];
+  changes: number;
+  subscriptions: number;
+  writeSeconds: number;
+  deliveredSeconds: number;
+  loopSeconds: number;
+}
+
+/** A receiver that answers 204 and notes when each lead id first arrived, and how many requests came. */
+async function startReceiver() {
+  const firstSeen = new Map<string, number>();
+  let requests = 0;
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c: Buffer) => chunks.push(c));
+    request.on('end', () => {
+      requests += 1;
+      const body = Buffer.concat(chunks).toString('utf8');
+      const id = /"lead":\{"id":"([0-9A-Z]{26})"/.exec(body)?.[1];
+      if (id && !firstSeen.has(id)) firstSeen.set(id, performance.now());
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    firstSeen,
+    count: () => requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export async function webhookBench(
+  root: string,
+  options: { changes: number; samples: number },
+  log: (line: string) => void,
+): Promise<WebhookBenchResult> {
+  const ports = {
+    api: await freePort(),
+    dynamo: await freePort(),
+    ses: await freePort(),
+    sqs: await freePort(),
+  };
+  log('webhooks: starting a local runtime');
+  const child = await startRuntime(root, ports, 3600, {
+    LEAD_RESPONSE_WINDOW: 'P14D',
+    REMINDER_BEFORE: 'PT48H',
+  });
+  const receiver = await startReceiver();
+  const api = `http://127.0.0.1:${ports.api}`;
+  const signer = await localSigner();
+  try {
+    const call = async (token: string, method: string, path: string, body: unknown) => {
+      const response = await fetch(`${api}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok)
+        throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+      return response.json() as Promise<Record<string, unknown>>;
+    };
+    const subscribe = (partnerId: string, path: string) =>
+      signer.sign(partnerClaims(partnerId), 3600).then((token) =>
+        call(token, 'POST', '/v1/webhooks', {
+          url: `${receiver.url}${path}`,
+          events: ['lead.received', 'lead.accepted', 'lead.updated'],
+        }),
+      );
+    const leadBody = (partnerId: string, i: number) => ({
+      partnerId,
+      type: 'customer-inquiry',
+      customer: {
+        companyName: `Company ${i}`,
+        contactName: 'Ana',
+        email: `c${i}@example.com`,
+        country: 'IT',
+      },
+      need: { title: `Need ${i}` },
+    });
+
+    // 1. Latency, one change at a time.
+    await subscribe('bench-latency', '/latency');
+    const senderToken = await signer.sign(senderClaims('microsoft-marketing'), 3600);
+    const samples: number[] = [];
+    log(`webhooks: ${options.samples} changes one at a time`);
+    for (let i = 0; i < options.samples + 3; i++) {
+      const lead = await call(senderToken, 'POST', '/v1/leads', leadBody('bench-latency', i));
+      const changed = performance.now();
+      const id = String(lead.id);
+      const deadline = Date.now() + 10_000;
+      while (!receiver.firstSeen.has(id) && Date.now() < deadline) await sleep(2);
+      const arrived = receiver.firstSeen.get(id);
+      if (arrived === undefined) throw new Error(`the event of lead ${id} did not arrive within 10 s`);
+      // The first three warm the handlers' modules and connections.
+      if (i >= 3) samples.push(arrived - changed);
+      // Changes spread over the poll cycle, as real ones are.
+      await sleep(Math.random() * STREAM_POLL_MS);
+    }
+
+    // 2. Fan-out: N changes to a partner with 3 subscriptions.
+    const partnerId = 'bench-fanout';
+    for (const path of ['/a', '/b', '/c']) await subscribe(partnerId, path);
+    const document = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: `http://127.0.0.1:${ports.dynamo}`,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'b', secretAccessKey: 'b' },
+      }),
+      { marshallOptions: { removeUndefinedValues: true } },
+    );
+    const repository = new LeadRepository(document, TABLE);
+    const sender = { id: 'microsoft-marketing', kind: 'microsoft' as const, name: 'Microsoft Marketing' };
+    const newId = monotonicFactory();
+    const before = receiver.count();
+    const expected = before + 3 * options.changes;
+    log(`webhooks: ${options.changes} changes for 3 subscriptions`);
+    const start = performance.now();
+    await pool(
+      Array.from({ length: options.changes }, (_, i) => i),
+      32,
+      async (i) => {
+        const now = new Date();
+        const lead = receive(
+          { ...leadBody(partnerId, i), type: 'customer-inquiry', contactRequested: false },
+          {
+            id: newId(now.getTime()),
+            now,
+            sender,
+            windows: { responseMs: 14 * 86_400_000, contactNowMs: 0, reminderMs: 0 },
+          },
+        );
+        await repository.create({ ...lead, remindAt: null });
+      },
+    );
+    const writeSeconds = (performance.now() - start) / 1000;
+    const deadline = Date.now() + 300_000;
+    while (receiver.count() < expected && Date.now() < deadline) await sleep(20);
+    const deliveredSeconds = (performance.now() - start) / 1000;
+    if (receiver.count() < expected)
+      throw new Error(
+        `only ${receiver.count() - before} of ${3 * options.changes} deliveries arrived in 5 minutes`,
+      );
+
+    // The floor: the same number of POSTs of a like body, one after another, to the same receiver.
+    const body = JSON.stringify({
+      type: 'lead.received',
+      timestamp: new Date().toISOString(),
+      data: { lead: leadBody(partnerId, 0) },
+    });
+    const loopStart = performance.now();
+    for (let i = 0; i < 3 * options.changes; i++) {
+      const response = await fetch(`${receiver.url}/loop`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      await response.arrayBuffer();
+    }
+    const loopSeconds = (performance.now() - loopStart) / 1000;
+    return {
+      samples,
+      changes: options.changes,
+      subscriptions: 3,
+      writeSeconds,
+      deliveredSeconds,
+      loopSeconds,
+    };
+  } finally {
+    await receiver.close();
+    await stopRuntime(child);
+  }
+}

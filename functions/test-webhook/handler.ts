@@ -1,0 +1,8 @@
+import { routeHandler } from '../http/route-handler.js';
+import { testWebhook as route } from '../http/routes.js';
+import { webhooks } from '../shared/webhook-composition-root.js';
+
+export const handler = routeHandler(route, async ({ principal, params }) => ({
+  status: 202,
+  body: await webhooks.sendTest(principal.partnerId, params.id),
+}));

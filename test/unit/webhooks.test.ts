@@ -1,0 +1,141 @@
+/** The webhook domain: which event a lead change is, the retry schedule, signing (verified by the library), rotation. */
+import { Webhook } from 'standardwebhooks';
+import { eventLead, signatureHeaders } from '../../functions/domain/webhook-service.js';
+import {
+  afterAttempt,
+  type Delivery,
+  deterministicUlid,
+  eventTypeOf,
+  outcomeOf,
+  parseSchedule,
+  queueDelaySeconds,
+  rotated,
+  type Subscription,
+  signingSecrets,
+} from '../../functions/domain/webhooks.js';
+import { defaults } from '../../functions/shared/defaults.js';
+import { at, commands, received, run, t0, windows } from '../support/leads.js';
+
+const secret = (byte: string) => `whsec_${Buffer.alloc(32, byte).toString('base64')}`;
+
+describe('eventTypeOf', () => {
+  const lead = received();
+  const accepted = run(lead, commands.accept);
+
+  it('names every transition', () => {
+    expect(eventTypeOf(undefined, lead)).toBe('lead.received');
+    expect(eventTypeOf(lead, accepted)).toBe('lead.accepted');
+    expect(eventTypeOf(lead, run(lead, commands.decline))).toBe('lead.declined');
+    expect(eventTypeOf(accepted, run(accepted, commands.edit))).toBe('lead.updated');
+    expect(eventTypeOf(accepted, run(accepted, commands.won))).toBe('lead.won');
+    expect(eventTypeOf(accepted, run(accepted, commands.lost))).toBe('lead.lost');
+    const expired = { ...lead, stage: 'archived' as const, outcome: 'expired' as const, version: 2 };
+    expect(eventTypeOf(lead, expired)).toBe('lead.expired');
+  });
+
+  it('is nothing for bookkeeping that leaves the version alone (a favorite) or a deletion', () => {
+    expect(eventTypeOf(accepted, { ...accepted, favoritedBy: ['user-1'] })).toBeUndefined();
+    expect(eventTypeOf(accepted, undefined)).toBeUndefined();
+  });
+
+  it('carries the partner view without the per-user favorite', () => {
+    const view = eventLead({ ...accepted, favoritedBy: ['user-1'] }, windows);
+    expect(view).not.toHaveProperty('favorite');
+    expect(view).toEqual(
+      expect.objectContaining({ id: accepted.id, stage: 'accepted', version: accepted.version }),
+    );
+  });
+});
+
+describe('ids', () => {
+  it('a delivery id is a time-ordered ULID, the same for the same seed', () => {
+    const a = deterministicUlid(t0, 'lead#2|lead.accepted|wh_1');
+    expect(a).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(deterministicUlid(t0, 'lead#2|lead.accepted|wh_1')).toBe(a);
+    expect(deterministicUlid(t0, 'lead#2|lead.accepted|wh_2')).not.toBe(a);
+    expect(deterministicUlid(at(1), 'x') > deterministicUlid(t0, 'x')).toBe(true);
+  });
+});
+
+describe('the retry schedule', () => {
+  const schedule = parseSchedule(defaults.WEBHOOK_RETRY_SCHEDULE);
+
+  it('defaults to Standard Webhooks’ schedule: 7 retries over about a day', () => {
+    expect(schedule).toEqual([5e3, 3e5, 18e5, 72e5, 18e6, 36e6, 36e6]);
+    const hours = schedule.reduce((a, b) => a + b, 0) / 3.6e6;
+    expect(hours).toBeGreaterThan(24);
+    expect(hours).toBeLessThan(28);
+  });
+
+  it('refuses what is not a list of durations', () => {
+    expect(() => parseSchedule('PT5S,soon')).toThrow();
+  });
+
+  it('2xx delivers, 410 is gone, anything else waits the next step, then fails', () => {
+    expect(outcomeOf(204, 0, schedule, t0)).toEqual({ kind: 'delivered' });
+    expect(outcomeOf(410, 0, schedule, t0)).toEqual({ kind: 'gone' });
+    expect(outcomeOf(500, 0, schedule, t0)).toEqual({ kind: 'retry', at: at(5000) });
+    expect(outcomeOf(null, 1, schedule, t0)).toEqual({ kind: 'retry', at: at(300_000) });
+    expect(outcomeOf(302, 6, schedule, t0)).toEqual({ kind: 'retry', at: at(36e6) });
+    expect(outcomeOf(500, 7, schedule, t0)).toEqual({ kind: 'failed' });
+  });
+
+  it('waits over 15 minutes are chained SQS delays of at most 900 s', () => {
+    expect(queueDelaySeconds(at(5000), t0)).toBe(5);
+    expect(queueDelaySeconds(at(2 * 3600_000), t0)).toBe(900);
+    expect(queueDelaySeconds(at(-1000), t0)).toBe(0);
+    expect(queueDelaySeconds(undefined, t0)).toBe(0);
+  });
+
+  it('logs every attempt and keeps the step', () => {
+    const delivery = { attempts: [], step: 0, status: 'pending' } as unknown as Delivery;
+    const attempt = { at: t0.toISOString(), statusCode: 500, durationMs: 12, error: 'HTTP 500' };
+    const next = afterAttempt(delivery, attempt, { kind: 'retry', at: at(5000) });
+    expect(next).toEqual(
+      expect.objectContaining({
+        attempts: [attempt],
+        step: 1,
+        status: 'pending',
+        nextAttemptAt: at(5000).toISOString(),
+      }),
+    );
+    expect(afterAttempt(next, attempt, { kind: 'delivered' }).status).toBe('delivered');
+  });
+});
+
+describe('signing', () => {
+  const body = JSON.stringify({
+    type: 'lead.received',
+    timestamp: t0.toISOString(),
+    data: { lead: { id: 'x' } },
+  });
+  const now = new Date();
+
+  it('signs as Standard Webhooks says: the npm library verifies it', () => {
+    const headers = signatureHeaders('msg_1', now, body, [secret('a')]);
+    expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
+    expect(new Webhook(secret('a')).verify(body, headers)).toEqual(JSON.parse(body));
+    expect(() => new Webhook(secret('b')).verify(body, headers)).toThrow();
+    expect(() => new Webhook(secret('a')).verify(`${body} `, headers)).toThrow();
+  });
+
+  it('after a rotation both secrets sign for 24 hours, then only the new one', () => {
+    const subscription = {
+      secrets: [{ value: secret('a'), expiresAt: null }],
+      version: 1,
+    } as unknown as Subscription;
+    const after = rotated(subscription, secret('b'), t0);
+    expect(signingSecrets(after, at(3600_000))).toEqual([secret('b'), secret('a')]);
+    expect(signingSecrets(after, at(24 * 3600_000 + 1))).toEqual([secret('b')]);
+
+    const headers = signatureHeaders('msg_2', now, body, signingSecrets(after, at(1000)));
+    expect(headers['webhook-signature']?.split(' ')).toHaveLength(2);
+    expect(new Webhook(secret('a')).verify(body, headers)).toBeTruthy();
+    expect(new Webhook(secret('b')).verify(body, headers)).toBeTruthy();
+    // A second rotation drops the secret that already expired.
+    expect(rotated(after, secret('c'), at(25 * 3600_000)).secrets.map((s) => s.value)).toEqual([
+      secret('c'),
+      secret('b'),
+    ]);
+  });
+});
