@@ -22,7 +22,7 @@ export const functionEnv = {
   POWERTOOLS_LOG_LEVEL: 'ERROR',
   PII_RETENTION: defaults.PII_RETENTION,
   FAIR_USE_WINDOW: defaults.FAIR_USE_WINDOW,
-  // Counted (each request pays its fair-use write, as deployed) but never refused: the bench is one client.
+  // Counted (each request takes from a lease, as deployed; a lease of 20) but never refused: the bench is one client.
   FAIR_USE_SENDER_LIMIT: '1000000000',
   FAIR_USE_PARTNER_LIMIT: '1000000000',
   FAIR_USE_OVERRIDES: defaults.FAIR_USE_OVERRIDES,

@@ -3,20 +3,26 @@
  * webhook events consumer -> delivery queue -> webhook sender -> a receiver on this machine).
  * - latency: one lead change at a time (POST /v1/leads through the API); the time from its 201 to
  *   the receiver's request, against twice the local stream poller's interval (250 ms);
- * - fan-out: N lead changes (written straight to the table as POST /v1/leads writes them) for a
- *   partner with 3 subscriptions; the time from the first write to the last of the 3N deliveries,
- *   against a plain loop of 3N POSTs of the same body to the same receiver.
+ * - fan-out: N new leads (the items POST /v1/leads writes, put straight into the table in
+ *   BatchWriteItem requests: they are the input, not the system under test; BENCH_WEBHOOK_WRITES=
+ *   transactions writes them one intake transaction each) for a partner with 3 subscriptions; the
+ *   time from the first write to the last of the 3N deliveries received, against a plain loop of
+ *   3N POSTs of the same body to the same receiver.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulidx';
 import { LeadRepository } from '../functions/adapters/dynamodb/lead-repository.js';
+import { newLeadItems } from '../functions/adapters/dynamodb/lead-writes.js';
 import { receive } from '../functions/domain/lifecycle.js';
 import { partnerClaims, senderClaims } from '../local/claims.js';
+import type { Meter } from '../local/dynamodb-proxy.js';
 import { localSigner } from '../local/jwt.js';
 import { freePort } from '../local/ports.js';
+import { localQueueUrl } from '../local/sqs-server.js';
 import { pool, startRuntime, stopRuntime } from './expiry.js';
 
 /** The local stream poller's pause between polls (local/stream-poller.ts). */
@@ -28,20 +34,36 @@ export interface WebhookBenchResult {
   samples: number[];
   changes: number;
   subscriptions: number;
+  /** From the first change written to the last written. */
   writeSeconds: number;
+  /** From the first change written to the last delivery received (the ratio's numerator). */
   deliveredSeconds: number;
   loopSeconds: number;
+  /** From the first change written to the first delivery received. */
+  firstDeliverySeconds: number;
+  /** From the first change written until every delivery had been queued (sampled every 100 ms). */
+  allQueuedSeconds: number;
+  /** The most deliveries waiting in the queue at once (sampled). */
+  peakQueued: number;
+  /** The functions' DynamoDB requests during the fan-out, by operation (the bench's own writes and the stream reads not included). */
+  functionRequests: Record<string, number>;
+  /** The base table's write units those requests used. */
+  functionWriteUnits: number;
+  /** Deliveries received per second from the end of the writes to the last delivery. */
+  afterWritesPerSecond: number;
 }
 
 /** A receiver that answers 204 and notes when each lead id first arrived, and how many requests came. */
 async function startReceiver() {
   const firstSeen = new Map<string, number>();
   let requests = 0;
+  let lastAt = 0;
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
       requests += 1;
+      lastAt = performance.now();
       const body = Buffer.concat(chunks).toString('utf8');
       const id = /"lead":\{"id":"([0-9A-Z]{26})"/.exec(body)?.[1];
       if (id && !firstSeen.has(id)) firstSeen.set(id, performance.now());
@@ -53,6 +75,7 @@ async function startReceiver() {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     firstSeen,
     count: () => requests,
+    lastAt: () => lastAt,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -63,7 +86,12 @@ async function startReceiver() {
 
 export async function webhookBench(
   root: string,
-  options: { changes: number; samples: number },
+  options: {
+    changes: number;
+    samples: number;
+    /** How the changes are written: BatchWriteItem (default) or one intake transaction per lead. */
+    writes?: 'batches' | 'transactions';
+  },
   log: (line: string) => void,
 ): Promise<WebhookBenchResult> {
   const ports = {
@@ -72,10 +100,14 @@ export async function webhookBench(
     ses: await freePort(),
     sqs: await freePort(),
   };
+  // The functions reach the table through the metering proxy: what the fan-out asks of DynamoDB Local.
+  const proxyPort = await freePort();
+  const meter = `http://127.0.0.1:${proxyPort}/_local/dynamodb`;
   log('webhooks: starting a local runtime');
   const child = await startRuntime(root, ports, 3600, {
     LEAD_RESPONSE_WINDOW: 'P14D',
     REMINDER_BEFORE: 'PT48H',
+    LOCAL_DYNAMODB_PROXY_PORT: String(proxyPort),
   });
   const receiver = await startReceiver();
   const api = `http://127.0.0.1:${ports.api}`;
@@ -146,28 +178,83 @@ export async function webhookBench(
     const before = receiver.count();
     const expected = before + 3 * options.changes;
     log(`webhooks: ${options.changes} changes for 3 subscriptions`);
+    // Where the time goes: the queue and the receiver sampled while the changes flow.
+    const sqs = new SQSClient({
+      endpoint: `http://127.0.0.1:${ports.sqs}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'b', secretAccessKey: 'b' },
+    });
+    const queueUrl = localQueueUrl(ports.sqs, 'webhook-deliveries');
+    let firstDelivery: number | undefined;
+    let allQueued: number | undefined;
+    let peakQueued = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const received = receiver.count() - before;
+        if (received > 0) firstDelivery ??= receiver.lastAt();
+        if (allQueued === undefined) {
+          const { Attributes: a = {} } = await sqs.send(
+            new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }),
+          );
+          const waiting =
+            Number(a.ApproximateNumberOfMessages ?? 0) +
+            Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) +
+            Number(a.ApproximateNumberOfMessagesDelayed ?? 0);
+          peakQueued = Math.max(peakQueued, waiting);
+          // In-flight messages may be counted twice (received, not yet deleted): an early estimate.
+          if (received + waiting >= 3 * options.changes) allQueued = performance.now();
+        }
+        await sleep(50);
+      }
+    })();
+    await fetch(meter, { method: 'DELETE' });
     const start = performance.now();
-    await pool(
-      Array.from({ length: options.changes }, (_, i) => i),
-      32,
-      async (i) => {
-        const now = new Date();
-        const lead = receive(
-          { ...leadBody(partnerId, i), type: 'customer-inquiry', contactRequested: false },
-          {
-            id: newId(now.getTime()),
-            now,
-            sender,
-            windows: { responseMs: 14 * 86_400_000, contactNowMs: 0, reminderMs: 0 },
-          },
-        );
-        await repository.create({ ...lead, remindAt: null });
-      },
-    );
+    const leads = Array.from({ length: options.changes }, (_, i) => {
+      const now = new Date();
+      const lead = receive(
+        { ...leadBody(partnerId, i), type: 'customer-inquiry', contactRequested: false },
+        {
+          id: newId(now.getTime()),
+          now,
+          sender,
+          windows: { responseMs: 14 * 86_400_000, contactNowMs: 0, reminderMs: 0 },
+        },
+      );
+      return { ...lead, remindAt: null };
+    });
+    if (options.writes === 'transactions') {
+      // As POST /v1/leads writes them: one transaction per lead.
+      await pool(leads, 32, async (lead) => {
+        await repository.create(lead);
+      });
+    } else {
+      // The changes are the input here, not the system under test: the same items intake writes
+      // (lead, expiry timer, customer link), 8 leads to a BatchWriteItem of 24, 8 requests at a time.
+      const groups = Array.from({ length: Math.ceil(leads.length / 8) }, (_, g) =>
+        leads.slice(g * 8, g * 8 + 8).flatMap((lead) => newLeadItems(lead)),
+      );
+      await pool(groups, 8, async (items) => {
+        let requests = items.map((Item) => ({ PutRequest: { Item } }));
+        while (requests.length > 0) {
+          const { UnprocessedItems } = await document.send(
+            new BatchWriteCommand({ RequestItems: { [TABLE]: requests } }),
+          );
+          requests = (UnprocessedItems?.[TABLE] ?? []).flatMap((r) =>
+            r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
+          );
+        }
+      });
+    }
     const writeSeconds = (performance.now() - start) / 1000;
+    const receivedByWriteEnd = receiver.count() - before;
     const deadline = Date.now() + 300_000;
     while (receiver.count() < expected && Date.now() < deadline) await sleep(20);
-    const deliveredSeconds = (performance.now() - start) / 1000;
+    const deliveredSeconds = (receiver.lastAt() - start) / 1000;
+    sampling = false;
+    await sampler;
+    const { meter: metered } = (await (await fetch(meter)).json()) as { meter: Meter };
+    sqs.destroy();
     if (receiver.count() < expected)
       throw new Error(
         `only ${receiver.count() - before} of ${3 * options.changes} deliveries arrived in 5 minutes`,
@@ -196,6 +283,13 @@ export async function webhookBench(
       writeSeconds,
       deliveredSeconds,
       loopSeconds,
+      firstDeliverySeconds: ((firstDelivery ?? start) - start) / 1000,
+      allQueuedSeconds: ((allQueued ?? receiver.lastAt()) - start) / 1000,
+      peakQueued,
+      functionRequests: metered.requests,
+      functionWriteUnits: metered.table.write,
+      afterWritesPerSecond:
+        (3 * options.changes - receivedByWriteEnd) / Math.max(0.001, deliveredSeconds - writeSeconds),
     };
   } finally {
     await receiver.close();

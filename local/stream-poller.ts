@@ -138,7 +138,32 @@ export async function startStreamPoller(options: PollerOptions): Promise<{ stop(
     }
   }
 
+  // Each consumer has its own event-source mapping on AWS: it reads the shard at its own pace. Here
+  // each has a backlog it takes in batches, so a slow consumer no longer holds back the others' next
+  // poll. One batch per consumer at a time: the stack's parallelizationFactor 2 would run the
+  // aggregator's transactions of one partner's figures side by side, which conflict (retried there
+  // 5 times, 3 here), so the local runtime keeps to one.
+  const lanes = options.consumers.map((consumer) => ({
+    consumer,
+    backlog: [] as DynamoDBRecord[],
+    running: undefined as Promise<void> | undefined,
+  }));
+  const drain = (lane: (typeof lanes)[number]) => {
+    lane.running ??= (async () => {
+      while (lane.backlog.length > 0) await deliver(lane.consumer, lane.backlog.splice(0, batchSize));
+    })()
+      .catch((error: Error) => options.log?.(`${lane.consumer.name}: ${error.message}`))
+      .finally(() => {
+        lane.running = undefined;
+      });
+  };
+  // Reading waits while a consumer is this far behind (on AWS: its iterator age grows).
+  const behind = () => lanes.some((lane) => lane.backlog.length >= 10 * batchSize);
+
   async function pollOnce() {
+    // A backlog that grew as its last batch finished is taken up here at the latest.
+    for (const lane of lanes) if (lane.backlog.length > 0) drain(lane);
+    if (behind()) return;
     for (const [shardId, iterator] of iterators) {
       const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
       if (page.NextShardIterator) iterators.set(shardId, page.NextShardIterator);
@@ -146,14 +171,10 @@ export async function startStreamPoller(options: PollerOptions): Promise<{ stop(
       const records = (page.Records ?? []).map((r) => asLambdaRecord(r, streamArn!, options.isTtlDeletion));
       if (records.length === 0) continue;
       for (const record of records) options.observe?.(record);
-      // Each consumer has its own event-source mapping on AWS: they read the shard side by side.
-      await Promise.all(
-        options.consumers.map(async (consumer) => {
-          const wanted = records.filter((r) => consumer.filters.some((f) => matches(f, r)));
-          for (let i = 0; i < wanted.length; i += batchSize)
-            await deliver(consumer, wanted.slice(i, i + batchSize));
-        }),
-      );
+      for (const lane of lanes) {
+        lane.backlog.push(...records.filter((r) => lane.consumer.filters.some((f) => matches(f, r))));
+        if (lane.backlog.length > 0) drain(lane);
+      }
     }
   }
 
@@ -174,6 +195,8 @@ export async function startStreamPoller(options: PollerOptions): Promise<{ stop(
     async stop() {
       stopped = true;
       await busy;
+      // What was read is still handed over, as before.
+      await Promise.all(lanes.map((lane) => lane.running));
     },
   };
 }

@@ -61,7 +61,8 @@ type Verdict = Awaited<ReturnType<typeof checkFairUse>>;
 
 /**
  * Counts an authenticated request against its client's window and refuses it with 429 and
- * `Retry-After` once the window is full. A route that changes data waits for the verdict before
+ * `Retry-After` once the window is full. Most verdicts come from this container's lease, with no
+ * DynamoDB call (`FairUseLeases`); only the request that starts a lease waits for a write. A route that changes data waits for the verdict before
  * doing anything, so a refused write is never made; a read route counts while it reads (latency of
  * the slower of two round trips, not their sum) and its answer is replaced by the 429 if refused.
  * If the counter cannot be reached the request goes on (logged): fair use protects the others,

@@ -1,17 +1,17 @@
 /**
  * The fair-use gate of the HTTP functions: limits from the environment (defaults.ts), counters in
- * the table. Built at the cold start of a function that serves an authenticated route.
+ * the table, leased by this container. Built at the cold start of a function that serves an authenticated route.
  */
 import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { documentClient } from '../adapters/dynamodb/client.js';
 import { DynamoFairUseCounter } from '../adapters/dynamodb/fair-use-counter.js';
-import type { FairUseCounter, FairUseLimits } from '../domain/fair-use.js';
-import { parseFairUseLimits } from '../domain/fair-use.js';
+import { FairUseLeases, type FairUseLimits, parseFairUseLimits } from '../domain/fair-use.js';
 import { setting } from './config.js';
 
 export interface FairUseGate {
   limits: FairUseLimits;
-  counter: FairUseCounter;
+  /** This container's leases on the clients' windows in the table. */
+  counter: FairUseLeases;
   now: () => number;
 }
 
@@ -26,9 +26,11 @@ export function fairUseGate(): FairUseGate {
       partner: setting('FAIR_USE_PARTNER_LIMIT'),
       overrides: setting('FAIR_USE_OVERRIDES'),
     }),
-    counter: new DynamoFairUseCounter(
-      documentClient,
-      getStringFromEnv({ key: 'TABLE_NAME', errorMessage: 'TABLE_NAME is not set' }),
+    counter: new FairUseLeases(
+      new DynamoFairUseCounter(
+        documentClient,
+        getStringFromEnv({ key: 'TABLE_NAME', errorMessage: 'TABLE_NAME is not set' }),
+      ),
     ),
     now: Date.now,
   };

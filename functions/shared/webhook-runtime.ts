@@ -19,7 +19,8 @@ import { loadConfig } from './config.js';
 import { allowLocalHttp, retrySchedule } from './webhook-config.js';
 
 const config = loadConfig();
-// The side-by-side attempts of a batch record their outcomes together, in one write.
+// The side-by-side attempts of a batch record their outcomes together, in one write, and the
+// side-by-side changes of a stream batch store their events and deliveries together.
 const store = new DynamoWebhookStore(documentClient, config.tableName, 5);
 const queueUrl = getStringFromEnv({ key: 'WEBHOOK_QUEUE_URL', errorMessage: 'WEBHOOK_QUEUE_URL is not set' });
 const clock = () => new Date();

@@ -310,7 +310,9 @@ describe('sent-leads', () => {
     expect(new Set(all).size).toBe(all.length);
     expect(all).toEqual(newestFirst(all));
     for (const page of pages.slice(0, -1)) expect(page).toHaveLength(3);
-    expect(pages.at(-1)!.length).toBeGreaterThanOrEqual(1);
+    // A full page ends with a cursor when DynamoDB stopped at the limit, so the last page may be
+    // empty (other tests send as this sender too, so the total is not known here).
+    expect(pages.at(-1)!.length).toBeLessThanOrEqual(3);
     expect(all.filter((id) => created.includes(id))).toEqual([...created].reverse());
     for (const item of items) {
       expect(Object.keys(item)).toContain('customer');

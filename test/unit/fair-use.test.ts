@@ -9,13 +9,22 @@ import 'aws-sdk-client-mock-jest';
 import fc from 'fast-check';
 import { toItem } from '../../functions/adapters/dynamodb/lead-items.js';
 import {
+  afterReservation,
   checkFairUse,
+  type FairUseClient,
   type FairUseCounter,
+  FairUseLeases,
+  type FairUseReserver,
+  freshLease,
+  leaseSize,
   limitOf,
+  nextStep,
   parseFairUseLimits,
   retryAfterSeconds,
+  type Window,
   windowAt,
 } from '../../functions/domain/fair-use.js';
+import { fairUseGate } from '../../functions/shared/fair-use-runtime.js';
 import { apiEvent, call, partnerClaims, senderClaims } from '../support/events.js';
 import { received } from '../support/leads.js';
 
@@ -118,6 +127,133 @@ describe('fair-use arithmetic', () => {
   });
 });
 
+/** The table's count in memory: a reservation is granted if the window stays within its limit. */
+function memoryReserver(): FairUseReserver & { counts: Map<string, number>; calls: number } {
+  const counts = new Map<string, number>();
+  const store = {
+    counts,
+    calls: 0,
+    reserve: async (client: FairUseClient, window: Window, units: number, limit: number) => {
+      store.calls++;
+      const key = `${client.kind}:${client.id}#${window.start}`;
+      const n = counts.get(key) ?? 0;
+      if (n + units > limit) return false;
+      counts.set(key, n + units);
+      return true;
+    },
+  };
+  return store;
+}
+
+describe('fair-use leases', () => {
+  const client: FairUseClient = { kind: 'partner', id: 'a' };
+  const window = windowAt(0, 60_000);
+  const key = `partner:a#${window.start}`;
+
+  it('leases 2% of the limit, at least 1 and at most 20', () => {
+    expect([1, 3, 49, 99, 100, 600, 1000, 1200, 5000, 1e9].map(leaseSize)).toEqual([
+      1, 1, 1, 1, 2, 12, 20, 20, 20, 20,
+    ]);
+  });
+
+  it('serves from the lease, reserves when it is spent, one at a time after a lease is refused, then refuses', () => {
+    let lease = freshLease(window);
+    expect(nextStep(lease, 600)).toEqual({ kind: 'reserve', units: 12 });
+    lease = afterReservation(lease, 12, true);
+    expect(lease.left).toBe(11);
+    expect(nextStep(lease, 600)).toEqual({ kind: 'serve' });
+    lease = afterReservation({ ...lease, left: 0 }, 12, false);
+    expect(nextStep(lease, 600)).toEqual({ kind: 'reserve', units: 1 });
+    lease = afterReservation(lease, 1, false);
+    expect(nextStep(lease, 600)).toEqual({ kind: 'refuse' });
+  });
+
+  it('sends one write per lease, and none for a refusal once the window is known full', async () => {
+    const store = memoryReserver();
+    const leases = new FairUseLeases(store);
+    const verdicts: boolean[] = [];
+    for (let i = 0; i < 130; i++) verdicts.push(await leases.admit(client, window, 110));
+    expect(verdicts.filter(Boolean).length).toBe(110);
+    expect(verdicts.slice(110)).toEqual(Array(20).fill(false));
+    // 55 leases of 2, then one refused lease of 2 and one refused lease of 1; no more writes after.
+    expect(store.counts.get(key)).toBe(110);
+    expect(store.calls).toBe(57);
+  });
+
+  it('starts every window afresh: a lease dies with its window', async () => {
+    const store = memoryReserver();
+    const leases = new FairUseLeases(store);
+    await leases.admit(client, window, 1000);
+    expect(leases.unspent(client, window)).toBe(19);
+    const next = windowAt(window.end, 60_000);
+    expect(leases.unspent(client, next)).toBe(0);
+    expect(await leases.admit(client, next, 1000)).toBe(true);
+    expect(leases.unspent(client, next)).toBe(19);
+    expect(store.counts.get(`partner:a#${next.start}`)).toBe(20);
+  });
+
+  it('never grants more than the limit in a window, across containers and any interleaving', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.integer({ min: 1, max: 400 }),
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 600 }),
+        async (s, limit, requests) => {
+          const store = memoryReserver();
+          const slow: FairUseReserver = { reserve: s.scheduleFunction(store.reserve) };
+          const containers = [0, 1, 2, 3].map(() => new FairUseLeases(slow));
+          const verdicts = requests.map((c) => containers[c]!.admit(client, window, limit));
+          await s.waitAll();
+          const granted = (await Promise.all(verdicts)).filter(Boolean).length;
+          const count = store.counts.get(key) ?? 0;
+          const unspent = containers.reduce((sum, c) => sum + c.unspent(client, window), 0);
+          expect(count).toBeLessThanOrEqual(limit);
+          // Every unit the table counted was either served or is still held by a container.
+          expect(granted + unspent).toBe(count);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('grants all of the limit to one container, then refuses', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3000 }),
+        fc.integer({ min: 1, max: 30 }),
+        async (limit, extra) => {
+          const leases = new FairUseLeases(memoryReserver());
+          let granted = 0;
+          for (let i = 0; i < limit + extra; i++) if (await leases.admit(client, window, limit)) granted++;
+          expect(granted).toBe(limit);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('loses to idle containers at most a lease each less one: the rest goes to the busy one', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3000 }),
+        fc.integer({ min: 1, max: 8 }),
+        async (limit, idle) => {
+          const store = memoryReserver();
+          const others = Array.from({ length: idle }, () => new FairUseLeases(store));
+          let granted = 0;
+          for (const other of others) if (await other.admit(client, window, limit)) granted++;
+          const busy = new FairUseLeases(store);
+          while (await busy.admit(client, window, limit)) granted++;
+          const unspent = others.reduce((sum, o) => sum + o.unspent(client, window), 0);
+          expect(unspent).toBeLessThanOrEqual(idle * (leaseSize(limit) - 1));
+          expect(granted + unspent).toBe(limit);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('fair use on the handlers', () => {
   const id = '01JD0000000000000000000000';
   const getLeadEvent = (claims = partnerClaims()) =>
@@ -125,18 +261,25 @@ describe('fair use on the handlers', () => {
   beforeEach(() => {
     ddb.reset();
     ddb.on(GetCommand).resolves({ Item: toItem(received()) });
+    // Each test starts as a fresh container.
+    fairUseGate().counter.clear();
   });
 
-  it('counts a partner request with one conditional ADD on its window, then serves it', async () => {
+  it('leases a partner 12 of its 600 requests with one conditional ADD, then serves 11 more without a write', async () => {
     const response = await call(getLead, getLeadEvent());
     expect(response.status).toBe(200);
     expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
     const input = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
     expect(input.Key?.pk).toMatch(/^FAIRUSE#partner:contoso#\d+$/);
     expect(Number(String(input.Key?.pk).split('#')[2]) % 60_000).toBe(0);
-    expect(input.UpdateExpression).toContain('ADD');
-    expect(input.ConditionExpression).toBe('attribute_not_exists(#count) OR #count < :limit');
-    expect(input.ExpressionAttributeValues?.[':limit']).toBe(600);
+    expect(input.UpdateExpression).toContain('ADD #count :units');
+    expect(input.ConditionExpression).toBe('attribute_not_exists(#count) OR #count <= :most');
+    expect(input.ExpressionAttributeValues).toMatchObject({ ':units': 12, ':most': 588 });
+    for (let i = 0; i < 11; i++) expect((await call(getLead, getLeadEvent())).status).toBe(200);
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    // The 13th request starts the next lease.
+    expect((await call(getLead, getLeadEvent())).status).toBe(200);
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 2);
   });
 
   const full = () =>
@@ -176,7 +319,11 @@ describe('fair use on the handlers', () => {
       }),
     );
     expect(response.status).toBe(429);
-    expect(ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input.Key?.sk)).toEqual(['FAIRUSE']);
+    // A lease of 12 refused, then a lease of 1: the window is full, and the lead is never written.
+    expect(ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input.Key?.sk)).toEqual([
+      'FAIRUSE',
+      'FAIRUSE',
+    ]);
   });
 
   it('counts a sender by its sender id, at the sender limit', async () => {
@@ -186,7 +333,7 @@ describe('fair use on the handlers', () => {
     await call(listSentLeads, apiEvent({ path: '/v1/sent-leads', claims: senderClaims() }));
     const input = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
     expect(input.Key?.pk).toMatch(/^FAIRUSE#sender:microsoft-marketing#\d+$/);
-    expect(input.ExpressionAttributeValues?.[':limit']).toBe(1200);
+    expect(input.ExpressionAttributeValues).toMatchObject({ ':units': 20, ':most': 1180 });
   });
 
   it('admits the request when the counter cannot be reached (never a 5xx for fair use)', async () => {

@@ -331,6 +331,69 @@ describe('the webhook events consumer (stream)', () => {
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(2);
   });
 
+  const acceptedRecord = () =>
+    streamRecord({
+      eventName: 'MODIFY',
+      oldItem: toItem(lead),
+      newItem: toItem(run(lead, commands.accept)),
+      sequenceNumber: '2',
+    });
+
+  it("stores the events and deliveries of a batch's changes in one conditional transaction", async () => {
+    ddb.on(QueryCommand).resolves({ Items: subscriptions.map(item) });
+    ddb.on(TransactWriteCommand).resolves({});
+    const result = await events({ Records: [insert(), acceptedRecord()] }, context);
+    expect(result.batchItemFailures).toEqual([]);
+    const writes = ddb.commandCalls(TransactWriteCommand);
+    expect(writes).toHaveLength(1);
+    const puts = writes[0]!.args[0].input.TransactItems!.map((i) => i.Put!);
+    expect(puts.map((p) => p.Item!.entity)).toEqual([
+      'webhook-event',
+      'webhook-delivery',
+      'webhook-event',
+      'webhook-delivery',
+    ]);
+    expect(puts.every((p) => p.ConditionExpression === 'attribute_not_exists(pk)')).toBe(true);
+  });
+
+  it('takes a refused shared transaction apart: the change seen before goes item by item, the other alone', async () => {
+    ddb.on(QueryCommand).resolves({ Items: subscriptions.map(item) });
+    ddb
+      .on(TransactWriteCommand)
+      .callsFake((input: { TransactItems: Array<{ Put: { Item: { sk: string } } }> }) => {
+        // The insert's event was stored by an earlier try; the accept's items are new.
+        const seenBefore = (i: { Put: { Item: { sk: string } } }) =>
+          i.Put.Item.sk.includes(`${lead.id}#1`);
+        if (input.TransactItems.some(seenBefore))
+          throw new TransactionCanceledException({
+            message: 'cancelled',
+            $metadata: {},
+            CancellationReasons: input.TransactItems.map((i) => ({
+              Code: seenBefore(i) ? 'ConditionalCheckFailed' : 'None',
+            })),
+          });
+        return {};
+      });
+    ddb.on(PutCommand).callsFake((input: { Item: Record<string, unknown> }) => {
+      throw new ConditionalCheckFailedException({
+        message: 'exists',
+        $metadata: {},
+        ...(input.Item.entity === 'webhook-delivery' ? { Item: marshall(input.Item) } : {}),
+      });
+    });
+    const result = await events({ Records: [insert(), acceptedRecord()] }, context);
+    expect(result.batchItemFailures).toEqual([]);
+    // The shared one, then the accept's alone; the insert's items were put one by one.
+    const writes = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!.length);
+    expect(writes).toEqual([4, 2]);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(2);
+    // Both changes' deliveries are queued: the insert's was never attempted.
+    const queued = sqs
+      .commandCalls(SendMessageBatchCommand)
+      .flatMap((c) => c.args[0].input.Entries!.map((e) => JSON.parse(e.MessageBody!).eventKey as string));
+    expect(queued).toHaveLength(2);
+  });
+
   it('ignores bookkeeping on the lead (a favorite) without reading anything', async () => {
     const accepted = run(lead, commands.accept);
     const record = streamRecord({

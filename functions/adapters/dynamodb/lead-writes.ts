@@ -41,6 +41,30 @@ const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+/**
+ * What intake stores for a new lead besides its idempotency record: the lead, its TTL expiry
+ * timer and its customer link (the bench writes these same items in bulk).
+ */
+export function newLeadItems(lead: Lead): [lead: Item, timer: Item, customerLink: Item] {
+  return [
+    toItem(lead),
+    {
+      ...timerKey(lead.id),
+      entity: 'timer',
+      leadId: lead.id,
+      partnerId: lead.partnerId,
+      respondBy: lead.respondBy,
+      expiresAt: epochSeconds(lead.respondBy),
+    },
+    {
+      ...customerLinkKey(lead.customer.email, lead.id),
+      entity: 'customer-link',
+      leadId: lead.id,
+      partnerId: lead.partnerId,
+    },
+  ];
+}
+
 export class LeadWrites {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -52,27 +76,16 @@ export class LeadWrites {
   /** Puts a new lead, its TTL expiry timer and (if any) its idempotency record in one transaction. */
   async create(lead: Lead, idempotent?: IdempotentRequest): Promise<{ lead: Lead; replayed: boolean }> {
     const nowSeconds = epochSeconds(lead.receivedAt);
+    const [leadItem, timer, customerLink] = newLeadItems(lead);
     const items: TransactItem[] = [
       {
         Put: {
           TableName: this.tableName,
-          Item: toItem(lead),
+          Item: leadItem,
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...timerKey(lead.id),
-            entity: 'timer',
-            leadId: lead.id,
-            partnerId: lead.partnerId,
-            respondBy: lead.respondBy,
-            expiresAt: epochSeconds(lead.respondBy),
-          },
-        },
-      },
+      { Put: { TableName: this.tableName, Item: timer } },
     ];
     if (idempotent) {
       items.push({
@@ -93,17 +106,7 @@ export class LeadWrites {
       });
     }
     // Last, so the idempotency record keeps its place (the replay reads its cancellation reason).
-    items.push({
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          ...customerLinkKey(lead.customer.email, lead.id),
-          entity: 'customer-link',
-          leadId: lead.id,
-          partnerId: lead.partnerId,
-        },
-      },
-    });
+    items.push({ Put: { TableName: this.tableName, Item: customerLink } });
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return { lead, replayed: false };
