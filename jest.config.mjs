@@ -4,6 +4,8 @@ const esm = {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
+  // Stryker's sandboxes hold a copy of the project: never a second package to Jest's module map.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp'],
 };
 
 export default {

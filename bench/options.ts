@@ -1,17 +1,15 @@
 /**
  * The esbuild options the deployed functions are bundled with, translated from the CDK bundling
  * options every AppFunction uses (lib/constructs/app-function.ts), the way NodejsFunction turns
- * them into esbuild arguments. Source maps are left out: sizes are measured without them.
+ * them into esbuild arguments, source maps included: with the deployed NODE_OPTIONS, Node reads
+ * a linked map at import, so leaving it out would time something that is not deployed.
  */
-import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
 import { appBundling } from '../lib/constructs/app-function.js';
 
 /** Settings that change nothing in the bundle's code, or only its source map. */
 const NO_EFFECT = new Set([
-  'sourceMap',
-  'sourceMapMode',
-  'sourcesContent',
   'logLevel',
   'metafile',
   'forceDockerBundling',
@@ -32,7 +30,17 @@ const MAPPED = new Set([
   'banner',
   'footer',
   'define',
+  'sourceMap',
+  'sourceMapMode',
+  'sourcesContent',
 ]);
+
+/** NodejsFunction's --sourcemap argument: a linked .map file unless a mode says otherwise. */
+function sourcemapOf(bundling: BundlingOptions): BuildOptions['sourcemap'] {
+  if (!(bundling.sourceMapMode ?? bundling.sourceMap)) return false;
+  const mode = bundling.sourceMapMode ?? SourceMapMode.DEFAULT;
+  return mode === SourceMapMode.DEFAULT ? true : mode;
+}
 
 export function esbuildOptionsOf(bundling: BundlingOptions): BuildOptions {
   const unmapped = Object.keys(bundling).filter((key) => !NO_EFFECT.has(key) && !MAPPED.has(key));
@@ -47,7 +55,8 @@ export function esbuildOptionsOf(bundling: BundlingOptions): BuildOptions {
     target: bundling.target ?? 'node24',
     ...(bundling.format ? { format: bundling.format === OutputFormat.ESM ? 'esm' : 'cjs' } : {}),
     minify: bundling.minify ?? false,
-    sourcemap: false,
+    sourcemap: sourcemapOf(bundling),
+    sourcesContent: bundling.sourcesContent ?? true,
     keepNames: bundling.keepNames ?? false,
     ...(bundling.mainFields ? { mainFields: [...bundling.mainFields] } : {}),
     ...(bundling.banner ? { banner: { js: bundling.banner } } : {}),

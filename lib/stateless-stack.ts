@@ -493,6 +493,8 @@ export class StatelessStack extends Stack {
     const fn = new AppFunction(this, pascalCase(route.name), {
       entry: `functions/${route.name}/handler.ts`,
       description: `${route.method} ${route.path}: ${route.summary}`,
+      // A cold start is a caller waiting: the map is read at the first logged error instead.
+      sourceMapsAtLoad: false,
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         ...(route.data === 'none' && !counted ? {} : tableEnvironment),

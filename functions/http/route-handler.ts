@@ -1,11 +1,11 @@
 /**
  * The middy stack every HTTP function shares, handler last: normalise headers -> authenticate ->
  * parse the JSON body (size and content-type checks) -> validate with the route's zod schemas ->
- * Powertools logger -> problem+json errors. An authenticated caller is counted against its
- * fair-use limit right after authentication, before any other work. A handler gets a typed,
- * validated request and returns a reply; it never builds an error response itself.
+ * problem+json errors, logged with the Lambda context when they are ours to fix. An authenticated
+ * caller is counted against its fair-use limit right after authentication, before any other work.
+ * A handler gets a typed, validated request and returns a reply; it never builds an error response
+ * itself.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type {
@@ -18,7 +18,6 @@ import { DomainError } from '../domain/errors.js';
 import { checkFairUse, clientName, type FairUseClient } from '../domain/fair-use.js';
 import type { Sender } from '../domain/lead.js';
 import { type FairUseGate, fairUseGate } from '../shared/fair-use-runtime.js';
-import { logger } from '../shared/logger.js';
 import { type PartnerPrincipal, partnerPrincipal, type SenderPrincipal, senderPrincipal } from './auth.js';
 import { jsonErrorAt } from './json-error.js';
 import { errorResponse, issuesOf, PROBLEM_BASE, problemResponse, problems } from './problem.js';
@@ -75,9 +74,12 @@ function fairUse(route: Route, gate: FairUseGate): MiddlewareObj<Event, Result, 
       throw problems.tooManyRequests(verdict.retryAfterSeconds, verdict.limit);
   };
   // Which client was refused, for the operator (partner and sender ids are not personal data).
-  const logRefusal = (client: FairUseClient) => (verdict: Verdict) => {
+  const logRefusal = (client: FairUseClient, context: Context) => async (verdict: Verdict) => {
     if (!verdict.admitted)
-      logger.info('fair use: over the limit', { client: clientName(client), limit: verdict.limit });
+      (await loggerFor(context)).info('fair use: over the limit', {
+        client: clientName(client),
+        limit: verdict.limit,
+      });
     return verdict;
   };
   return {
@@ -86,14 +88,14 @@ function fairUse(route: Route, gate: FairUseGate): MiddlewareObj<Event, Result, 
       if (!principal) return;
       const client = fairUseClientOf(principal);
       const verdict = checkFairUse(client, gate.limits, gate.counter, gate.now())
-        .catch((error: Error) => {
-          logger.warn('fair-use counter unavailable; request admitted', {
+        .catch(async (error: Error) => {
+          (await loggerFor(context)).warn('fair-use counter unavailable; request admitted', {
             client: client.kind,
             error: error.name,
           });
           return { admitted: true } as const;
         })
-        .then(logRefusal(client));
+        .then(logRefusal(client, context));
       if (route.data === 'write') refuse(await verdict);
       else context.parsed.fairUse = verdict;
     },
@@ -207,6 +209,24 @@ export function parseRequest<R extends Route>(
   return request as RouteRequest<R>;
 }
 
+/**
+ * The Powertools logger, loaded at the first log line: an HTTP function logs only errors,
+ * throttling and fair-use refusals, and loading it at import cost about 9 ms of every cold start
+ * (README, cold start).
+ */
+async function loggerFor(context: Context) {
+  const { logger } = await import('../shared/logger.js');
+  logger.addContext(context);
+  return logger;
+}
+
+/** The error with its stack mapped to our sources (the function does not load its map at start). */
+async function withSourceStack(error: Error): Promise<Error> {
+  const { mappedStack } = await import('../shared/mapped-stack.js');
+  if (error.stack) error.stack = mappedStack(error.stack);
+  return error;
+}
+
 /** DynamoDB's answers when a partition or the account is over its throughput. */
 const THROTTLED = new Set([
   'ProvisionedThroughputExceededException',
@@ -216,17 +236,18 @@ const THROTTLED = new Set([
 
 function problemErrors(): MiddlewareObj<Event, Result> {
   return {
-    onError: (request) => {
+    onError: async (request) => {
       const { error } = request;
       if (error instanceof DomainError) {
-        if (error.status >= 500) logger.error('request failed', { code: error.code });
+        if (error.status >= 500)
+          (await loggerFor(request.context)).error('request failed', { code: error.code });
         request.response = errorResponse(error);
         return;
       }
       // The table over its throughput even after the SDK's retries: not a bug, and not the client's
       // fault either; a 429 with Retry-After says to come back, as API Gateway's own throttling does.
       if (error instanceof Error && THROTTLED.has(error.name)) {
-        logger.warn('database throttled', { error: error.name });
+        (await loggerFor(request.context)).warn('database throttled', { error: error.name });
         request.response = problemResponse(
           {
             type: `${PROBLEM_BASE}throttled`,
@@ -240,7 +261,7 @@ function problemErrors(): MiddlewareObj<Event, Result> {
         return;
       }
       // Anything else is a bug: log it, answer a generic 500 that reveals nothing.
-      logger.error('unhandled error', error as Error);
+      (await loggerFor(request.context)).error('unhandled error', await withSourceStack(error as Error));
       request.response = problemResponse({
         type: 'about:blank',
         title: 'Internal server error',
@@ -282,9 +303,6 @@ export function routeHandler<R extends Route>(
   if (gate) stack = stack.use(fairUse(route, gate));
   stack = stack
     .use(jsonBody(route))
-    .use(
-      injectLambdaContext(logger, { resetKeys: true }) as MiddlewareObj<Event, Result, Error, ParsingContext>,
-    )
     .use(problemErrors() as MiddlewareObj<Event, Result, Error, ParsingContext>);
   const handler = stack.handler(async (event, context) => {
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;

@@ -18,7 +18,8 @@ export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** The one esbuild configuration for every function; the bench script builds with it too. */
 export const appBundling: BundlingOptions = {
   minify: true,
-  // With NODE_OPTIONS=--enable-source-maps, stack traces from the minified bundle point at our sources.
+  // Linked maps ship with every bundle: background functions load them at start (NODE_OPTIONS below),
+  // HTTP functions only at their first logged error (functions/shared/mapped-stack.ts).
   sourceMap: true,
   // DomainError names itself after new.target.name; minifying would otherwise rename every error class.
   keepNames: true,
@@ -34,6 +35,19 @@ export const appBundling: BundlingOptions = {
   logLevel: LogLevel.WARNING,
 };
 
+/** The runtime every function runs on; the bench imports the bundles on the same Node major. */
+export const appRuntime = Runtime.NODEJS_24_X;
+
+/**
+ * What a function's environment holds besides its own settings, by whether Node maps its stack
+ * traces at load. Loading the map costs every cold start about 17 ms (README, cold start): worth it
+ * for the stream and queue consumers, not for the HTTP functions, which map their rare logged error
+ * when it happens. The bench runs the HTTP bundles with the same environment.
+ */
+export function appEnvironment(sourceMapsAtLoad: boolean): Readonly<Record<string, string>> {
+  return sourceMapsAtLoad ? { NODE_OPTIONS: '--enable-source-maps' } : {};
+}
+
 /** The function's own settings; runtime, architecture, bundling, logging and role are fixed by AppFunction. */
 export type AppFunctionProps = Pick<
   NodejsFunctionProps,
@@ -41,6 +55,8 @@ export type AppFunctionProps = Pick<
 > & {
   /** Path of the handler module, relative to the repository root, e.g. `functions/health/handler.ts`. */
   entry: string;
+  /** Whether Node loads the source map at start (--enable-source-maps); default true. */
+  sourceMapsAtLoad?: boolean;
 };
 
 /** A Node.js Lambda function with the house defaults: newest runtime, ARM64, ESM bundle, own log group and role. */
@@ -64,13 +80,13 @@ export class AppFunction extends NodejsFunction {
       handler: 'handler',
       projectRoot,
       depsLockFilePath: `${projectRoot}package-lock.json`,
-      runtime: Runtime.NODEJS_24_X,
+      runtime: appRuntime,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.seconds(10),
       logGroup,
       role,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: { ...appEnvironment(props.sourceMapsAtLoad ?? true), ...props.environment },
       bundling: appBundling,
     });
   }

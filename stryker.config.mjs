@@ -1,0 +1,38 @@
+// @ts-check
+/**
+ * `npm run mutation`: StrykerJS over the domain core against the unit tests (not in `npm test`:
+ * a whole run takes about 20 minutes here). While working on one file:
+ * `npm run mutation -- --mutate functions/domain/lead.ts`.
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export default {
+  testRunner: 'jest',
+  jest: { projectType: 'custom', configFile: 'jest.unit.config.mjs', enableFindRelatedTests: true },
+  // middy 7 is ESM-only, so Jest runs in ESM mode here too.
+  testRunnerNodeArgs: ['--experimental-vm-modules'],
+  checkers: ['typescript'],
+  // The whole project (CDK, console, bench) made the checker crawl; the domain needs only these.
+  tsconfigFile: 'tsconfig.mutation.json',
+  mutate: ['functions/domain/*.ts', '!functions/domain/ports.ts'],
+  coverageAnalysis: 'perTest',
+  // Reruns test only the mutants whose code or covering tests changed since the last run.
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
+  // The machine is shared: two workers.
+  concurrency: 2,
+  timeoutMS: 20_000,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  ignorePatterns: [
+    'cdk.out',
+    '.local',
+    '.bench',
+    'reports',
+    'console/dist',
+    'test/browser',
+    'test/integration',
+  ],
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};

@@ -1,0 +1,87 @@
+/**
+ * The bench's cold imports measure what is deployed: bundles built with the stack's own bundling
+ * options, run with the environment the stack gives every HTTP function, on the deployed Node major.
+ * The stacks are synthesised without bundling (only their settings are compared), so this is quick.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { assertDeployedNode, deployedEnv, deployedNodeMajor, standIns } from '../../bench/environment.js';
+import { bundleOptions, esbuildOptionsOf } from '../../bench/options.js';
+import { routeList } from '../../functions/http/routes.js';
+import { appBundling, appRuntime } from '../../lib/constructs/app-function.js';
+import { definePartnerReferrals } from '../../lib/partner-referrals.js';
+import type { StatelessStack } from '../../lib/stateless-stack.js';
+
+let stateless: StatelessStack;
+
+beforeAll(() => {
+  // An empty list of stacks to bundle: CDK leaves every asset unbuilt.
+  const app = new App({
+    context: { 'aws:cdk:bundling-stacks': [], alarmEmail: 'ops@partner-referrals.example' },
+  });
+  ({ stateless } = definePartnerReferrals(app, { prefix: '' }));
+}, 60_000);
+
+/** The environment variables of the function serving a route, as the stack declares them. */
+function deployedVariables(routeName: string): Record<string, unknown> {
+  const fn = stateless.functions.get(routeName);
+  if (!fn) throw new Error(`no function for ${routeName}`);
+  const cfn = fn.node.defaultChild as CfnFunction;
+  const environment = Stack.of(fn).resolve(cfn.environment) as { variables?: Record<string, unknown> };
+  return environment.variables ?? {};
+}
+
+describe('bench settings', () => {
+  it('builds with the options NodejsFunction derives from the stack bundling, source maps included', () => {
+    expect(bundleOptions).toEqual(esbuildOptionsOf(appBundling));
+    expect(bundleOptions).toMatchObject({
+      bundle: true,
+      platform: 'node',
+      format: appBundling.format === OutputFormat.ESM ? 'esm' : 'cjs',
+      minify: appBundling.minify,
+      keepNames: appBundling.keepNames,
+      target: appBundling.target,
+      mainFields: appBundling.mainFields,
+      banner: { js: appBundling.banner },
+      // The stack links a map beside each bundle: so does the bench.
+      sourcemap: Boolean(appBundling.sourceMap),
+      sourcesContent: true,
+      // bundleAwsSDK: the SDK is in the bundle, as deployed.
+      external: [],
+    });
+  });
+
+  it('translates every source map mode the way NodejsFunction does', () => {
+    expect(esbuildOptionsOf({ sourceMap: false }).sourcemap).toBe(false);
+    expect(esbuildOptionsOf({ sourceMap: true }).sourcemap).toBe(true);
+    expect(esbuildOptionsOf({ sourceMapMode: SourceMapMode.INLINE }).sourcemap).toBe('inline');
+    expect(esbuildOptionsOf({ sourceMapMode: SourceMapMode.EXTERNAL }).sourcemap).toBe('external');
+    expect(esbuildOptionsOf({ sourceMap: true, sourcesContent: false }).sourcesContent).toBe(false);
+  });
+
+  it('refuses a bundling option it cannot translate rather than build something else', () => {
+    expect(() => esbuildOptionsOf({ ...appBundling, loader: { '.txt': 'text' } })).toThrow(/loader/);
+  });
+
+  it('imports every HTTP bundle with the NODE_OPTIONS and variables the stack deploys it with', () => {
+    const env = deployedEnv();
+    for (const route of routeList) {
+      const deployed = deployedVariables(route.name);
+      expect({ route: route.name, NODE_OPTIONS: deployed.NODE_OPTIONS }).toEqual({
+        route: route.name,
+        NODE_OPTIONS: env.NODE_OPTIONS,
+      });
+      const missing = Object.keys(deployed)
+        .map((name) => standIns[name] ?? name)
+        .filter((name) => env[name] === undefined);
+      expect({ route: route.name, missing }).toEqual({ route: route.name, missing: [] });
+    }
+  });
+
+  it('runs on the Node major of the deployed runtime, and refuses another', () => {
+    expect(appRuntime.name).toBe(`nodejs${deployedNodeMajor}.x`);
+    expect(() => assertDeployedNode(`${deployedNodeMajor}.1.0`)).not.toThrow();
+    expect(() => assertDeployedNode(`${deployedNodeMajor - 4}.1.0`)).toThrow(/npm run bench/);
+  });
+});
