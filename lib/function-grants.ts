@@ -250,6 +250,8 @@ export const functionGrants = {
         // Retention erasure: the decline email's marker names the customer; the customer's links
         // are left to TTL (README "Personal data").
         { actions: [update], partitions: ['EMAIL#*', 'CUSTOMER#*'] },
+        // ... and the bodies of the lead's webhook events, kept seven days for replay.
+        { actions: [query, update], partitions: ['WHEVENT#*'] },
       ],
       queries: ['dueForExpiry', 'dueForReminder', 'dueForErasure'],
     },

@@ -117,8 +117,10 @@ export function serveConsole(request: IncomingMessage, response: ServerResponse,
     headers = { 'content-type': 'application/json', 'cache-control': 'no-cache' };
   } else {
     file = fileFor(url.pathname);
-    // Any other page of the app (/leads/01J…, /profile) is index.html, for a browser asking for a page.
-    if (!file && (extname(url.pathname) !== '' || !acceptsHtml(request))) return false;
+    // Any other page of the app (/leads/01J…, /profile) is index.html, for a browser asking for a page;
+    // the root is the console's whatever the client accepts (`curl localhost:3000/` shows the page).
+    if (!file && url.pathname !== '/' && (extname(url.pathname) !== '' || !acceptsHtml(request)))
+      return false;
     file ??= join(consoleDist, 'index.html');
     if (!existsSync(file)) {
       body = 'The console is not built: run npm run build:console, then reload.';

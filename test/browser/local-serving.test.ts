@@ -18,6 +18,8 @@ describe('the console on the local runtime', () => {
     expect(index.headers.get('cache-control')).toBe('no-cache');
     expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await index.text()).toContain('<div id="root"></div>');
+    // The root is the console's for any client, as the README's `curl localhost:3000/` expects.
+    expect((await fetch(`${baseUrl}/`)).status).toBe(200);
 
     const js = await fetch(`${baseUrl}/assets/${script}`);
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');

@@ -156,8 +156,44 @@ describe('the erasure service', () => {
 });
 
 describe('the DynamoDB erasure store', () => {
-  beforeEach(() => ddb.reset());
+  beforeEach(() => {
+    ddb.reset();
+    // No webhook events unless a test says otherwise.
+    ddb.on(QueryCommand).resolves({ Items: [] });
+  });
   const store = () => new DynamoErasureStore(db, 'leads');
+
+  it("removes the bodies of the lead's stored webhook events, so no retry or replay sends the customer again", async () => {
+    ddb.on(GetCommand).resolves({ Item: toItem(lead) });
+    ddb.on(UpdateCommand).resolves({});
+    const events = [
+      { pk: `WHEVENT#${lead.partnerId}`, sk: `${lead.receivedAt}#${lead.id}#1` },
+      { pk: `WHEVENT#${lead.partnerId}`, sk: `2026-12-01T10:00:00.000Z#${lead.id}#2` },
+    ];
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [events[0]!], LastEvaluatedKey: events[0]! })
+      .resolves({ Items: [events[1]!] });
+    await store().eraseLead(lead.id, at(5000));
+    const queries = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    expect(queries).toHaveLength(2);
+    expect(queries[0]).toMatchObject({
+      KeyConditionExpression: 'pk = :pk AND sk >= :since',
+      FilterExpression: 'leadId = :lead AND attribute_exists(body)',
+      ExpressionAttributeValues: {
+        ':pk': `WHEVENT#${lead.partnerId}`,
+        ':since': lead.receivedAt,
+        ':lead': lead.id,
+      },
+    });
+    expect(queries[1]!.ExclusiveStartKey).toEqual(events[0]);
+    const bodies = ddb
+      .commandCalls(UpdateCommand)
+      .map((c) => c.args[0].input)
+      .filter((input) => String(input.Key?.pk).startsWith('WHEVENT#'));
+    expect(bodies.map((input) => input.Key)).toEqual(events);
+    for (const input of bodies) expect(input.UpdateExpression).toBe('REMOVE body SET erasedAt = :at');
+  });
 
   it('writes the tombstone the domain computes, removes the duplicates and erasure keys, conditional on the version it read', async () => {
     const declined = run(lead, commands.decline);

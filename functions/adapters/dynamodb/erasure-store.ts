@@ -21,6 +21,7 @@ import {
   erasurePk,
   idFromSortKey,
   leadKey,
+  webhookEventPk,
 } from './keys.js';
 import { fromItem } from './lead-items.js';
 import { indexes } from './table-definition.js';
@@ -97,12 +98,52 @@ export class DynamoErasureStore implements ErasureStore {
         throw error;
       }
       await this.eraseDeclineMarker(leadId);
+      await this.eraseWebhookEvents(before.partnerId, leadId, before.receivedAt, at);
       return {
         leadId,
         erasedNow: before.erasedAt === undefined,
         ...(before.customer.email !== ERASED_EMAIL ? { formerEmail: before.customer.email } : {}),
       };
     }
+  }
+
+  /**
+   * The partner's 7-day webhook event log holds each version's signed body (the partner view,
+   * customer included), which a retry or a replay would send again: the bodies go. A delivery of an
+   * event without a body ends as stale, so nothing of the customer leaves again. The lead's events
+   * are found by a Query on the partner's log from the lead's receipt on (a lead has no events
+   * before it), filtered to the lead: at most seven days of one partner's events.
+   */
+  private async eraseWebhookEvents(partnerId: string, leadId: string, receivedAt: string, at: Date) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk >= :since',
+          FilterExpression: 'leadId = :lead AND attribute_exists(body)',
+          ProjectionExpression: 'pk, sk',
+          ExpressionAttributeValues: {
+            ':pk': webhookEventPk(partnerId),
+            ':since': receivedAt,
+            ':lead': leadId,
+          },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: item.pk, sk: item.sk },
+            UpdateExpression: 'REMOVE body SET erasedAt = :at',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':at': at.toISOString() },
+          }),
+        );
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
   }
 
   /** The decline email went to the customer: its exactly-once marker names the address. */
