@@ -362,8 +362,7 @@ describe('the webhook events consumer (stream)', () => {
       .on(TransactWriteCommand)
       .callsFake((input: { TransactItems: Array<{ Put: { Item: { sk: string } } }> }) => {
         // The insert's event was stored by an earlier try; the accept's items are new.
-        const seenBefore = (i: { Put: { Item: { sk: string } } }) =>
-          i.Put.Item.sk.includes(`${lead.id}#1`);
+        const seenBefore = (i: { Put: { Item: { sk: string } } }) => i.Put.Item.sk.includes(`${lead.id}#1`);
         if (input.TransactItems.some(seenBefore))
           throw new TransactionCanceledException({
             message: 'cancelled',
