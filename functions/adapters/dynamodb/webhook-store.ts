@@ -73,6 +73,20 @@ const subscriptionOf = (item: Record<string, unknown>) => subscriptionSchema.par
 const deliveryOf = (item: Record<string, unknown>) => deliverySchema.parse(strip(item));
 const expiresAt = (from: Date) => Math.floor((from.getTime() + RETENTION_MS) / 1000);
 
+/** A stored event and a delivery as items: their keys, and TTL seven days after they began. */
+const eventItem = (event: StoredEvent) => ({
+  ...webhookEventKey(event.partnerId, event.key),
+  entity: 'webhook-event',
+  ...event,
+  expiresAt: expiresAt(new Date(event.timestamp)),
+});
+const deliveryItem = (delivery: Delivery) => ({
+  ...webhookDeliveryKey(delivery.subscriptionId, delivery.id),
+  entity: 'webhook-delivery',
+  ...delivery,
+  expiresAt: expiresAt(new Date(delivery.createdAt)),
+});
+
 export class DynamoWebhookStore implements WebhookStore {
   private pendingSaves: PendingSave[] = [];
   private pendingCreates: PendingCreate[] = [];
@@ -215,12 +229,7 @@ export class DynamoWebhookStore implements WebhookStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...webhookEventKey(event.partnerId, event.key),
-            entity: 'webhook-event',
-            ...event,
-            expiresAt: expiresAt(new Date(event.timestamp)),
-          },
+          Item: eventItem(event),
           // The same lead version is the same event: a redelivered stream record keeps the first.
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -234,22 +243,7 @@ export class DynamoWebhookStore implements WebhookStore {
     const put = (Item: Record<string, unknown>): ConditionalPut => ({
       Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
     });
-    const puts = [
-      put({
-        ...webhookEventKey(event.partnerId, event.key),
-        entity: 'webhook-event',
-        ...event,
-        expiresAt: expiresAt(new Date(event.timestamp)),
-      }),
-      ...deliveries.map((delivery) =>
-        put({
-          ...webhookDeliveryKey(delivery.subscriptionId, delivery.id),
-          entity: 'webhook-delivery',
-          ...delivery,
-          expiresAt: expiresAt(new Date(delivery.createdAt)),
-        }),
-      ),
-    ];
+    const puts = [put(eventItem(event)), ...deliveries.map((delivery) => put(deliveryItem(delivery)))];
     if (this.coalesceMs === 0) return this.createOne(puts);
     // The changes of one stream batch are fanned out side by side: up to 100 actions share one
     // transaction (DynamoDB bills and checks them alike, and it is one request instead of ~25).
@@ -340,12 +334,7 @@ export class DynamoWebhookStore implements WebhookStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            ...webhookDeliveryKey(delivery.subscriptionId, delivery.id),
-            entity: 'webhook-delivery',
-            ...delivery,
-            expiresAt: expiresAt(new Date(delivery.createdAt)),
-          },
+          Item: deliveryItem(delivery),
           ConditionExpression: 'attribute_not_exists(pk)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
