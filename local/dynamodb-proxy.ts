@@ -13,6 +13,7 @@
  * `DELETE /_local/dynamodb` (meter back to zero, throttle off).
  */
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { listenOnLoopback } from './ports.js';
 
 /** Capacity units, as DynamoDB reports them, summed. */
 export interface Units {
@@ -219,18 +220,13 @@ export async function startDynamoDbProxy(options: {
     });
     upstream.end(forwarded);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
+  const stop = await listenOnLoopback(server, options.port);
   return {
     endpoint: `http://127.0.0.1:${options.port}`,
     meter: () => structuredClone(meter),
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-        agent.destroy();
-      }),
+    close: async () => {
+      agent.destroy();
+      await stop();
+    },
   };
 }

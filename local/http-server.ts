@@ -13,6 +13,7 @@ import { type JwtAuthorizer, jwtAuthorizer } from './claims.js';
 import { asFunction } from './iam-check.js';
 import { bearerTokenOf, type LocalSigner, rejectionOf } from './jwt.js';
 import { lambdaContext } from './lambda-context.js';
+import { listenOnLoopback } from './ports.js';
 
 type Handler = HttpHandler;
 
@@ -186,16 +187,9 @@ export async function startLocalApi(
     return asFunction(route.name, () => run(event, lambdaContext(route.name)));
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
+  const stop = await listenOnLoopback(server, options.port);
   return {
     server,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: stop,
   };
 }

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { createServer } from 'node:net';
 
 /** Resolves when `port` is free on loopback; rejects with a one-line hint naming `variable` otherwise. */
@@ -22,4 +23,20 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Starts `server` on 127.0.0.1 only (nothing local listens on other interfaces) and returns its
+ * stop: open connections are ended too, so a stop never waits on a keep-alive client.
+ */
+export async function listenOnLoopback(server: Server, port: number): Promise<() => Promise<void>> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
 }

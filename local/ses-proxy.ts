@@ -6,6 +6,7 @@
  * HTTP on the same port (local only): `GET|PUT|DELETE /_local/outage` (see `npm run ses`).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { listenOnLoopback } from './ports.js';
 
 export interface Outage {
   mode: 'down' | 'throttle';
@@ -88,15 +89,8 @@ export async function startSesProxy(options: {
     });
     upstream.end(body);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
+  const stop = await listenOnLoopback(server, options.port);
   return {
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: stop,
   };
 }

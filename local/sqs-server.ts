@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { QueueDefinition } from '../functions/queue/definitions.js';
+import { listenOnLoopback } from './ports.js';
 import { LocalQueue, ReceiptHandleIsInvalid } from './queue.js';
 
 export interface LocalSqs {
@@ -270,10 +271,7 @@ export async function startLocalSqs(options: {
     response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
     response.end(JSON.stringify(body));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
+  const stop = await listenOnLoopback(server, options.port);
 
   return {
     endpoint,
@@ -283,10 +281,6 @@ export async function startLocalSqs(options: {
       if (!queue) throw new Error(`no local queue ${name}`);
       return queue;
     },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: stop,
   };
 }
