@@ -5,6 +5,8 @@
  * `npm run mutation -- --mutate functions/domain/lead.ts`.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
+const run = process.env.MUTATION_RUN;
+
 export default {
   testRunner: 'jest',
   jest: { projectType: 'custom', configFile: 'jest.unit.config.mjs', enableFindRelatedTests: true },
@@ -17,13 +19,15 @@ export default {
   coverageAnalysis: 'perTest',
   // Reruns test only the mutants whose code or covering tests changed since the last run.
   incremental: true,
-  incrementalFile: 'reports/stryker-incremental.json',
+  // MUTATION_RUN names a run's reports, so runs over different files keep theirs side by side and
+  // `scripts/mutation-summary.ts` can add them up into one figure for the whole domain.
+  incrementalFile: `reports/stryker-incremental${run ? `-${run}` : ''}.json`,
   // The machine is shared: two workers.
   concurrency: 2,
   timeoutMS: 20_000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  jsonReporter: { fileName: `reports/mutation/${run ?? 'mutation'}.json` },
   ignorePatterns: [
     'cdk.out',
     '.local',

@@ -1,0 +1,145 @@
+/**
+ * `npx tsx scripts/mutation-summary.ts [report.json ...]`: one mutation score for all of
+ * `functions/domain/`, per file and overall, from the JSON reports of several Stryker runs
+ * (by default every `reports/mutation/*.json`). A whole run takes hours on this machine, so the
+ * domain is scored in parts (`MUTATION_RUN=<name> npm run mutation -- --mutate <files>`); this adds
+ * the parts up. Per mutant the newest report wins, except that a mutant a run left out
+ * (`--ignoreStatic`) keeps the result of an older run, and only while the file's source is the same
+ * in both: a result never outlives the code it was measured on. A domain file no report covers is
+ * listed as not measured, and the overall line says so.
+ *
+ * Score: (killed + timed out) / (killed + timed out + survived + no coverage), as Stryker counts it;
+ * mutants that do not compile (the TypeScript checker) or that were left out are not in it.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as z from 'zod';
+
+const mutantSchema = z.object({
+  mutatorName: z.string(),
+  replacement: z.string().optional(),
+  status: z.string(),
+  static: z.boolean().optional(),
+  location: z.object({
+    start: z.object({ line: z.number(), column: z.number() }),
+    end: z.object({ line: z.number(), column: z.number() }),
+  }),
+});
+const reportSchema = z.object({
+  files: z.record(z.string(), z.object({ source: z.string(), mutants: z.array(mutantSchema) })),
+});
+type Mutant = z.infer<typeof mutantSchema>;
+
+const DOMAIN = 'functions/domain';
+/** Types only: nothing in it can be mutated. */
+const UNMUTATED = new Set(['ports.ts']);
+const DETECTED = new Set(['Killed', 'Timeout']);
+const UNDETECTED = new Set(['Survived', 'NoCoverage']);
+const LEFT_OUT = new Set(['Ignored', 'Pending']);
+
+const keyOf = (m: Mutant) =>
+  `${m.mutatorName}@${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column}=${m.replacement ?? ''}`;
+
+function reportPaths(args: string[]): string[] {
+  if (args.length > 0) return args;
+  const dir = 'reports/mutation';
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => join(dir, name));
+}
+
+/** The mutants of each file, newest report first, merged as the header says. */
+function merge(paths: string[]): Map<string, Mutant[]> {
+  const reports = paths
+    .map((path) => ({
+      path,
+      at: statSync(path).mtimeMs,
+      report: reportSchema.parse(JSON.parse(readFileSync(path, 'utf8'))),
+    }))
+    .sort((a, b) => b.at - a.at);
+  const merged = new Map<string, { source: string; mutants: Map<string, Mutant> }>();
+  for (const { report } of reports) {
+    for (const [file, result] of Object.entries(report.files)) {
+      const name = file.replace(/^.*?functions\/domain\//, `${DOMAIN}/`);
+      const held = merged.get(name);
+      if (!held) {
+        merged.set(name, {
+          source: result.source,
+          mutants: new Map(result.mutants.map((m) => [keyOf(m), m])),
+        });
+        continue;
+      }
+      if (held.source !== result.source) continue;
+      for (const mutant of result.mutants) {
+        const key = keyOf(mutant);
+        const newer = held.mutants.get(key);
+        if (newer && LEFT_OUT.has(newer.status) && !LEFT_OUT.has(mutant.status))
+          held.mutants.set(key, mutant);
+      }
+    }
+  }
+  return new Map([...merged].map(([file, { mutants }]) => [file, [...mutants.values()]]));
+}
+
+interface Row {
+  file: string;
+  detected: number;
+  undetected: number;
+  leftOut: number;
+  staticScored: number;
+  invalid: number;
+}
+
+const score = (r: Pick<Row, 'detected' | 'undetected'>) =>
+  r.detected + r.undetected === 0
+    ? '—'
+    : `${((100 * r.detected) / (r.detected + r.undetected)).toFixed(1)} %`;
+
+function main() {
+  const byFile = merge(reportPaths(process.argv.slice(2)));
+  const domainFiles = readdirSync(DOMAIN)
+    .filter((name) => name.endsWith('.ts') && !UNMUTATED.has(name))
+    .map((name) => `${DOMAIN}/${name}`);
+  const rows: Row[] = [];
+  const missing: string[] = [];
+  for (const file of domainFiles) {
+    const mutants = byFile.get(file);
+    if (!mutants) {
+      missing.push(file);
+      continue;
+    }
+    const row: Row = { file, detected: 0, undetected: 0, leftOut: 0, staticScored: 0, invalid: 0 };
+    for (const m of mutants) {
+      if (DETECTED.has(m.status)) row.detected++;
+      else if (UNDETECTED.has(m.status)) row.undetected++;
+      else if (LEFT_OUT.has(m.status)) row.leftOut++;
+      else row.invalid++;
+      if (m.static && (DETECTED.has(m.status) || UNDETECTED.has(m.status))) row.staticScored++;
+    }
+    rows.push(row);
+  }
+  rows.sort((a, b) => a.file.localeCompare(b.file));
+  const total = rows.reduce(
+    (t, r) => ({
+      detected: t.detected + r.detected,
+      undetected: t.undetected + r.undetected,
+      leftOut: t.leftOut + r.leftOut,
+      staticScored: t.staticScored + r.staticScored,
+      invalid: t.invalid + r.invalid,
+    }),
+    { detected: 0, undetected: 0, leftOut: 0, staticScored: 0, invalid: 0 },
+  );
+  console.log('| file | score | detected | survived | static scored | left out | not valid |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(
+      `| \`${r.file.slice(DOMAIN.length + 1)}\` | ${score(r)} | ${r.detected} | ${r.undetected} | ${r.staticScored} | ${r.leftOut} | ${r.invalid} |`,
+    );
+  }
+  console.log(
+    `| **all ${rows.length} of ${domainFiles.length}** | **${score(total)}** | ${total.detected} | ${total.undetected} | ${total.staticScored} | ${total.leftOut} | ${total.invalid} |`,
+  );
+  if (missing.length > 0) console.log(`\nNot measured: ${missing.join(', ')}`);
+}
+
+main();
