@@ -3,10 +3,11 @@
  * `functions/domain/`, per file and overall, from the JSON reports of several Stryker runs
  * (by default every `reports/mutation/*.json`). A whole run takes hours on this machine, so the
  * domain is scored in parts (`MUTATION_RUN=<name> npm run mutation -- --mutate <files>`); this adds
- * the parts up. Per mutant the newest report wins, except that a mutant a run left out
- * (`--ignoreStatic`) keeps the result of an older run, and only while the file's source is the same
- * in both: a result never outlives the code it was measured on. A domain file no report covers is
- * listed as not measured, and the overall line says so.
+ * the parts up. Per mutant the newest report that scored it wins (a run over some lines of a file,
+ * or one that left the static mutants out with `--ignoreStatic`, leaves the rest to older runs),
+ * and only reports of the same source as the file's newest: a result never outlives the code it
+ * was measured on. A domain file no report covers is listed as not measured, and the overall line
+ * says so.
  *
  * Score: (killed + timed out) / (killed + timed out + survived + no coverage), as Stryker counts it;
  * mutants that do not compile (the TypeScript checker) or that were left out are not in it.
@@ -48,11 +49,14 @@ function reportPaths(args: string[]): string[] {
     .map((name) => join(dir, name));
 }
 
-/** The mutants of each file, newest report first, merged as the header says. */
+/**
+ * The mutants of each file: per mutant, the newest report that scored it (a run over some lines of
+ * a file, or one that left its static mutants out, leaves the others to older runs), and only
+ * reports of the source the newest report measured.
+ */
 function merge(paths: string[]): Map<string, Mutant[]> {
   const reports = paths
     .map((path) => ({
-      path,
       at: statSync(path).mtimeMs,
       report: reportSchema.parse(JSON.parse(readFileSync(path, 'utf8'))),
     }))
@@ -61,19 +65,13 @@ function merge(paths: string[]): Map<string, Mutant[]> {
   for (const { report } of reports) {
     for (const [file, result] of Object.entries(report.files)) {
       const name = file.replace(/^.*?functions\/domain\//, `${DOMAIN}/`);
-      const held = merged.get(name);
-      if (!held) {
-        merged.set(name, {
-          source: result.source,
-          mutants: new Map(result.mutants.map((m) => [keyOf(m), m])),
-        });
-        continue;
-      }
+      const held = merged.get(name) ?? { source: result.source, mutants: new Map<string, Mutant>() };
+      merged.set(name, held);
       if (held.source !== result.source) continue;
       for (const mutant of result.mutants) {
         const key = keyOf(mutant);
         const newer = held.mutants.get(key);
-        if (newer && LEFT_OUT.has(newer.status) && !LEFT_OUT.has(mutant.status))
+        if (!newer || (LEFT_OUT.has(newer.status) && !LEFT_OUT.has(mutant.status)))
           held.mutants.set(key, mutant);
       }
     }
