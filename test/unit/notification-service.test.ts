@@ -19,7 +19,7 @@ const sender: Sender = {
   notificationEmail: 'Leads@Microsoft.example',
 };
 
-function directory(contacts: string[], suppressed: string[] = [], known: Sender | undefined = sender) {
+function directory(contacts: string[], suppressed: string[] = [], known: Sender | null = sender) {
   const asked: unknown[][] = [];
   const recipients: RecipientDirectory = {
     alertRecipients: async (partnerId) => {
@@ -28,7 +28,7 @@ function directory(contacts: string[], suppressed: string[] = [], known: Sender 
     },
     sender: async (senderId) => {
       asked.push(['sender', senderId]);
-      return known;
+      return known ?? undefined;
     },
     suppressed: async (addresses) => {
       asked.push(['suppressed', addresses]);
@@ -98,7 +98,7 @@ describe('NotificationService.compose', () => {
     const { recipients, asked } = directory([]);
     expect((await compose(recipients, 'lead-expired', expired))?.to).toEqual(['leads@microsoft.example']);
     expect(asked[0]).toEqual(['sender', 'microsoft-marketing']);
-    const unknown = directory([], [], undefined);
+    const unknown = directory([], [], null);
     expect(await compose(unknown.recipients, 'lead-expired', expired)).toBeUndefined();
     expect(unknown.asked).toEqual([['sender', 'microsoft-marketing']]);
   });
