@@ -23,7 +23,9 @@ const domainTests = [
   'sketch',
   'text-fields',
   'views',
+  'webhook-service',
   'webhooks',
+  'notification-service',
 ];
 
 export default { ...unit, testMatch: domainTests.map((name) => `<rootDir>/test/unit/${name}.test.ts`) };

@@ -1,0 +1,431 @@
+/**
+ * The partner-facing webhook use cases against an in-memory store: what create, change, rotate,
+ * test, retry and replay write and queue, field by field, and what they refuse.
+ */
+import type { Page } from '../../functions/domain/ports.js';
+import {
+  type DeliveryQueue,
+  type StoredEvent,
+  WebhookService,
+  type WebhookStore,
+} from '../../functions/domain/webhook-service.js';
+import {
+  type Delivery,
+  type DeliveryMessage,
+  DeliveryNotFoundError,
+  deterministicUlid,
+  RETENTION_MS,
+  ROTATION_OVERLAP_MS,
+  type Subscription,
+  SubscriptionDisabledError,
+  SubscriptionNotFoundError,
+  UnsafeUrlError,
+} from '../../functions/domain/webhooks.js';
+
+const t0 = new Date('2026-11-25T10:00:00.000Z');
+const ULID = '01JD0000000000000000000000';
+
+function memory() {
+  const subscriptions = new Map<string, Subscription>();
+  const deliveries = new Map<string, Delivery>();
+  const events: Array<StoredEvent & { body: string }> = [];
+  const writes: unknown[][] = [];
+  const queued: DeliveryMessage[][] = [];
+  const unused = () => Promise.reject(new Error('not used by these use cases'));
+  const store: WebhookStore = {
+    subscriptions: async (partnerId) => [...subscriptions.values()].filter((s) => s.partnerId === partnerId),
+    subscription: async (partnerId, id) => {
+      const s = subscriptions.get(id);
+      return s?.partnerId === partnerId ? s : undefined;
+    },
+    create: async (s) => {
+      writes.push(['create', s]);
+      subscriptions.set(s.id, s);
+    },
+    replace: async (s, expectedVersion) => {
+      writes.push(['replace', s, expectedVersion]);
+      subscriptions.set(s.id, s);
+    },
+    remove: async (partnerId, id) => {
+      writes.push(['remove', partnerId, id]);
+    },
+    putEvent: async (event) => {
+      writes.push(['putEvent', event]);
+      events.push(event);
+    },
+    eventsSince: async (partnerId, since, until) => {
+      writes.push(['eventsSince', partnerId, since, until]);
+      return events.filter((e) => e.partnerId === partnerId && e.key >= since && e.key <= until);
+    },
+    createDelivery: async (delivery) => {
+      writes.push(['createDelivery', delivery]);
+      const current = deliveries.get(delivery.id);
+      if (current) return { created: false, current };
+      deliveries.set(delivery.id, delivery);
+      return { created: true, current: delivery };
+    },
+    createEventWithDeliveries: unused,
+    delivery: async (subscriptionId, id) => {
+      const d = deliveries.get(id);
+      return d?.subscriptionId === subscriptionId ? d : undefined;
+    },
+    deliveries: async (subscriptionId, limit, before): Promise<Page<Delivery>> => {
+      writes.push(['deliveries', subscriptionId, limit, before]);
+      return { items: [...deliveries.values()].slice(0, limit) };
+    },
+    saveDelivery: async (delivery, round, step) => {
+      writes.push(['saveDelivery', delivery, round, step]);
+      deliveries.set(delivery.id, delivery);
+      return true;
+    },
+    setFailingSince: unused,
+    disable: unused,
+    attemptContexts: unused,
+  };
+  const queue: DeliveryQueue = { enqueue: async (messages) => void queued.push(messages) };
+  return { store, queue, subscriptions, deliveries, events, writes, queued };
+}
+
+function setup(now = t0) {
+  const m = memory();
+  let ids = 0;
+  let secrets = 0;
+  const service = new WebhookService({
+    store: m.store,
+    queue: m.queue,
+    clock: () => now,
+    newId: () => `01JD${String(++ids).padStart(22, '0')}`,
+    newSecret: () => `whsec_secret${++secrets}`,
+    allowLocalHttp: false,
+  });
+  return { ...m, service };
+}
+
+const subscription = (over: Partial<Subscription> = {}): Subscription => ({
+  id: `wh_${ULID}`,
+  partnerId: 'contoso',
+  url: 'https://hooks.contoso.example/leads',
+  events: ['lead.received', 'lead.won'],
+  description: 'CRM',
+  enabled: true,
+  disabledReason: null,
+  createdAt: '2026-11-01T00:00:00.000Z',
+  updatedAt: '2026-11-01T00:00:00.000Z',
+  failingSince: '2026-11-24T00:00:00.000Z',
+  secrets: [{ value: 'whsec_old', expiresAt: null }],
+  version: 3,
+  ...over,
+});
+const view = (s: Subscription) => ({
+  id: s.id,
+  url: s.url,
+  events: s.events,
+  description: s.description,
+  enabled: s.enabled,
+  disabledReason: s.disabledReason,
+  createdAt: s.createdAt,
+  updatedAt: s.updatedAt,
+});
+
+describe('WebhookService subscriptions', () => {
+  it('creates an enabled subscription at version 1 with one secret, shown once', async () => {
+    const { service, writes } = setup();
+    const created = await service.create('contoso', {
+      url: 'https://Hooks.Contoso.example/leads',
+      events: ['lead.received'],
+    });
+    const stored: Subscription = {
+      id: 'wh_01JD0000000000000000000001',
+      partnerId: 'contoso',
+      url: 'https://hooks.contoso.example/leads',
+      events: ['lead.received'],
+      description: null,
+      enabled: true,
+      disabledReason: null,
+      createdAt: t0.toISOString(),
+      updatedAt: t0.toISOString(),
+      failingSince: null,
+      secrets: [{ value: 'whsec_secret1', expiresAt: null }],
+      version: 1,
+    };
+    expect(writes).toEqual([['create', stored]]);
+    expect(created).toEqual({ ...view(stored), secret: 'whsec_secret1' });
+    await expect(
+      service.create('contoso', { url: 'http://hooks.contoso.example', events: ['lead.won'] }),
+    ).rejects.toBeInstanceOf(UnsafeUrlError);
+  });
+
+  it('lists oldest first without secrets, and finds only the caller’s own', async () => {
+    const { service, subscriptions } = setup();
+    const newer = subscription({
+      id: 'wh_01JD0000000000000000000009',
+      createdAt: '2026-11-20T00:00:00.000Z',
+    });
+    const older = subscription();
+    subscriptions.set(newer.id, newer).set(older.id, older);
+    subscriptions.set('wh_other', subscription({ id: 'wh_other', partnerId: 'fabrikam' }));
+    expect(await service.list('contoso')).toEqual([view(older), view(newer)]);
+    expect(await service.get('contoso', older.id)).toEqual(view(older));
+    await expect(service.get('contoso', 'wh_other')).rejects.toBeInstanceOf(SubscriptionNotFoundError);
+  });
+
+  it('changes only the fields given, on the version it read, and keeps the failing clock for the same address', async () => {
+    const { service, subscriptions, writes } = setup();
+    const current = subscription();
+    subscriptions.set(current.id, current);
+    const changed = await service.change('contoso', current.id, { events: ['lead.won'], description: null });
+    const next = {
+      ...current,
+      events: ['lead.won' as const],
+      description: null,
+      updatedAt: t0.toISOString(),
+      version: 4,
+    };
+    expect(writes).toEqual([['replace', next, 3]]);
+    expect(changed).toEqual(view(next));
+  });
+
+  it('disables by the partner, and a re-enable or a new address starts the failing clock afresh', async () => {
+    const { service, subscriptions, writes } = setup();
+    subscriptions.set(`wh_${ULID}`, subscription());
+    await service.change('contoso', `wh_${ULID}`, { enabled: false });
+    expect(writes.at(-1)?.[1]).toMatchObject({
+      enabled: false,
+      disabledReason: 'by-partner',
+      failingSince: '2026-11-24T00:00:00.000Z',
+    });
+    await service.change('contoso', `wh_${ULID}`, { description: 'still off' });
+    expect(writes.at(-1)?.[1]).toMatchObject({
+      enabled: false,
+      disabledReason: 'by-partner',
+      description: 'still off',
+    });
+    await service.change('contoso', `wh_${ULID}`, { enabled: true });
+    expect(writes.at(-1)?.[1]).toMatchObject({
+      enabled: true,
+      disabledReason: null,
+      failingSince: null,
+      version: 6,
+    });
+
+    subscriptions.set(`wh_${ULID}`, subscription({ enabled: false, disabledReason: 'gone' }));
+    await service.change('contoso', `wh_${ULID}`, { url: 'https://new.contoso.example/hook' });
+    expect(writes.at(-1)?.[1]).toMatchObject({
+      url: 'https://new.contoso.example/hook',
+      enabled: false,
+      disabledReason: 'gone',
+      failingSince: null,
+    });
+    await expect(
+      service.change('contoso', `wh_${ULID}`, { url: 'https://localhost/hook' }),
+    ).rejects.toBeInstanceOf(UnsafeUrlError);
+  });
+
+  it('rotates: the new secret first, the old one signing 24 h more, on the version read', async () => {
+    const { service, subscriptions, writes } = setup();
+    subscriptions.set(`wh_${ULID}`, subscription());
+    const rotatedView = await service.rotateSecret('contoso', `wh_${ULID}`);
+    const until = new Date(t0.getTime() + ROTATION_OVERLAP_MS).toISOString();
+    expect(writes).toEqual([
+      [
+        'replace',
+        subscription({
+          secrets: [
+            { value: 'whsec_secret1', expiresAt: null },
+            { value: 'whsec_old', expiresAt: until },
+          ],
+          updatedAt: t0.toISOString(),
+          version: 4,
+        }),
+        3,
+      ],
+    ]);
+    expect(rotatedView.secret).toBe('whsec_secret1');
+  });
+
+  it('removes by partner and id, and reads the delivery log only of an own subscription', async () => {
+    const { service, subscriptions, writes } = setup();
+    subscriptions.set(`wh_${ULID}`, subscription());
+    await service.remove('contoso', `wh_${ULID}`);
+    expect(await service.deliveries('contoso', `wh_${ULID}`, 5, 'cursor')).toEqual({ items: [] });
+    expect(writes).toEqual([
+      ['remove', 'contoso', `wh_${ULID}`],
+      ['deliveries', `wh_${ULID}`, 5, 'cursor'],
+    ]);
+    await expect(service.deliveries('fabrikam', `wh_${ULID}`, 5)).rejects.toBeInstanceOf(
+      SubscriptionNotFoundError,
+    );
+  });
+});
+
+describe('WebhookService sends', () => {
+  it('sends a test event through the log and the queue, as a pending delivery of round 0', async () => {
+    const { service, subscriptions, writes, queued } = setup();
+    subscriptions.set(`wh_${ULID}`, subscription());
+    const { deliveryId } = await service.sendTest('contoso', `wh_${ULID}`);
+    expect(deliveryId).toBe('01JD0000000000000000000001');
+    const key = `${t0.toISOString()}#test#${deliveryId}`;
+    const event = {
+      partnerId: 'contoso',
+      key,
+      type: 'webhook.test',
+      timestamp: t0.toISOString(),
+      leadId: null,
+    };
+    const delivery: Delivery = {
+      id: deliveryId,
+      subscriptionId: `wh_${ULID}`,
+      partnerId: 'contoso',
+      eventType: 'webhook.test',
+      leadId: null,
+      eventKey: key,
+      status: 'pending',
+      attempts: [],
+      nextAttemptAt: t0.toISOString(),
+      round: 0,
+      step: 0,
+      createdAt: t0.toISOString(),
+    };
+    expect(writes).toEqual([
+      [
+        'putEvent',
+        {
+          ...event,
+          body: JSON.stringify({
+            type: 'webhook.test',
+            timestamp: t0.toISOString(),
+            data: { webhook: { id: `wh_${ULID}`, url: 'https://hooks.contoso.example/leads' } },
+          }),
+        },
+      ],
+      ['createDelivery', delivery],
+    ]);
+    expect(queued).toEqual([
+      [{ partnerId: 'contoso', subscriptionId: `wh_${ULID}`, deliveryId, eventKey: key, round: 0 }],
+    ]);
+  });
+
+  it('refuses to test, retry or replay a disabled subscription', async () => {
+    const { service, subscriptions, writes, queued } = setup();
+    subscriptions.set(`wh_${ULID}`, subscription({ enabled: false, disabledReason: 'by-partner' }));
+    await expect(service.sendTest('contoso', `wh_${ULID}`)).rejects.toBeInstanceOf(SubscriptionDisabledError);
+    await expect(service.retry('contoso', `wh_${ULID}`, ULID)).rejects.toBeInstanceOf(
+      SubscriptionDisabledError,
+    );
+    await expect(service.replay('contoso', `wh_${ULID}`, t0)).rejects.toBeInstanceOf(
+      SubscriptionDisabledError,
+    );
+    expect(writes).toEqual([]);
+    expect(queued).toEqual([]);
+  });
+
+  const failed = (over: Partial<Delivery> = {}): Delivery => ({
+    id: ULID,
+    subscriptionId: `wh_${ULID}`,
+    partnerId: 'contoso',
+    eventType: 'lead.won',
+    leadId: ULID,
+    eventKey: `2026-11-24T00:00:00.000Z#${ULID}#3`,
+    status: 'failed',
+    attempts: [{ at: '2026-11-24T00:00:01.000Z', statusCode: 500, durationMs: 20, error: 'HTTP 500' }],
+    nextAttemptAt: null,
+    round: 1,
+    step: 8,
+    createdAt: '2026-11-24T00:00:00.000Z',
+    ...over,
+  });
+
+  it('retries a delivery as a new round from the start of the schedule, saved over the round and step it read', async () => {
+    const { service, subscriptions, deliveries, writes, queued } = setup();
+    subscriptions.set(`wh_${ULID}`, subscription());
+    deliveries.set(ULID, failed());
+    await service.retry('contoso', `wh_${ULID}`, ULID);
+    const restarted = failed({ status: 'pending', round: 2, step: 0, nextAttemptAt: t0.toISOString() });
+    expect(writes).toEqual([['saveDelivery', restarted, 1, 8]]);
+    expect(queued).toEqual([
+      [
+        {
+          partnerId: 'contoso',
+          subscriptionId: `wh_${ULID}`,
+          deliveryId: ULID,
+          eventKey: failed().eventKey,
+          round: 2,
+        },
+      ],
+    ]);
+  });
+
+  it('finds no delivery of another subscription or partner to retry', async () => {
+    const { service, subscriptions, deliveries } = setup();
+    subscriptions.set(`wh_${ULID}`, subscription());
+    subscriptions.set('wh_second', subscription({ id: 'wh_second' }));
+    deliveries.set(ULID, failed({ subscriptionId: 'wh_second' }));
+    await expect(service.retry('contoso', `wh_${ULID}`, ULID)).rejects.toBeInstanceOf(DeliveryNotFoundError);
+    await expect(service.retry('contoso', `wh_${ULID}`, 'missing')).rejects.toBeInstanceOf(
+      DeliveryNotFoundError,
+    );
+    deliveries.set(ULID, failed({ partnerId: 'fabrikam' }));
+    await expect(service.retry('contoso', `wh_${ULID}`, ULID)).rejects.toBeInstanceOf(DeliveryNotFoundError);
+  });
+
+  it('replays, in order, the events of its types since a time at most 7 days back: new deliveries, or new rounds', async () => {
+    const now = new Date(t0.getTime() + 10 * 86_400_000);
+    const { service, subscriptions, deliveries, events, writes, queued } = setup(now);
+    subscriptions.set(`wh_${ULID}`, subscription());
+    const event = (timestamp: string, type: StoredEvent['type'], n: number) => ({
+      partnerId: 'contoso',
+      key: `${timestamp}#${ULID}#${n}`,
+      type,
+      timestamp,
+      leadId: type === 'webhook.test' ? null : ULID,
+      body: '{}',
+    });
+    const tooOld = event('2026-11-27T09:59:59.000Z', 'lead.received', 1);
+    const received = event('2026-11-28T10:00:00.000Z', 'lead.received', 2);
+    const test = event('2026-11-29T10:00:00.000Z', 'webhook.test', 0);
+    const declined = event('2026-11-30T10:00:00.000Z', 'lead.declined', 3);
+    const won = event('2026-12-01T10:00:00.000Z', 'lead.won', 4);
+    events.push(tooOld, received, test, declined, won);
+    const wonId = deterministicUlid(new Date(won.timestamp), `${won.key}|lead.won|wh_${ULID}`);
+    deliveries.set(wonId, failed({ id: wonId, eventKey: won.key }));
+
+    expect(await service.replay('contoso', `wh_${ULID}`, new Date('2026-01-01T00:00:00.000Z'))).toBe(2);
+    const from = new Date(now.getTime() - RETENTION_MS).toISOString();
+    expect(writes[0]).toEqual(['eventsSince', 'contoso', from, `${now.toISOString()}~`]);
+    const receivedId = deterministicUlid(
+      new Date(received.timestamp),
+      `${received.key}|lead.received|wh_${ULID}`,
+    );
+    expect(writes.slice(1).map((w) => [w[0], (w[1] as Delivery).id, (w[1] as Delivery).round])).toEqual([
+      ['createDelivery', receivedId, 0],
+      ['createDelivery', wonId, 0],
+      ['saveDelivery', wonId, 2],
+    ]);
+    expect(queued).toEqual([
+      [
+        {
+          partnerId: 'contoso',
+          subscriptionId: `wh_${ULID}`,
+          deliveryId: receivedId,
+          eventKey: received.key,
+          round: 0,
+        },
+        {
+          partnerId: 'contoso',
+          subscriptionId: `wh_${ULID}`,
+          deliveryId: wonId,
+          eventKey: won.key,
+          round: 2,
+        },
+      ],
+    ]);
+  });
+
+  it('replays from the time asked when it is within the 7 days', async () => {
+    const { service, subscriptions, writes } = setup();
+    subscriptions.set(`wh_${ULID}`, subscription());
+    const since = new Date(t0.getTime() - 3_600_000);
+    expect(await service.replay('contoso', `wh_${ULID}`, since)).toBe(0);
+    expect(writes).toEqual([['eventsSince', 'contoso', since.toISOString(), `${t0.toISOString()}~`]]);
+  });
+});
