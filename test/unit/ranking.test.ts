@@ -7,6 +7,7 @@ import { figure, type Tally } from '../../functions/domain/insights.js';
 import {
   bandOf,
   type Candidate,
+  fitOf,
   neutralSnapshot,
   observedQuality,
   type RankingSnapshot,
@@ -14,7 +15,10 @@ import {
   rankPartners,
   type SearchQuery,
   sameSnapshot,
+  significant,
+  similarityOf,
   smoothedScore,
+  whyOf,
   windowMonths,
 } from '../../functions/domain/ranking.js';
 import { bucketOf } from '../../functions/domain/sketch.js';
@@ -255,5 +259,218 @@ describe('rankPartners', () => {
     expect(order([c, c, candidate('p2', neutral), candidate('p3', neutral)], { ...query, limit: 2 })).toEqual(
       ['p1', 'p2'],
     );
+  });
+});
+
+describe('ranking details', () => {
+  const neutral = neutralSnapshot();
+
+  it('rounds shown figures to two significant digits, and counts under 100 leads exactly', () => {
+    expect(significant(0)).toBe(0);
+    expect(significant(5432)).toBe(5400);
+    expect(significant(5450)).toBe(5500);
+    expect(significant(-5432)).toBe(-5400);
+    expect(significant(0.012345)).toBeCloseTo(0.012, 10);
+    expect(significant(98765, 3)).toBe(98800);
+    const many = rankingSnapshot(history({ accepted: 120, expired: 3, answerSeconds: 4321 }));
+    expect(many.responsiveness.leadsLast90Days).toBe(120);
+    expect(many.responsiveness.medianResponseSeconds).toBe(
+      significant(many.responsiveness.medianResponseSeconds!),
+    );
+    expect(
+      rankingSnapshot(history({ accepted: 123, expired: 3, answerSeconds: 60 })).responsiveness
+        .leadsLast90Days,
+    ).toBe(130);
+    expect(
+      rankingSnapshot(history({ accepted: 96, expired: 3, answerSeconds: 60 })).responsiveness
+        .leadsLast90Days,
+    ).toBe(99);
+  });
+
+  it('rates to two decimals, scores to three, and bands the score into 20', () => {
+    const s = rankingSnapshot(history({ accepted: 2, declined: 1, expired: 0, answerSeconds: 60 }));
+    expect(s.responsiveness.acceptanceRate).toBe(0.67);
+    expect(s.responsiveness.expiryRate).toBe(0);
+    expect(s.responsiveness.answeredWithin24h).toBe(1);
+    expect(s.score).toBe(
+      Math.round(
+        smoothedScore(
+          3,
+          observedQuality({
+            expiryRate: 0,
+            answeredWithin24h: 1,
+            medianSeconds: s.responsiveness.medianResponseSeconds,
+          }),
+        ) * 1000,
+      ) / 1000,
+    );
+    expect(Number.isInteger(s.score * 1000)).toBe(true);
+    expect(bandOf(0)).toBe(0);
+    expect(bandOf(0.049)).toBe(0);
+    expect(bandOf(0.05)).toBe(1);
+    expect(bandOf(0.999)).toBe(19);
+    expect(bandOf(1)).toBe(20);
+    expect(bandOf(1.5)).toBe(20);
+    expect(bandOf(-0.1)).toBe(0);
+  });
+
+  it('weighs expiries (squared), answers within 24 h and speed, and the prior as four neutral leads', () => {
+    expect(observedQuality({ expiryRate: 0, answeredWithin24h: 1, medianSeconds: 0 })).toBeCloseTo(1, 10);
+    expect(observedQuality({ expiryRate: 1, answeredWithin24h: 0, medianSeconds: 100 })).toBe(0);
+    expect(observedQuality({ expiryRate: 0, answeredWithin24h: 0, medianSeconds: null })).toBeCloseTo(
+      0.6,
+      10,
+    );
+    expect(observedQuality({ expiryRate: 0, answeredWithin24h: 0, medianSeconds: 86_400 })).toBeCloseTo(
+      0.66,
+      10,
+    );
+    expect(observedQuality({ expiryRate: 0.5, answeredWithin24h: 0.5, medianSeconds: 0 })).toBeCloseTo(
+      0.5 * (0.3 + 0.14 + 0.06),
+      10,
+    );
+    expect(smoothedScore(0, 1)).toBe(0.5);
+    expect(smoothedScore(4, 1)).toBe(0.75);
+    expect(smoothedScore(12, 0)).toBe(0.125);
+  });
+
+  it('tells the tendency per dimension and value, and none where it is even', () => {
+    const counts = {
+      [figure.similar('country', 'IT', 'accepted')]: 3,
+      [figure.similar('country', 'IT', 'declined')]: 1,
+      [figure.similar('size', '10-49', 'accepted')]: 1,
+      [figure.similar('size', '10-49', 'declined')]: 2,
+      [figure.similar('type', 'customer-inquiry', 'accepted')]: 2,
+      [figure.similar('type', 'customer-inquiry', 'declined')]: 2,
+      'xsim:country:DE:accepted': 5,
+      'sim:country:DE:accepted:x': 5,
+    };
+    expect(rankingSnapshot({ counts, money: {} }).similar).toEqual({ 'country:IT': 1, 'size:10-49': -1 });
+    const snapshot = rankingSnapshot({ counts, money: {} });
+    expect(
+      similarityOf(snapshot, {
+        terms: [],
+        country: 'IT',
+        companySize: '10-49',
+        type: 'customer-inquiry',
+        limit: 1,
+      }),
+    ).toBe(0);
+    expect(similarityOf(snapshot, { terms: [], country: 'IT', limit: 1 })).toBe(1);
+    expect(similarityOf(snapshot, { terms: [], companySize: '10-49', limit: 1 })).toBe(-1);
+    expect(similarityOf(snapshot, { terms: [], country: 'DE', limit: 1 })).toBe(0);
+  });
+
+  it('says why in order: keywords (at most three), country, size, answers, median time, expiries, tendencies', () => {
+    const snapshot: RankingSnapshot = {
+      ...rankingSnapshot(history({ accepted: 9, expired: 1, answerSeconds: 60 })),
+      similar: { 'country:IT': 1, 'size:10-49': -1, 'type:customer-inquiry': 1 },
+    };
+    const c = candidate('p', snapshot, {
+      keywords: ['azure a', 'azure b', 'azure c', 'azure d'],
+      companySizes: ['10-49'],
+    });
+    const q: SearchQuery = {
+      terms: ['azure'],
+      country: 'IT',
+      companySize: '10-49',
+      type: 'customer-inquiry',
+      limit: 5,
+    };
+    const fit = fitOf(c, q)!;
+    expect(fit).toEqual({
+      keywords: ['azure a', 'azure b', 'azure c', 'azure d'],
+      terms: 1,
+      country: true,
+      companySize: true,
+      sizeSpecificity: 2,
+    });
+    expect(whyOf(c, fit, q)).toEqual([
+      'matches “azure a”',
+      'matches “azure b”',
+      'matches “azure c”',
+      'serves IT',
+      'serves companies of 10-49 employees',
+      'answers 90 % of leads within 24 h',
+      `median answer time ${snapshot.responsiveness.medianResponseSeconds} s`,
+      'let 10 % of leads expire',
+      'accepted more leads from IT than it declined',
+      'declined more leads from companies of 10-49 employees than it accepted',
+      'accepted more leads of type customer-inquiry than it declined',
+    ]);
+    const every = candidate('e', neutral);
+    const everyFit = fitOf(every, { terms: [], companySize: '10-49', limit: 5 })!;
+    expect(everyFit).toEqual({
+      keywords: [],
+      terms: 0,
+      country: null,
+      companySize: true,
+      sizeSpecificity: 1,
+    });
+    expect(whyOf(every, everyFit, { terms: [], companySize: '10-49', limit: 5 })).toEqual([
+      'serves companies of every size',
+      'no answered or expired leads in the last 90 days: ranked as an average partner',
+    ]);
+  });
+
+  it('writes answer times in seconds, minutes, hours or days', () => {
+    const said = (median: number) => {
+      const snapshot = rankingSnapshot(history({ accepted: 1, expired: 0, answerSeconds: 60 }));
+      snapshot.responsiveness.medianResponseSeconds = median;
+      const c = candidate('p', snapshot);
+      return whyOf(c, fitOf(c, query)!, query).find((w) => w.startsWith('median'));
+    };
+    expect(said(89.4)).toBe('median answer time 89 s');
+    expect(said(90)).toBe('median answer time 2 min');
+    expect(said(5399)).toBe('median answer time 90 min');
+    expect(said(5400)).toBe('median answer time 1.5 h');
+    expect(said(36 * 3600 - 1)).toBe('median answer time 36 h');
+    expect(said(36 * 3600)).toBe('median answer time 1.5 days');
+  });
+
+  it('breaks ties by band, then similarity, then score, then partner id', () => {
+    const at = (score: number, similar: RankingSnapshot['similar'] = {}): RankingSnapshot => ({
+      ...neutral,
+      score,
+      band: bandOf(score),
+      similar,
+    });
+    expect(order([candidate('b', at(0.5)), candidate('a', at(0.5))])).toEqual(['a', 'b']);
+    expect(order([candidate('a', at(0.51)), candidate('b', at(0.52))])).toEqual(['b', 'a']);
+    expect(order([candidate('a', at(0.52)), candidate('b', at(0.51, { 'country:IT': 1 }))])).toEqual([
+      'b',
+      'a',
+    ]);
+    expect(order([candidate('a', at(0.59, { 'country:IT': 1 })), candidate('b', at(0.6))])).toEqual([
+      'b',
+      'a',
+    ]);
+    expect(
+      order(
+        [
+          candidate('a', neutral, { countries: ['IT'] }),
+          candidate('b', neutral, { countries: ['IT', 'DE'] }),
+        ],
+        {
+          terms: ['azure'],
+          limit: 5,
+        },
+      ),
+    ).toEqual(['a', 'b']);
+  });
+
+  it('shows the candidate as search lists it', () => {
+    const c = candidate('p', neutral, { description: 'Cloud' });
+    const [ranked] = rankPartners([c], query);
+    expect(ranked).toEqual({
+      partnerId: 'p',
+      companyName: 'p',
+      description: 'Cloud',
+      score: 0.5,
+      fit: { keywords: ['azure migration'], country: true, companySize: null },
+      responsiveness: neutral.responsiveness,
+      why: whyOf(c, fitOf(c, query)!, query),
+    });
+    expect(rankPartners([candidate('q', neutral)], query)[0]?.description).toBeNull();
   });
 });
