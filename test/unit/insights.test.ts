@@ -10,11 +10,15 @@ import {
   addTallies,
   type CountedChange,
   changeOf,
+  cohortMonth,
   contribution,
   emptyTally,
   insightsReport,
+  isEmptyTally,
   monthsBetween,
   periodOf,
+  platformPart,
+  responseSeconds,
   shiftMonth,
   type Tally,
 } from '../../functions/domain/insights.js';
@@ -361,5 +365,133 @@ describe('insights period', () => {
   });
   it('starts the default period at t0', () => {
     expect(periodOf({}, t0).at(-1)).toBe('2026-11');
+  });
+});
+
+describe('insights bookkeeping', () => {
+  it('keeps for the platform only counts, answers within 24 h and response buckets', () => {
+    const t: Tally = {
+      counts: {
+        'n:customer-inquiry:won': 2,
+        within24h: 1,
+        'rt:12': 3,
+        'reason:other': 1,
+        'sim:country:IT:accepted': 1,
+      },
+      money: { 'won:EUR': '5' },
+    };
+    expect(platformPart(t)).toEqual({
+      counts: { 'n:customer-inquiry:won': 2, within24h: 1, 'rt:12': 3 },
+      money: {},
+    });
+  });
+
+  it('adds and subtracts tallies, dropping figures that come to zero', () => {
+    const a: Tally = { counts: { x: 2, y: 1 }, money: { 'won:EUR': '1.5', 'won:USD': '2' } };
+    const b: Tally = { counts: { x: 2, z: 1 }, money: { 'won:EUR': '1.5', 'won:GBP': '1' } };
+    expect(addTallies(a, b, -1)).toEqual({
+      counts: { y: 1, z: -1 },
+      money: { 'won:USD': '2', 'won:GBP': '-1' },
+    });
+    expect(addTallies(a, b)).toEqual({
+      counts: { x: 4, y: 1, z: 1 },
+      money: { 'won:EUR': '3', 'won:USD': '2', 'won:GBP': '1' },
+    });
+    expect(a).toEqual({ counts: { x: 2, y: 1 }, money: { 'won:EUR': '1.5', 'won:USD': '2' } });
+    expect(isEmptyTally(addTallies(a, a, -1))).toBe(true);
+    expect(isEmptyTally({ counts: {}, money: { 'won:EUR': '1' } })).toBe(false);
+    expect(isEmptyTally({ counts: { x: 1 }, money: {} })).toBe(false);
+  });
+
+  it('counts a new lead whole, names the change by the version after it, and ignores a deletion', () => {
+    const lead = received();
+    expect(changeOf(undefined, lead)).toEqual({
+      leadId: lead.id,
+      version: lead.version,
+      partnerId: 'contoso',
+      month: '2026-11',
+      delta: contribution(lead),
+    });
+    expect(changeOf(lead, undefined)).toBeUndefined();
+    expect(changeOf(undefined, undefined)).toBeUndefined();
+    const accepted = run(lead, commands.accept, at(HOUR));
+    expect(changeOf(lead, accepted)?.version).toBe(accepted.version);
+    expect(changeOf(lead, accepted)?.delta.counts).toMatchObject({
+      'n:customer-inquiry:open': -1,
+      'n:customer-inquiry:accepted': 1,
+    });
+  });
+
+  it('counts an answer within 24 h up to the second, and no response time for a lead not answered', () => {
+    const answeredAfter = (ms: number) => contribution(run(received(), commands.accept, at(ms))).counts;
+    expect(answeredAfter(24 * HOUR).within24h).toBe(1);
+    expect(answeredAfter(24 * HOUR + 1000).within24h).toBeUndefined();
+    expect(responseSeconds(run(received(), commands.accept, at(90_000)))).toBe(90);
+    expect(responseSeconds(received())).toBeUndefined();
+    // Receipt after the answer (clocks of two writers): never a negative response time.
+    const accepted = run(received(), commands.accept, at(HOUR));
+    expect(responseSeconds({ ...accepted, receivedAt: at(2 * HOUR).toISOString() })).toBe(0);
+    expect(cohortMonth('2026-11-30T23:59:59.999Z')).toBe('2026-11');
+    expect(cohortMonth('2026-12-01T00:00:00.000Z')).toBe('2026-12');
+  });
+
+  it('counts the similar-lead answers by country, company size and type', () => {
+    const lead = received({
+      customer: {
+        companyName: 'F',
+        contactName: 'A',
+        email: 'a@f.example',
+        country: 'DE',
+        companySize: '10-49',
+      },
+    });
+    const declined = run(lead, { action: 'decline', decline: { reason: 'not-a-fit' } }, at(HOUR));
+    expect(contribution(declined).counts).toMatchObject({
+      'sim:country:DE:declined': 1,
+      'sim:size:10-49:declined': 1,
+      'sim:type:customer-inquiry:declined': 1,
+      'reason:not-a-fit': 1,
+    });
+    expect(contribution(run(received(), commands.accept, at(HOUR))).counts).not.toHaveProperty(
+      'sim:size:undefined:accepted',
+    );
+  });
+
+  it('reports decline reasons, lead counts by type, and money sorted by currency without zeros', () => {
+    const t: Tally = {
+      counts: {
+        'n:customer-inquiry:received': 2,
+        'n:sales-qualified:received': 1,
+        'n:sales-qualified:declined': 1,
+        'reason:no-capacity': 1,
+        'reason:other': 0,
+      },
+      money: { 'pipeline:USD': '5', 'pipeline:EUR': '2.5', 'pipeline:CHF': '0', 'won:GBP': '1' },
+    };
+    const report = insightsReport({
+      partnerId: 'p',
+      months: ['2026-11'],
+      partner: new Map([['2026-11', t]]),
+      platform: emptyTally(),
+      now: new Date('2026-11-30T00:00:00.000Z'),
+    });
+    expect(report.declineReasons).toEqual({ 'no-capacity': 1 });
+    expect(report.byType['customer-inquiry'].received).toBe(2);
+    expect(report.byType['sales-qualified']).toMatchObject({ received: 1, declined: 1 });
+    expect(report.byType['marketing-qualified'].received).toBe(0);
+    expect(report.leads.received).toBe(3);
+    expect(report.value).toEqual({
+      pipeline: [
+        { currency: 'EUR', amount: 2.5 },
+        { currency: 'USD', amount: 5 },
+      ],
+      won: [{ currency: 'GBP', amount: 1 }],
+    });
+    expect(report).toMatchObject({
+      partnerId: 'p',
+      from: '2026-11',
+      to: '2026-11',
+      asOf: '2026-11-30T00:00:00.000Z',
+    });
   });
 });
