@@ -11,6 +11,7 @@ import { toItem } from '../../functions/adapters/dynamodb/lead-items.js';
 import {
   afterReservation,
   checkFairUse,
+  clientName,
   type FairUseClient,
   type FairUseCounter,
   FairUseLeases,
@@ -251,6 +252,47 @@ describe('fair-use leases', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('fair-use leases kept in memory', () => {
+  const client: FairUseClient = { kind: 'partner', id: 'a' };
+  const window = windowAt(60_000, 60_000);
+  const next = windowAt(window.end, 60_000);
+
+  it('keeps the newer window’s lease when a request of the ended window finishes after it', async () => {
+    let release: (granted: boolean) => void = () => {};
+    const slow: FairUseReserver = {
+      reserve: (_client, w) =>
+        w.start === window.start
+          ? new Promise<boolean>((resolve) => (release = resolve))
+          : Promise.resolve(true),
+    };
+    const leases = new FairUseLeases(slow);
+    const late = leases.admit(client, window, 1000);
+    expect(await leases.admit(client, next, 1000)).toBe(true);
+    release(true);
+    expect(await late).toBe(true);
+    expect(leases.unspent(client, next)).toBe(19);
+    expect(leases.unspent(client, window)).toBe(0);
+  });
+
+  it('drops the leases of ended windows once it holds 10,000, and keeps those of the current one', async () => {
+    const leases = new FairUseLeases(memoryReserver());
+    for (let i = 0; i < 9_999; i++) await leases.admit({ kind: 'partner', id: `old-${i}` }, window, 1000);
+    await leases.admit({ kind: 'sender', id: 'current' }, next, 1000);
+    expect(leases.unspent({ kind: 'partner', id: 'old-0' }, window)).toBe(19);
+    // The 10,001st client: the ended window's leases go, the current window's stays.
+    await leases.admit({ kind: 'partner', id: 'new' }, next, 1000);
+    expect(leases.unspent({ kind: 'partner', id: 'old-0' }, window)).toBe(0);
+    expect(leases.unspent({ kind: 'sender', id: 'current' }, next)).toBe(19);
+    expect(leases.unspent({ kind: 'partner', id: 'new' }, next)).toBe(19);
+    leases.clear();
+    expect(leases.unspent({ kind: 'partner', id: 'new' }, next)).toBe(0);
+  });
+
+  it('names a client by kind and id', () => {
+    expect(clientName({ kind: 'sender', id: 'microsoft' })).toBe('sender:microsoft');
   });
 });
 
