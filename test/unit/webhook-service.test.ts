@@ -4,8 +4,14 @@
  */
 import type { Page } from '../../functions/domain/ports.js';
 import {
+  type AttemptContext,
   type DeliveryQueue,
+  eventLead,
+  type PostResult,
   type StoredEvent,
+  signatureHeaders,
+  WebhookDelivery,
+  WebhookFanOut,
   WebhookService,
   type WebhookStore,
 } from '../../functions/domain/webhook-service.js';
@@ -13,6 +19,7 @@ import {
   type Delivery,
   type DeliveryMessage,
   DeliveryNotFoundError,
+  deliverySchema,
   deterministicUlid,
   RETENTION_MS,
   ROTATION_OVERLAP_MS,
@@ -21,9 +28,11 @@ import {
   SubscriptionNotFoundError,
   UnsafeUrlError,
 } from '../../functions/domain/webhooks.js';
+import { received, windows } from '../support/leads.js';
 
 const t0 = new Date('2026-11-25T10:00:00.000Z');
 const ULID = '01JD0000000000000000000000';
+const OLD_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 
 function memory() {
   const subscriptions = new Map<string, Subscription>();
@@ -112,7 +121,7 @@ const subscription = (over: Partial<Subscription> = {}): Subscription => ({
   createdAt: '2026-11-01T00:00:00.000Z',
   updatedAt: '2026-11-01T00:00:00.000Z',
   failingSince: '2026-11-24T00:00:00.000Z',
-  secrets: [{ value: 'whsec_old', expiresAt: null }],
+  secrets: [{ value: OLD_SECRET, expiresAt: null }],
   version: 3,
   ...over,
 });
@@ -232,7 +241,7 @@ describe('WebhookService subscriptions', () => {
         subscription({
           secrets: [
             { value: 'whsec_secret1', expiresAt: null },
-            { value: 'whsec_old', expiresAt: until },
+            { value: OLD_SECRET, expiresAt: until },
           ],
           updatedAt: t0.toISOString(),
           version: 4,
@@ -427,5 +436,392 @@ describe('WebhookService sends', () => {
     const since = new Date(t0.getTime() - 3_600_000);
     expect(await service.replay('contoso', `wh_${ULID}`, since)).toBe(0);
     expect(writes).toEqual([['eventsSince', 'contoso', since.toISOString(), `${t0.toISOString()}~`]]);
+  });
+});
+
+describe('WebhookFanOut', () => {
+  const lead = received();
+  const sub = (id: string, over: Partial<Subscription> = {}) =>
+    subscription({ id, events: ['lead.received'], ...over });
+
+  function fanOutWith(subs: Subscription[], combined: boolean, existing: Map<string, Delivery> = new Map()) {
+    const m = memory();
+    const reads: string[] = [];
+    m.store.subscriptions = async (partnerId) => {
+      reads.push(partnerId);
+      return subs;
+    };
+    m.store.createEventWithDeliveries = async (event, deliveries) => {
+      m.writes.push(['createEventWithDeliveries', event, deliveries]);
+      return combined;
+    };
+    for (const [id, d] of existing) m.deliveries.set(id, d);
+    return { ...m, reads, service: new WebhookFanOut(m.store, m.queue, windows, () => t0) };
+  }
+
+  it('stores a new change’s event with one delivery per enabled, matching subscription in one write, and queues them', async () => {
+    const f = fanOutWith(
+      [sub('wh_a'), sub('wh_off', { enabled: false }), sub('wh_won', { events: ['lead.won'] })],
+      true,
+    );
+    expect(await f.service.fanOut(undefined, lead)).toBe(1);
+    const key = `${lead.updatedAt}#${lead.id}#${lead.version}`;
+    const id = deterministicUlid(new Date(lead.updatedAt), `${key}|lead.received|wh_a`);
+    const event = {
+      partnerId: 'contoso',
+      key,
+      type: 'lead.received',
+      timestamp: lead.updatedAt,
+      leadId: lead.id,
+    };
+    expect(f.writes).toEqual([
+      [
+        'createEventWithDeliveries',
+        {
+          ...event,
+          body: JSON.stringify({
+            type: 'lead.received',
+            timestamp: lead.updatedAt,
+            data: { lead: eventLead(lead, windows) },
+          }),
+        },
+        [
+          {
+            id,
+            subscriptionId: 'wh_a',
+            partnerId: 'contoso',
+            eventType: 'lead.received',
+            leadId: lead.id,
+            eventKey: key,
+            status: 'pending',
+            attempts: [],
+            nextAttemptAt: t0.toISOString(),
+            round: 0,
+            step: 0,
+            createdAt: t0.toISOString(),
+          },
+        ],
+      ],
+    ]);
+    expect(f.queued).toEqual([
+      [{ partnerId: 'contoso', subscriptionId: 'wh_a', deliveryId: id, eventKey: key, round: 0 }],
+    ]);
+  });
+
+  it('keeps the event but queues nothing when no subscription matches; reads nothing for bookkeeping', async () => {
+    const f = fanOutWith([sub('wh_won', { events: ['lead.won'] })], true);
+    expect(await f.service.fanOut(undefined, lead)).toBe(0);
+    expect(f.writes.map((w) => w[0])).toEqual(['createEventWithDeliveries']);
+    expect(f.queued).toEqual([]);
+    expect(await f.service.fanOut(lead, { ...lead, favoritedBy: ['u1'] })).toBe(0);
+    expect(await f.service.fanOut(lead, undefined)).toBe(0);
+    expect(f.reads).toEqual(['contoso']);
+    const none = fanOutWith([], true);
+    expect(await none.service.fanOut(undefined, lead)).toBe(0);
+    expect(none.writes).toEqual([]);
+  });
+
+  it('takes a redelivered change one by one: queues new deliveries and unattempted ones, not attempted ones', async () => {
+    const key = `${lead.updatedAt}#${lead.id}#${lead.version}`;
+    const idOf = (s: string) => deterministicUlid(new Date(lead.updatedAt), `${key}|lead.received|${s}`);
+    const stored = (s: string, over: Partial<Delivery>): Delivery => ({
+      id: idOf(s),
+      subscriptionId: s,
+      partnerId: 'contoso',
+      eventType: 'lead.received',
+      leadId: lead.id,
+      eventKey: key,
+      status: 'pending',
+      attempts: [],
+      nextAttemptAt: t0.toISOString(),
+      round: 0,
+      step: 0,
+      createdAt: t0.toISOString(),
+      ...over,
+    });
+    const attempt = { at: t0.toISOString(), statusCode: 500, durationMs: 5, error: 'HTTP 500' };
+    const f = fanOutWith(
+      [sub('wh_new'), sub('wh_unattempted'), sub('wh_attempted'), sub('wh_retried')],
+      false,
+      new Map([
+        [idOf('wh_unattempted'), stored('wh_unattempted', {})],
+        [idOf('wh_attempted'), stored('wh_attempted', { attempts: [attempt] })],
+        [idOf('wh_retried'), stored('wh_retried', { round: 1 })],
+      ]),
+    );
+    expect(await f.service.fanOut(undefined, lead)).toBe(2);
+    expect(f.writes.map((w) => w[0])).toEqual([
+      'createEventWithDeliveries',
+      'putEvent',
+      'createDelivery',
+      'createDelivery',
+      'createDelivery',
+      'createDelivery',
+    ]);
+    expect(
+      f.queued
+        .flat()
+        .map((m) => m.subscriptionId)
+        .sort(),
+    ).toEqual(['wh_new', 'wh_unattempted']);
+    const done = fanOutWith(
+      [sub('wh_attempted')],
+      false,
+      new Map([[idOf('wh_attempted'), stored('wh_attempted', { attempts: [attempt] })]]),
+    );
+    expect(await done.service.fanOut(undefined, lead)).toBe(0);
+    expect(done.queued).toEqual([]);
+  });
+
+  it('reads each partner’s subscriptions once per batch, and reads again after a failed read', async () => {
+    const f = fanOutWith([sub('wh_a')], true);
+    let fail = true;
+    const base = f.store.subscriptions;
+    f.store.subscriptions = (partnerId) => {
+      if (fail) {
+        fail = false;
+        f.reads.push(partnerId);
+        return Promise.reject(new Error('throttled'));
+      }
+      return base(partnerId);
+    };
+    const once = f.service.subscriptionsOnce();
+    await expect(once('contoso')).rejects.toThrow('throttled');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await once('contoso')).toHaveLength(1);
+    expect(await once('contoso')).toHaveLength(1);
+    expect(await f.service.fanOut(undefined, lead, once)).toBe(1);
+    expect(f.reads).toEqual(['contoso', 'contoso']);
+  });
+});
+
+describe('WebhookDelivery', () => {
+  const body = '{"type":"lead.won"}';
+  const pending = (over: Partial<Delivery> = {}): Delivery => ({
+    id: ULID,
+    subscriptionId: `wh_${ULID}`,
+    partnerId: 'contoso',
+    eventType: 'lead.won',
+    leadId: ULID,
+    eventKey: 'k',
+    status: 'pending',
+    attempts: [],
+    nextAttemptAt: t0.toISOString(),
+    round: 2,
+    step: 1,
+    createdAt: t0.toISOString(),
+    ...over,
+  });
+  const message: DeliveryMessage = {
+    partnerId: 'contoso',
+    subscriptionId: `wh_${ULID}`,
+    deliveryId: ULID,
+    eventKey: 'k',
+    round: 2,
+  };
+
+  function attemptWith(
+    context: AttemptContext | undefined,
+    answer: PostResult,
+    opts: { saved?: boolean; disabled?: boolean; now?: Date } = {},
+  ) {
+    const calls: unknown[][] = [];
+    const queued: DeliveryMessage[][] = [];
+    const now = opts.now ?? t0;
+    const store: Partial<WebhookStore> = {
+      attemptContexts: async (messages) => {
+        calls.push(['attemptContexts', messages]);
+        return new Map(context ? [[ULID, context]] : []);
+      },
+      saveDelivery: async (...args) => {
+        calls.push(['saveDelivery', ...args]);
+        return opts.saved ?? true;
+      },
+      setFailingSince: async (...args) => void calls.push(['setFailingSince', ...args]),
+      disable: async (...args) => {
+        calls.push(['disable', ...args]);
+        return opts.disabled ?? true;
+      },
+    };
+    const delivery = new WebhookDelivery({
+      store: { ...memory().store, ...store },
+      queue: { enqueue: async (messages) => void queued.push(messages) },
+      poster: {
+        post: async (...args) => {
+          calls.push(['post', ...args]);
+          return answer;
+        },
+      },
+      alerts: { disabled: async (...args) => void calls.push(['alert', args[0].id, args[1], args[2]]) },
+      clock: () => now,
+      schedule: [5_000, 60_000],
+    });
+    return { delivery, calls, queued };
+  }
+  const ok: PostResult = { statusCode: 204, durationMs: 12, error: null };
+  const context = (over: Partial<Subscription> = {}, d: Partial<Delivery> = {}): AttemptContext => ({
+    subscription: subscription(over),
+    delivery: pending(d),
+    body,
+  });
+
+  it('posts the stored body, signed, records the attempt on the round and step it read, and clears the failing clock', async () => {
+    const { delivery, calls, queued } = attemptWith(context(), ok);
+    expect(await delivery.attempt(message)).toBe('delivered');
+    const headers = signatureHeaders(`msg_${ULID}`, t0, body, [OLD_SECRET]);
+    expect(calls).toEqual([
+      ['attemptContexts', [message]],
+      ['post', 'https://hooks.contoso.example/leads', body, headers],
+      [
+        'saveDelivery',
+        pending({
+          status: 'delivered',
+          nextAttemptAt: null,
+          attempts: [{ at: t0.toISOString(), statusCode: 204, durationMs: 12, error: null }],
+        }),
+        2,
+        1,
+      ],
+      ['setFailingSince', 'contoso', `wh_${ULID}`, null],
+    ]);
+    expect(queued).toEqual([]);
+    const healthy = attemptWith(context({ failingSince: null }), ok);
+    expect(await healthy.delivery.attempt(message, new Map([[ULID, context({ failingSince: null })]]))).toBe(
+      'delivered',
+    );
+    expect(healthy.calls.map((c) => c[0])).toEqual(['post', 'saveDelivery']);
+  });
+
+  it('re-queues a message not yet due without reading or posting, and leaves it out of the prefetch', async () => {
+    const later = { ...message, dueAt: new Date(t0.getTime() + 1).toISOString() };
+    const { delivery, calls, queued } = attemptWith(context(), ok);
+    expect(await delivery.attempt(later)).toBe('waiting');
+    expect(queued).toEqual([[later]]);
+    await delivery.prefetch([later, { ...message, dueAt: t0.toISOString() }]);
+    expect(calls).toEqual([['attemptContexts', [{ ...message, dueAt: t0.toISOString() }]]]);
+  });
+
+  it('drops a message whose delivery or body is gone, of an earlier round, or already finished', async () => {
+    for (const c of [
+      undefined,
+      { subscription: subscription(), delivery: pending() },
+      { subscription: subscription(), body },
+      context({}, { round: 3 }),
+      context({}, { status: 'failed' }),
+    ]) {
+      const { delivery, calls } = attemptWith(c, ok);
+      expect(await delivery.attempt(message)).toBe('stale');
+      expect(calls.map((call) => call[0])).toEqual(['attemptContexts']);
+    }
+    const lost = attemptWith(context(), ok, { saved: false });
+    expect(await lost.delivery.attempt(message)).toBe('stale');
+    expect(lost.calls.map((c) => c[0])).toEqual(['attemptContexts', 'post', 'saveDelivery']);
+  });
+
+  it('fails, without posting, a delivery whose subscription was disabled or removed', async () => {
+    for (const c of [context({ enabled: false }), { delivery: pending(), body }]) {
+      const { delivery, calls } = attemptWith(c, ok);
+      expect(await delivery.attempt(message)).toBe('failed');
+      expect(calls.slice(1)).toEqual([
+        ['saveDelivery', pending({ status: 'failed', nextAttemptAt: null }), 2, 1],
+      ]);
+    }
+  });
+
+  it('disables the subscription at a 410 and alerts its contacts, once', async () => {
+    const { delivery, calls } = attemptWith(context(), { statusCode: 410, durationMs: 3, error: null });
+    expect(await delivery.attempt(message)).toBe('gone');
+    expect(calls.slice(2)).toEqual([
+      [
+        'saveDelivery',
+        pending({
+          status: 'failed',
+          nextAttemptAt: null,
+          step: 2,
+          attempts: [{ at: t0.toISOString(), statusCode: 410, durationMs: 3, error: 'HTTP 410' }],
+        }),
+        2,
+        1,
+      ],
+      ['disable', 'contoso', `wh_${ULID}`, 'gone', t0],
+      ['alert', `wh_${ULID}`, 'gone', t0],
+    ]);
+    const again = attemptWith(
+      context(),
+      { statusCode: 410, durationMs: 3, error: null },
+      { disabled: false },
+    );
+    expect(await again.delivery.attempt(message)).toBe('gone');
+    expect(again.calls.map((c) => c[0])).not.toContain('alert');
+  });
+
+  it('starts the failing clock at the first failure and queues the retry at the next wait', async () => {
+    const { delivery, calls, queued } = attemptWith(context({ failingSince: null }, { step: 0 }), {
+      statusCode: null,
+      durationMs: 10_000,
+      error: 'timeout',
+    });
+    expect(await delivery.attempt(message)).toBe('retry');
+    const dueAt = new Date(t0.getTime() + 5_000).toISOString();
+    expect(calls.slice(2)).toEqual([
+      [
+        'saveDelivery',
+        pending({
+          step: 1,
+          nextAttemptAt: dueAt,
+          attempts: [{ at: t0.toISOString(), statusCode: null, durationMs: 10_000, error: 'timeout' }],
+        }),
+        2,
+        0,
+      ],
+      ['setFailingSince', 'contoso', `wh_${ULID}`, t0.toISOString()],
+    ]);
+    expect(queued).toEqual([[{ ...message, dueAt }]]);
+  });
+
+  it('keeps retrying while failing less than 24 h, fails at the end of the schedule, and disables after 24 h', async () => {
+    const failing = (since: string, step: number, now = t0) =>
+      attemptWith(
+        context({ failingSince: since }, { step }),
+        { statusCode: 500, durationMs: 1, error: null },
+        { now },
+      );
+    const young = failing('2026-11-24T10:00:01.000Z', 1);
+    expect(await young.delivery.attempt(message)).toBe('retry');
+    expect(young.calls.map((c) => c[0])).toEqual(['attemptContexts', 'post', 'saveDelivery']);
+    expect(young.queued).toEqual([[{ ...message, dueAt: new Date(t0.getTime() + 60_000).toISOString() }]]);
+
+    const last = failing('2026-11-24T10:00:01.000Z', 2);
+    expect(await last.delivery.attempt(message)).toBe('failed');
+    expect(last.queued).toEqual([]);
+
+    const old = failing('2026-11-24T10:00:00.000Z', 0);
+    expect(await old.delivery.attempt(message)).toBe('failed');
+    expect(old.calls.slice(3)).toEqual([
+      ['disable', 'contoso', `wh_${ULID}`, 'failing', t0],
+      ['alert', `wh_${ULID}`, 'failing', t0],
+    ]);
+    expect(old.queued).toEqual([]);
+    const raced = attemptWith(
+      context({ failingSince: '2026-11-20T00:00:00.000Z' }),
+      { statusCode: 500, durationMs: 1, error: null },
+      { disabled: false },
+    );
+    expect(await raced.delivery.attempt(message)).toBe('failed');
+    expect(raced.calls.map((c) => c[0])).not.toContain('alert');
+  });
+
+  it('logs an HTTP error for a non-2xx answer, and none for a 2xx', async () => {
+    const saved = async (answer: PostResult) => {
+      const { delivery, calls } = attemptWith(context(), answer);
+      await delivery.attempt(message);
+      const [, saved] = calls.find((c) => c[0] === 'saveDelivery') ?? [];
+      return deliverySchema.parse(saved).attempts[0]?.error;
+    };
+    expect(await saved({ statusCode: 199, durationMs: 1, error: null })).toBe('HTTP 199');
+    expect(await saved({ statusCode: 200, durationMs: 1, error: null })).toBeNull();
+    expect(await saved({ statusCode: 299, durationMs: 1, error: null })).toBeNull();
+    expect(await saved({ statusCode: 300, durationMs: 1, error: null })).toBe('HTTP 300');
+    expect(await saved({ statusCode: 503, durationMs: 1, error: 'reset' })).toBe('reset');
   });
 });
