@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import {
+  companyWords,
   customerMatchKey,
   type DuplicateCandidate,
+  isFreeMail,
   possibleDuplicates,
   similarCompanyNames,
 } from '../../functions/domain/duplicates.js';
@@ -105,5 +107,80 @@ describe('possible duplicates', () => {
         expect(similarCompanyNames(a, b)).toBe(similarCompanyNames(b, a));
       }),
     );
+  });
+});
+
+describe('possible duplicates at their edges', () => {
+  const now = new Date('2026-11-25T10:00:00.000Z');
+  const candidate = (over: Partial<DuplicateCandidate>): DuplicateCandidate => ({
+    leadId: 'L1',
+    senderId: 's',
+    receivedAt: '2026-11-20T10:00:00.000Z',
+    respondBy: '2026-12-04T10:00:00.000Z',
+    stage: 'received',
+    customer: { email: 'ana@fabrikam.example', companyName: 'Fabrikam' },
+    ...over,
+  });
+  const ids = (candidates: DuplicateCandidate[]) =>
+    possibleDuplicates({ email: ' ANA@fabrikam.example ', companyName: 'Fabrikam' }, candidates, now).map(
+      (d) => d.leadId,
+    );
+
+  it('counts a lead received exactly 30 days ago, and an accepted one whatever its deadline', () => {
+    expect(ids([candidate({ receivedAt: '2026-10-26T10:00:00.000Z' })])).toEqual(['L1']);
+    expect(ids([candidate({ receivedAt: '2026-10-26T09:59:59.999Z' })])).toEqual([]);
+    expect(ids([candidate({ stage: 'accepted', respondBy: '2026-11-01T00:00:00.000Z' })])).toEqual(['L1']);
+    expect(ids([candidate({ respondBy: now.toISOString() })])).toEqual([]);
+    expect(ids([candidate({ stage: 'archived' })])).toEqual([]);
+  });
+
+  it('lists the newest first', () => {
+    expect(
+      ids([
+        candidate({ leadId: 'old', receivedAt: '2026-11-01T10:00:00.000Z' }),
+        candidate({ leadId: 'new', receivedAt: '2026-11-24T10:00:00.000Z' }),
+        candidate({ leadId: 'mid', receivedAt: '2026-11-10T10:00:00.000Z' }),
+      ]),
+    ).toEqual(['new', 'mid', 'old']);
+  });
+
+  it('matches by company only within the same work domain, and by the address for free mail', () => {
+    const other = { email: 'luca@fabrikam.example', companyName: 'Fabrikam Ltd' };
+    expect(ids([candidate({ customer: other })])).toEqual(['L1']);
+    expect(ids([candidate({ customer: { ...other, email: 'luca@contoso.example' } })])).toEqual([]);
+    expect(ids([candidate({ customer: { ...other, companyName: 'Contoso' } })])).toEqual([]);
+    const free = { email: 'ana@gmail.com', companyName: 'Fabrikam' };
+    expect(
+      possibleDuplicates(
+        free,
+        [candidate({ customer: { email: 'luca@gmail.com', companyName: 'Fabrikam' } })],
+        now,
+      ),
+    ).toEqual([]);
+    expect(customerMatchKey(' Ana@GMail.com ')).toEqual({ kind: 'email', value: 'ana@gmail.com' });
+    expect(customerMatchKey('ana@mail.fabrikam.example')).toEqual({
+      kind: 'domain',
+      value: 'mail.fabrikam.example',
+    });
+    expect(isFreeMail('Outlook.COM')).toBe(true);
+    expect(isFreeMail('fabrikam.example')).toBe(false);
+  });
+
+  it('allows one typo per ten letters, from five letters on', () => {
+    expect(similarCompanyNames('Fabrikom', 'Fabrikam')).toBe(false);
+    expect(similarCompanyNames('Fabrikam Italia', 'Fabrikom Italia')).toBe(true);
+    expect(similarCompanyNames('Fabrikam Italias', 'Fabrikom Italian')).toBe(false);
+    expect(similarCompanyNames('Fabrikam International', 'Fabrikom Internationel')).toBe(true);
+    expect(similarCompanyNames('abcd', 'abce')).toBe(false);
+    expect(similarCompanyNames('Ltd', 'Ltd')).toBe(false);
+    expect(similarCompanyNames('Abcd', 'Abcd Foods')).toBe(true);
+    expect(similarCompanyNames('Abc', 'Abc Foods')).toBe(false);
+    expect(similarCompanyNames('Foods Abcd', 'Abcd')).toBe(true);
+  });
+
+  it('reads & as "and", and drops legal forms and filler words', () => {
+    expect(companyWords('Smith & Sons GmbH')).toEqual(['smith', 'and', 'sons']);
+    expect(companyWords('The Contoso Group S.p.A.')).toEqual(['contoso']);
+    expect(similarCompanyNames('Smith & Sons', 'Smith and Sons Ltd')).toBe(true);
   });
 });
