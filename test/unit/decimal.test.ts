@@ -29,3 +29,36 @@ describe('exact decimal sums', () => {
     expect(isZeroDecimal('-0.01')).toBe(false);
   });
 });
+
+describe('decimal strings at their edges', () => {
+  it('writes small numbers JavaScript prints with an exponent in full', () => {
+    // Amounts are at most 1e12 (the deal schema), so the exponent forms are the small ones.
+    expect(decimalOf(1e12)).toBe('1000000000000');
+    expect(decimalOf(-2.5e-7)).toBe('-0.00000025');
+    expect(decimalOf(1.5e-10)).toBe('0.00000000015');
+    expect(decimalOf(0)).toBe('0');
+    expect(decimalOf(-0)).toBe('0');
+    expect(decimalOf(-12.5)).toBe('-12.5');
+    expect(addDecimal('1E+2', '0')).toBe('100');
+  });
+
+  it('aligns scales, drops trailing zeros, and never writes -0', () => {
+    expect(addDecimal('1.05', '2.1')).toBe('3.15');
+    expect(addDecimal('0.10', '0')).toBe('0.1');
+    expect(addDecimal('2.50', '-0.5')).toBe('2');
+    expect(addDecimal('0.001', '-0.002')).toBe('-0.001');
+    expect(addDecimal('-1.5', '1.5')).toBe('0');
+    expect(addDecimal('10', '0.25')).toBe('10.25');
+    expect(addDecimal('007', '0')).toBe('7');
+    expect(negateDecimal('0')).toBe('0');
+    expect(negateDecimal('0.50')).toBe('-0.5');
+    expect(isZeroDecimal('-0')).toBe(true);
+    expect(isZeroDecimal('0.0001')).toBe(false);
+  });
+
+  it('refuses what is not a decimal', () => {
+    for (const text of ['', 'abc', '1.', '.5', '1.2.3', '+1', '1 000', '--1']) {
+      expect(() => addDecimal(text, '0')).toThrow(`not a decimal: ${text}`);
+    }
+  });
+});
