@@ -7,7 +7,7 @@ import type { LookupAddress } from 'node:dns';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { postEvent, safeLookup } from '../../functions/adapters/http/webhook-poster.js';
-import { checkEndpoint, refusedAddress } from '../../functions/domain/address-safety.js';
+import { checkEndpoint, hostOf, isLocalHttp, refusedAddress } from '../../functions/domain/address-safety.js';
 
 const refused = [
   ['IPv4 loopback', '127.0.0.1'],
@@ -206,5 +206,55 @@ describe('postEvent', () => {
 
   it('delivers to the local endpoint in the local runtime', async () => {
     expect((await postEvent(`${base}/ok`, '{}', {}, local)).statusCode).toBe(204);
+  });
+});
+
+describe('checkEndpoint says why', () => {
+  const remote = { allowLocalHttp: false };
+  const local = { allowLocalHttp: true };
+  const why = (url: string, rules = remote) => {
+    try {
+      checkEndpoint(url, rules);
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+    return 'accepted';
+  };
+
+  it('names each reason a URL is refused', () => {
+    expect(why('not a url')).toBe('The URL is not valid.');
+    expect(why('http://hooks.example.com/in')).toBe('Only https URLs are allowed.');
+    expect(why('https://user@hooks.example.com/in')).toBe('The URL must not carry credentials.');
+    expect(why('https://:secret@hooks.example.com/in')).toBe('The URL must not carry credentials.');
+    expect(why('https://LOCALHOST/in')).toBe('The URL must name a public host.');
+    expect(why('https://intranet/in')).toBe('The URL must name a public host.');
+    expect(why('https://10.1.2.3/in')).toBe(
+      'The URL names an address that is not public: 10.1.2.3 is in a private range, not a public address.',
+    );
+    expect(why('https://[::1]/in')).toMatch(
+      /^The URL names an address that is not public: ::1 is in a loopback range/,
+    );
+  });
+
+  it('accepts public address literals and names that merely contain "localhost"', () => {
+    expect(why('https://8.8.8.8/in')).toBe('accepted');
+    expect(why('https://[2606:4700:4700::1111]/in')).toBe('accepted');
+    expect(why('https://localhost.example.com/in')).toBe('accepted');
+    expect(why('https://mylocalhost.com/in')).toBe('accepted');
+  });
+
+  it('takes the local exception only for http://127.0.0.1 with a port', () => {
+    expect(why('http://127.0.0.1/hook', local)).toBe('Only https URLs are allowed.');
+    expect(why('https://127.0.0.1:4010/hook', local)).toMatch(/loopback/);
+    expect(isLocalHttp(new URL('http://127.0.0.1:80/'))).toBe(false);
+    expect(isLocalHttp(new URL('http://127.0.0.1:8080/'))).toBe(true);
+    expect(isLocalHttp(new URL('http://127.0.0.2:8080/'))).toBe(false);
+    expect(hostOf(new URL('https://[::1]:8443/'))).toBe('::1');
+    expect(hostOf(new URL('https://hooks.example.com/'))).toBe('hooks.example.com');
+  });
+
+  it('says which range refused an address', () => {
+    expect(refusedAddress('127.0.0.1')).toBe('127.0.0.1 is in a loopback range, not a public address');
+    expect(refusedAddress('nope')).toBe('nope is not an IP address');
   });
 });
