@@ -31,7 +31,10 @@ export default {
   // The machine is shared: two workers.
   concurrency: 2,
   timeoutMS: 20_000,
-  reporters: ['clear-text', 'progress', 'html', 'json'],
+  // The event recorder writes each mutant's result as it comes: a run stopped early still tells
+  // what it measured (scripts/mutation-summary.ts reads those too).
+  reporters: ['clear-text', 'progress', 'html', 'json', 'event-recorder'],
+  eventReporter: { baseDir: `reports/mutation/events-${run ?? 'mutation'}` },
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: `reports/mutation/${run ?? 'mutation'}.json` },
   ignorePatterns: [

@@ -1,7 +1,8 @@
 /**
  * `npx tsx scripts/mutation-summary.ts [report.json ...]`: one mutation score for all of
- * `functions/domain/`, per file and overall, from the JSON reports of several Stryker runs
- * (by default every `reports/mutation/*.json`). A whole run takes hours on this machine, so the
+ * `functions/domain/`, per file and overall, from the JSON reports of several Stryker runs and
+ * the event-recorder directories of runs still going or stopped early (by default everything in
+ * `reports/mutation/`). A whole run takes hours on this machine, so the
  * domain is scored in parts (`MUTATION_RUN=<name> npm run mutation -- --mutate <files>`); this adds
  * the parts up. Per mutant the newest report that scored it wins (a run over some lines of a file,
  * or one that left the static mutants out with `--ignoreStatic`, leaves the rest to older runs),
@@ -41,12 +42,60 @@ const LEFT_OUT = new Set(['Ignored', 'Pending']);
 const keyOf = (m: Mutant) =>
   `${m.mutatorName}@${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column}=${m.replacement ?? ''}`;
 
-function reportPaths(args: string[]): string[] {
-  if (args.length > 0) return args;
+type Report = z.infer<typeof reportSchema>;
+
+const planSchema = z.object({
+  mutantPlans: z.array(
+    z.object({
+      mutant: mutantSchema.extend({ fileName: z.string(), status: z.string().optional() }),
+    }),
+  ),
+});
+const testedSchema = mutantSchema.extend({ fileName: z.string() });
+
+const domainName = (file: string) => file.replace(/^.*?functions\/domain\//, `${DOMAIN}/`);
+
+/**
+ * A run's event-recorder directory as a report: every mutant of its plan, with the result of
+ * those tested so far (the others `Pending`), so a run stopped early still counts for what it
+ * measured. Events carry no source: they are matched to the file as it is on disk now.
+ */
+function eventsReport(dir: string): Report {
+  const names = readdirSync(dir).sort();
+  const planFile = names.find((name) => name.endsWith('-onMutationTestingPlanReady.json'));
+  if (!planFile) return { files: {} };
+  const files: Report['files'] = {};
+  const byKey = new Map<string, Mutant>();
+  for (const { mutant } of planSchema.parse(JSON.parse(readFileSync(join(dir, planFile), 'utf8')))
+    .mutantPlans) {
+    const file = domainName(mutant.fileName);
+    files[file] ??= { source: readFileSync(file, 'utf8'), mutants: [] };
+    const entry = { ...mutant, status: mutant.status ?? 'Pending' };
+    files[file].mutants.push(entry);
+    byKey.set(`${file}|${keyOf(entry)}`, entry);
+  }
+  for (const name of names.filter((n) => n.endsWith('-onMutantTested.json'))) {
+    const tested = testedSchema.parse(JSON.parse(readFileSync(join(dir, name), 'utf8')));
+    const planned = byKey.get(`${domainName(tested.fileName)}|${keyOf(tested)}`);
+    if (planned) planned.status = tested.status;
+  }
+  return { files };
+}
+
+/** Every JSON report and event directory under reports/mutation (or the paths given). */
+function reports(args: string[]): Array<{ at: number; report: Report }> {
   const dir = 'reports/mutation';
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.json'))
-    .map((name) => join(dir, name));
+  const paths = args.length > 0 ? args : readdirSync(dir).map((name) => join(dir, name));
+  return paths.flatMap((path) => {
+    const stat = statSync(path);
+    if (stat.isDirectory()) {
+      const names = readdirSync(path);
+      const at = Math.max(stat.mtimeMs, ...names.map((name) => statSync(join(path, name)).mtimeMs));
+      return [{ at, report: eventsReport(path) }];
+    }
+    if (!path.endsWith('.json')) return [];
+    return [{ at: stat.mtimeMs, report: reportSchema.parse(JSON.parse(readFileSync(path, 'utf8'))) }];
+  });
 }
 
 /**
@@ -54,17 +103,12 @@ function reportPaths(args: string[]): string[] {
  * a file, or one that left its static mutants out, leaves the others to older runs), and only
  * reports of the source the newest report measured.
  */
-function merge(paths: string[]): Map<string, Mutant[]> {
-  const reports = paths
-    .map((path) => ({
-      at: statSync(path).mtimeMs,
-      report: reportSchema.parse(JSON.parse(readFileSync(path, 'utf8'))),
-    }))
-    .sort((a, b) => b.at - a.at);
+function merge(runs: Array<{ at: number; report: Report }>): Map<string, Mutant[]> {
+  const newestFirst = [...runs].sort((a, b) => b.at - a.at);
   const merged = new Map<string, { source: string; mutants: Map<string, Mutant> }>();
-  for (const { report } of reports) {
+  for (const { report } of newestFirst) {
     for (const [file, result] of Object.entries(report.files)) {
-      const name = file.replace(/^.*?functions\/domain\//, `${DOMAIN}/`);
+      const name = domainName(file);
       const held = merged.get(name) ?? { source: result.source, mutants: new Map<string, Mutant>() };
       merged.set(name, held);
       if (held.source !== result.source) continue;
@@ -84,6 +128,7 @@ interface Row {
   detected: number;
   undetected: number;
   leftOut: number;
+  notRun: number;
   staticScored: number;
   invalid: number;
 }
@@ -94,7 +139,7 @@ const score = (r: Pick<Row, 'detected' | 'undetected'>) =>
     : `${((100 * r.detected) / (r.detected + r.undetected)).toFixed(1)} %`;
 
 function main() {
-  const byFile = merge(reportPaths(process.argv.slice(2)));
+  const byFile = merge(reports(process.argv.slice(2)));
   const domainFiles = readdirSync(DOMAIN)
     .filter((name) => name.endsWith('.ts') && !UNMUTATED.has(name))
     .map((name) => `${DOMAIN}/${name}`);
@@ -106,10 +151,11 @@ function main() {
       missing.push(file);
       continue;
     }
-    const row: Row = { file, detected: 0, undetected: 0, leftOut: 0, staticScored: 0, invalid: 0 };
+    const row: Row = { file, detected: 0, undetected: 0, leftOut: 0, notRun: 0, staticScored: 0, invalid: 0 };
     for (const m of mutants) {
       if (DETECTED.has(m.status)) row.detected++;
       else if (UNDETECTED.has(m.status)) row.undetected++;
+      else if (m.status === 'Pending') row.notRun++;
       else if (LEFT_OUT.has(m.status)) row.leftOut++;
       else row.invalid++;
       if (m.static && (DETECTED.has(m.status) || UNDETECTED.has(m.status))) row.staticScored++;
@@ -122,20 +168,23 @@ function main() {
       detected: t.detected + r.detected,
       undetected: t.undetected + r.undetected,
       leftOut: t.leftOut + r.leftOut,
+      notRun: t.notRun + r.notRun,
       staticScored: t.staticScored + r.staticScored,
       invalid: t.invalid + r.invalid,
     }),
-    { detected: 0, undetected: 0, leftOut: 0, staticScored: 0, invalid: 0 },
+    { detected: 0, undetected: 0, leftOut: 0, notRun: 0, staticScored: 0, invalid: 0 },
   );
-  console.log('| file | score | detected | survived | static scored | left out | not valid |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log(
+    '| file | score | detected | survived | static scored | static left out | not run yet | not valid |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| \`${r.file.slice(DOMAIN.length + 1)}\` | ${score(r)} | ${r.detected} | ${r.undetected} | ${r.staticScored} | ${r.leftOut} | ${r.invalid} |`,
+      `| \`${r.file.slice(DOMAIN.length + 1)}\` | ${score(r)} | ${r.detected} | ${r.undetected} | ${r.staticScored} | ${r.leftOut} | ${r.notRun} | ${r.invalid} |`,
     );
   }
   console.log(
-    `| **all ${rows.length} of ${domainFiles.length}** | **${score(total)}** | ${total.detected} | ${total.undetected} | ${total.staticScored} | ${total.leftOut} | ${total.invalid} |`,
+    `| **all ${rows.length} of ${domainFiles.length}** | **${score(total)}** | ${total.detected} | ${total.undetected} | ${total.staticScored} | ${total.leftOut} | ${total.notRun} | ${total.invalid} |`,
   );
   if (missing.length > 0) console.log(`\nNot measured: ${missing.join(', ')}`);
 }
