@@ -103,7 +103,9 @@ function reports(args: string[]): Array<{ at: number; report: Report }> {
  * a file, or one that left its static mutants out, leaves the others to older runs), and only
  * reports of the source the newest report measured.
  */
-function merge(runs: Array<{ at: number; report: Report }>): Map<string, Mutant[]> {
+function merge(
+  runs: Array<{ at: number; report: Report }>,
+): Map<string, { source: string; mutants: Mutant[] }> {
   const newestFirst = [...runs].sort((a, b) => b.at - a.at);
   const merged = new Map<string, { source: string; mutants: Map<string, Mutant> }>();
   for (const { report } of newestFirst) {
@@ -120,7 +122,9 @@ function merge(runs: Array<{ at: number; report: Report }>): Map<string, Mutant[
       }
     }
   }
-  return new Map([...merged].map(([file, { mutants }]) => [file, [...mutants.values()]]));
+  return new Map(
+    [...merged].map(([file, { source, mutants }]) => [file, { source, mutants: [...mutants.values()] }]),
+  );
 }
 
 interface Row {
@@ -145,12 +149,16 @@ function main() {
     .map((name) => `${DOMAIN}/${name}`);
   const rows: Row[] = [];
   const missing: string[] = [];
+  const stale: string[] = [];
   for (const file of domainFiles) {
-    const mutants = byFile.get(file);
-    if (!mutants) {
+    const measured = byFile.get(file);
+    if (!measured) {
       missing.push(file);
       continue;
     }
+    // A file changed since it was measured: its figure is of the old code, and says so.
+    if (measured.source !== readFileSync(file, 'utf8')) stale.push(file);
+    const mutants = measured.mutants;
     const row: Row = { file, detected: 0, undetected: 0, leftOut: 0, notRun: 0, staticScored: 0, invalid: 0 };
     for (const m of mutants) {
       if (DETECTED.has(m.status)) row.detected++;
@@ -187,6 +195,7 @@ function main() {
     `| **all ${rows.length} of ${domainFiles.length}** | **${score(total)}** | ${total.detected} | ${total.undetected} | ${total.staticScored} | ${total.leftOut} | ${total.notRun} | ${total.invalid} |`,
   );
   if (missing.length > 0) console.log(`\nNot measured: ${missing.join(', ')}`);
+  if (stale.length > 0) console.log(`\nChanged since measured (rerun them): ${stale.join(', ')}`);
 }
 
 main();
