@@ -1,9 +1,12 @@
 /** The webhook domain: which event a lead change is, the retry schedule, signing (verified by the library), rotation. */
 import { Webhook } from 'standardwebhooks';
+import type { DomainError } from '../../functions/domain/errors.js';
 import { eventLead, signatureHeaders } from '../../functions/domain/webhook-service.js';
 import {
   afterAttempt,
   type Delivery,
+  DeliveryNotFoundError,
+  deliveryView,
   deterministicUlid,
   eventTypeOf,
   outcomeOf,
@@ -11,7 +14,13 @@ import {
   queueDelaySeconds,
   rotated,
   type Subscription,
+  SubscriptionDisabledError,
+  SubscriptionLimitError,
+  SubscriptionNotFoundError,
   signingSecrets,
+  subscriptionIdSchema,
+  UnsafeUrlError,
+  webhookIdOf,
 } from '../../functions/domain/webhooks.js';
 import { defaults } from '../../functions/shared/defaults.js';
 import { at, commands, received, run, t0, windows } from '../support/leads.js';
@@ -137,5 +146,153 @@ describe('signing', () => {
       secret('c'),
       secret('b'),
     ]);
+  });
+});
+
+describe('webhook edges', () => {
+  it('answers each refusal with its status, code, title and detail', () => {
+    const seen = (e: DomainError) => [e.status, e.code, e.title, e.message];
+    expect(seen(new SubscriptionNotFoundError())).toEqual([
+      404,
+      'webhook-not-found',
+      'Webhook not found',
+      'Webhook not found',
+    ]);
+    expect(seen(new DeliveryNotFoundError())).toEqual([
+      404,
+      'delivery-not-found',
+      'Delivery not found',
+      'Delivery not found',
+    ]);
+    expect(seen(new SubscriptionLimitError())).toEqual([
+      409,
+      'webhook-limit-reached',
+      'Limit reached',
+      'A partner has at most 10 webhook subscriptions.',
+    ]);
+    expect(seen(new SubscriptionDisabledError())).toEqual([
+      409,
+      'webhook-disabled',
+      'Webhook disabled',
+      'Enable the subscription before sending to it.',
+    ]);
+    expect(seen(new UnsafeUrlError('why'))).toEqual([
+      400,
+      'webhook-url-refused',
+      'Webhook URL refused',
+      'why',
+    ]);
+  });
+
+  it('stops signing with a secret at its expiry, and a rotation keeps the secrets still signing', () => {
+    const s: Subscription = {
+      id: 'wh_01JD0000000000000000000000',
+      partnerId: 'contoso',
+      url: 'https://hooks.contoso.example/in',
+      events: ['lead.won'],
+      description: null,
+      enabled: true,
+      disabledReason: null,
+      createdAt: t0.toISOString(),
+      updatedAt: t0.toISOString(),
+      failingSince: null,
+      secrets: [
+        { value: secret('a'), expiresAt: null },
+        { value: secret('b'), expiresAt: at(1000).toISOString() },
+      ],
+      version: 4,
+    };
+    expect(signingSecrets(s, at(999))).toEqual([secret('a'), secret('b')]);
+    expect(signingSecrets(s, at(1000))).toEqual([secret('a')]);
+    const next = rotated(s, secret('c'), at(500));
+    expect(next.secrets).toEqual([
+      { value: secret('c'), expiresAt: null },
+      { value: secret('a'), expiresAt: at(500 + 24 * 3600_000).toISOString() },
+      { value: secret('b'), expiresAt: at(1000).toISOString() },
+    ]);
+    expect(next.version).toBe(5);
+    expect(next.updatedAt).toBe(at(500).toISOString());
+  });
+
+  it('shows a delivery with its webhook-id, and a subscription without its secrets', () => {
+    const d: Delivery = {
+      id: '01JD0000000000000000000000',
+      subscriptionId: 'wh_01JD0000000000000000000000',
+      partnerId: 'contoso',
+      eventType: 'lead.won',
+      leadId: null,
+      eventKey: 'k',
+      status: 'failed',
+      attempts: [],
+      nextAttemptAt: null,
+      round: 3,
+      step: 2,
+      createdAt: t0.toISOString(),
+    };
+    expect(deliveryView(d)).toEqual({
+      id: d.id,
+      webhookId: 'msg_01JD0000000000000000000000',
+      eventType: 'lead.won',
+      leadId: null,
+      status: 'failed',
+      attempts: [],
+      nextAttemptAt: null,
+      createdAt: t0.toISOString(),
+    });
+    expect(webhookIdOf('x')).toBe('msg_x');
+  });
+
+  it('logs the last 20 attempts, and a failure ends the schedule with no next attempt', () => {
+    const attempt = (n: number) => ({
+      at: at(n).toISOString(),
+      statusCode: 500,
+      durationMs: n,
+      error: 'HTTP 500',
+    });
+    const many: Delivery = {
+      id: '01JD0000000000000000000000',
+      subscriptionId: 'wh_01JD0000000000000000000000',
+      partnerId: 'contoso',
+      eventType: 'lead.won',
+      leadId: null,
+      eventKey: 'k',
+      attempts: Array.from({ length: 20 }, (_, i) => attempt(i)),
+      step: 7,
+      status: 'pending',
+      nextAttemptAt: at(1).toISOString(),
+      round: 0,
+      createdAt: t0.toISOString(),
+    };
+    const failed = afterAttempt(many, attempt(20), { kind: 'failed' });
+    expect(failed.attempts.map((a) => a.durationMs)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(failed).toMatchObject({ status: 'failed', nextAttemptAt: null, step: 8 });
+    expect(afterAttempt(many, attempt(20), { kind: 'gone' })).toMatchObject({ status: 'failed', step: 8 });
+    expect(afterAttempt(many, attempt(20), { kind: 'delivered' })).toMatchObject({
+      status: 'delivered',
+      nextAttemptAt: null,
+      step: 7,
+    });
+  });
+
+  it('delivers on 200 to 299 only, and schedules from the time the answer came', () => {
+    expect(outcomeOf(199, 0, [1000], t0)).toEqual({ kind: 'retry', at: at(1000) });
+    expect(outcomeOf(200, 0, [1000], t0)).toEqual({ kind: 'delivered' });
+    expect(outcomeOf(299, 0, [1000], t0)).toEqual({ kind: 'delivered' });
+    expect(outcomeOf(300, 0, [1000], t0)).toEqual({ kind: 'retry', at: at(1000) });
+    expect(outcomeOf(410, 5, [1000], t0)).toEqual({ kind: 'gone' });
+    expect(queueDelaySeconds(at(1), t0)).toBe(1);
+    expect(queueDelaySeconds(at(900_001), t0)).toBe(900);
+    expect(parseSchedule(' PT1S , PT2M ')).toEqual([1000, 120_000]);
+  });
+
+  it('makes a ULID of the time and the digest of the seed, in Crockford base 32', () => {
+    const id = deterministicUlid(t0, 'seed');
+    expect(id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(id.slice(0, 10)).toBe(deterministicUlid(t0, 'other').slice(0, 10));
+    expect(id.slice(10)).not.toBe(deterministicUlid(t0, 'other').slice(10));
+    expect(deterministicUlid(at(1), 'seed').slice(10)).toBe(id.slice(10));
+    expect(subscriptionIdSchema.safeParse(`wh_${id}`).success).toBe(true);
+    expect(subscriptionIdSchema.safeParse(`xwh_${id}`).success).toBe(false);
+    expect(subscriptionIdSchema.safeParse(`wh_${id}0`).success).toBe(false);
   });
 });
