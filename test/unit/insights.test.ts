@@ -353,6 +353,8 @@ describe('insights period', () => {
     expect(shiftMonth('2026-01', 13)).toBe('2024-12');
     expect(shiftMonth('2025-12', -1)).toBe('2026-01');
     expect(shiftMonth('1970-01', 2)).toBe('1969-11');
+    expect(shiftMonth('1000-01', 1)).toBe('0999-12');
+    expect(monthsBetween('0009-12', '0010-01')).toEqual(['0009-12', '0010-01']);
     // A span of exactly 24 months over two year ends, and one more refused.
     expect(periodOf({ from: '2025-01', to: '2026-12' }, now)).toHaveLength(24);
     expect(() => periodOf({ from: '2024-12', to: '2026-12' }, now)).toThrow(/24 months/);
