@@ -6,14 +6,14 @@
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 const run = process.env.MUTATION_RUN;
-// MUTATION_JEST=domain: the domain's own tests only (jest.domain.config.mjs), for static mutants.
+// MUTATION_JEST=domain (or schemas): jest.<name>.config.mjs, fewer tests for the static mutants.
 const jest = process.env.MUTATION_JEST;
 
 export default {
   testRunner: 'jest',
   jest: {
     projectType: 'custom',
-    configFile: jest === 'domain' ? 'jest.domain.config.mjs' : 'jest.unit.config.mjs',
+    configFile: jest ? `jest.${jest}.config.mjs` : 'jest.unit.config.mjs',
     enableFindRelatedTests: true,
   },
   // middy 7 is ESM-only, so Jest runs in ESM mode here too.
