@@ -9,9 +9,17 @@ import {
   deliveryView,
   deterministicUlid,
   eventTypeOf,
+  eventTypeSchema,
+  FAILING_LIMIT_MS,
+  leadEventTypes,
+  MAX_LOGGED_ATTEMPTS,
+  MAX_QUEUE_DELAY_SECONDS,
+  MAX_SUBSCRIPTIONS,
   outcomeOf,
   parseSchedule,
   queueDelaySeconds,
+  RETENTION_MS,
+  ROTATION_OVERLAP_MS,
   rotated,
   type Subscription,
   SubscriptionDisabledError,
@@ -19,6 +27,8 @@ import {
   SubscriptionNotFoundError,
   signingSecrets,
   subscriptionIdSchema,
+  subscriptionInputSchema,
+  subscriptionPatchSchema,
   UnsafeUrlError,
   webhookIdOf,
 } from '../../functions/domain/webhooks.js';
@@ -294,5 +304,69 @@ describe('webhook edges', () => {
     expect(subscriptionIdSchema.safeParse(`wh_${id}`).success).toBe(true);
     expect(subscriptionIdSchema.safeParse(`xwh_${id}`).success).toBe(false);
     expect(subscriptionIdSchema.safeParse(`wh_${id}0`).success).toBe(false);
+  });
+});
+
+describe('webhook inputs', () => {
+  const url = 'https://hooks.contoso.example/in';
+
+  it('takes an http(s) URL up to 2,048 characters, one to seven known events (each once), a one-line description', () => {
+    expect(subscriptionInputSchema.parse({ url, events: ['lead.won', 'lead.won', 'lead.lost'] })).toEqual({
+      url,
+      events: ['lead.won', 'lead.lost'],
+    });
+    const long = `https://h.example/${'a'.repeat(2048 - 'https://h.example/'.length)}`;
+    expect(subscriptionInputSchema.safeParse({ url: long, events: ['lead.won'] }).success).toBe(true);
+    expect(subscriptionInputSchema.safeParse({ url: `${long}a`, events: ['lead.won'] }).success).toBe(false);
+    expect(
+      subscriptionInputSchema.safeParse({ url: 'ftp://h.example/x', events: ['lead.won'] }).success,
+    ).toBe(false);
+    expect(
+      subscriptionInputSchema.safeParse({ url: 'xhttps://h.example/x', events: ['lead.won'] }).success,
+    ).toBe(false);
+    expect(subscriptionInputSchema.safeParse({ url, events: [] }).success).toBe(false);
+    expect(subscriptionInputSchema.safeParse({ url, events: ['webhook.test'] }).success).toBe(false);
+    expect(subscriptionInputSchema.safeParse({ url, events: [...leadEventTypes, 'lead.won'] }).success).toBe(
+      false,
+    );
+    expect(subscriptionInputSchema.safeParse({ url, events: [...leadEventTypes] }).success).toBe(true);
+    expect(
+      subscriptionInputSchema.safeParse({ url, events: ['lead.won'], description: 'a'.repeat(500) }).success,
+    ).toBe(true);
+    expect(
+      subscriptionInputSchema.safeParse({ url, events: ['lead.won'], description: 'a'.repeat(501) }).success,
+    ).toBe(false);
+    expect(
+      subscriptionInputSchema.safeParse({ url, events: ['lead.won'], description: 'a\nb' }).success,
+    ).toBe(false);
+    expect(subscriptionInputSchema.safeParse({ url, events: ['lead.won'], extra: 1 }).success).toBe(false);
+  });
+
+  it('takes a change of at least one field, and a null description to clear it', () => {
+    expect(subscriptionPatchSchema.safeParse({}).success).toBe(false);
+    expect(subscriptionPatchSchema.parse({ description: null })).toEqual({ description: null });
+    expect(subscriptionPatchSchema.parse({ enabled: false })).toEqual({ enabled: false });
+    expect(subscriptionPatchSchema.safeParse({ enabled: 'no' }).success).toBe(false);
+  });
+
+  it('knows the seven lead events, the test event, and the limits of the platform', () => {
+    expect(leadEventTypes).toEqual([
+      'lead.received',
+      'lead.accepted',
+      'lead.declined',
+      'lead.expired',
+      'lead.updated',
+      'lead.won',
+      'lead.lost',
+    ]);
+    expect(eventTypeSchema.safeParse('webhook.test').success).toBe(true);
+    expect([
+      MAX_SUBSCRIPTIONS,
+      ROTATION_OVERLAP_MS,
+      RETENTION_MS,
+      FAILING_LIMIT_MS,
+      MAX_LOGGED_ATTEMPTS,
+    ]).toEqual([10, 86_400_000, 7 * 86_400_000, 86_400_000, 20]);
+    expect(MAX_QUEUE_DELAY_SECONDS).toBe(900);
   });
 });
