@@ -114,6 +114,20 @@ describe('email messages', () => {
   it('one id per key, and only keys in logs', () => {
     expect(emailKeyId(leadKey)).toBe('lead:01JD0000000000000000000000:lead-expired');
     expect(emailKeyId(confirmationKey)).toBe('confirmation:req_12345');
+    const disabledKey = {
+      type: 'webhook-disabled' as const,
+      partnerId: 'contoso',
+      subscriptionId: 'wh_01JD0000000000000000000000',
+      at: '2026-12-01T12:00:00.000Z',
+    };
+    expect(emailKeyId(disabledKey)).toBe(
+      'webhook-disabled:wh_01JD0000000000000000000000:2026-12-01T12:00:00.000Z',
+    );
+    expect(describeKey(disabledKey)).toStrictEqual({
+      email: 'webhook-disabled',
+      partnerId: 'contoso',
+      subscriptionId: 'wh_01JD0000000000000000000000',
+    });
     expect(describeKey(leadKey)).toStrictEqual({ email: 'lead-expired', leadId: leadKey.leadId });
     expect(describeKey(confirmationKey)).toStrictEqual({
       email: 'contact-confirmation',
