@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/mutation-summary.ts [report.json ...]`: one mutation score for all of
+ * `npx tsx scripts/mutation-summary.ts [--survivors] [report ...]`: one mutation score for all of
  * `functions/domain/`, per file and overall, from the JSON reports of several Stryker runs and
  * the event-recorder directories of runs still going or stopped early (by default everything in
  * `reports/mutation/`). A whole run takes hours on this machine, so the
@@ -143,7 +143,9 @@ const score = (r: Pick<Row, 'detected' | 'undetected'>) =>
     : `${((100 * r.detected) / (r.detected + r.undetected)).toFixed(1)} %`;
 
 function main() {
-  const byFile = merge(reports(process.argv.slice(2)));
+  const args = process.argv.slice(2);
+  const listSurvivors = args.includes('--survivors');
+  const byFile = merge(reports(args.filter((arg) => arg !== '--survivors')));
   const domainFiles = readdirSync(DOMAIN)
     .filter((name) => name.endsWith('.ts') && !UNMUTATED.has(name))
     .map((name) => `${DOMAIN}/${name}`);
@@ -194,6 +196,16 @@ function main() {
   console.log(
     `| **all ${rows.length} of ${domainFiles.length}** | **${score(total)}** | ${total.detected} | ${total.undetected} | ${total.staticScored} | ${total.leftOut} | ${total.notRun} | ${total.invalid} |`,
   );
+  if (listSurvivors) {
+    console.log('\nSurvivors:');
+    for (const [file, { mutants }] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+      for (const m of mutants.filter((x) => UNDETECTED.has(x.status))) {
+        console.log(
+          `  ${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName} ${m.status} -> ${JSON.stringify(m.replacement ?? '')}`,
+        );
+      }
+    }
+  }
   if (missing.length > 0) console.log(`\nNot measured: ${missing.join(', ')}`);
   if (stale.length > 0) console.log(`\nChanged since measured (rerun them): ${stale.join(', ')}`);
 }
