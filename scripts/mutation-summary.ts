@@ -47,11 +47,11 @@ type Report = z.infer<typeof reportSchema>;
 const planSchema = z.object({
   mutantPlans: z.array(
     z.object({
-      mutant: mutantSchema.extend({ fileName: z.string(), status: z.string().optional() }),
+      mutant: mutantSchema.extend({ id: z.string(), fileName: z.string(), status: z.string().optional() }),
     }),
   ),
 });
-const testedSchema = mutantSchema.extend({ fileName: z.string() });
+const testedSchema = z.object({ id: z.string(), status: z.string() });
 
 const domainName = (file: string) => file.replace(/^.*?functions\/domain\//, `${DOMAIN}/`);
 
@@ -65,18 +65,18 @@ function eventsReport(dir: string): Report {
   const planFile = names.find((name) => name.endsWith('-onMutationTestingPlanReady.json'));
   if (!planFile) return { files: {} };
   const files: Report['files'] = {};
-  const byKey = new Map<string, Mutant>();
+  const byId = new Map<string, Mutant>();
   for (const { mutant } of planSchema.parse(JSON.parse(readFileSync(join(dir, planFile), 'utf8')))
     .mutantPlans) {
     const file = domainName(mutant.fileName);
     files[file] ??= { source: readFileSync(file, 'utf8'), mutants: [] };
     const entry = { ...mutant, status: mutant.status ?? 'Pending' };
     files[file].mutants.push(entry);
-    byKey.set(`${file}|${keyOf(entry)}`, entry);
+    byId.set(mutant.id, entry);
   }
   for (const name of names.filter((n) => n.endsWith('-onMutantTested.json'))) {
     const tested = testedSchema.parse(JSON.parse(readFileSync(join(dir, name), 'utf8')));
-    const planned = byKey.get(`${domainName(tested.fileName)}|${keyOf(tested)}`);
+    const planned = byId.get(tested.id);
     if (planned) planned.status = tested.status;
   }
   return { files };
