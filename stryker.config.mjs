@@ -35,7 +35,7 @@ export default {
   // what it measured (scripts/mutation-summary.ts reads those too).
   reporters: ['clear-text', 'progress', 'html', 'json', 'event-recorder'],
   eventReporter: { baseDir: `reports/mutation/events-${run ?? 'mutation'}` },
-  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  htmlReporter: { fileName: `reports/mutation/${run ?? 'index'}.html` },
   jsonReporter: { fileName: `reports/mutation/${run ?? 'mutation'}.json` },
   ignorePatterns: [
     'cdk.out',
