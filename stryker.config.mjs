@@ -1,8 +1,9 @@
 // @ts-check
 /**
- * `npm run mutation`: StrykerJS over the domain core against the unit tests (not in `npm test`:
- * a whole run takes about 20 minutes here). While working on one file:
- * `npm run mutation -- --mutate functions/domain/lead.ts`.
+ * `npm run mutation`: StrykerJS over the domain core against the unit tests (not in `npm test`: a
+ * whole run takes hours on this shared machine). Score it in named parts and add them up (README,
+ * "Mutation testing"): `MUTATION_RUN=<name> npm run mutation -- --mutate <files>`, then
+ * `npx tsx scripts/mutation-summary.ts`.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 const run = process.env.MUTATION_RUN;
