@@ -147,6 +147,11 @@ describe('money and deals', () => {
     refused(moneySchema, { amount: 1, currency: 'XYZ' }, 'must be an ISO 4217 currency code');
     for (const currency of ['eur', 'EURO', 'xEUR', 'EU'] as const)
       refused(moneySchema, { amount: 1, currency });
+    // Refused as malformed, not only as unknown: the pattern is anchored at both ends.
+    for (const currency of ['EURO', 'xEUR', 'EUR ', ' EUR']) {
+      const codes = moneySchema.safeParse({ amount: 1, currency }).error?.issues.map((i) => i.code);
+      expect(codes).toContain('invalid_format');
+    }
     refused(moneySchema, { amount: -1, currency: 'EUR' });
     refused(moneySchema, { amount: 1e12 + 1, currency: 'EUR' });
   });
