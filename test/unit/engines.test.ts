@@ -37,4 +37,10 @@ describe('engines.node', () => {
     expect(semver.major(node)).toBe(24);
     expect(semver.satisfies(node, ours)).toBe(true);
   });
+
+  it('types the code for that same Node (not an older one whose APIs differ)', () => {
+    const node = lock.packages['node_modules/node']?.version ?? '';
+    const types = lock.packages['node_modules/@types/node']?.version ?? '';
+    expect(semver.major(types)).toBe(semver.major(node));
+  });
 });
