@@ -61,4 +61,13 @@ describe('README: A worked session', () => {
     expect(replies.some((reply) => reply.outcome === 'won')).toBe(true);
     expect(replies.some((reply) => reply.outcome === 'declined')).toBe(true);
   }, 120_000);
+
+  it('reads the new lead id from an answer that arrives in pieces (as curl writes -w after the body)', async () => {
+    const idOf = /^idOf\(\) \{.*\}$/m.exec(bashBlockAfter('### A worked session'))?.[0];
+    expect(idOf).toBeDefined();
+    const run = await bash(
+      `${idOf}\n(printf '{"id":"01J'; sleep 0.3; printf 'X"}'; sleep 0.3; printf '\\n') | idOf`,
+    );
+    expect(run).toEqual({ status: 0, stdout: '01JX\n', stderr: '' });
+  });
 });
