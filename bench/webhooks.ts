@@ -46,9 +46,9 @@ export interface WebhookBenchResult {
    */
   deliveredSeconds: number;
   loopSeconds: number;
-  /** From the first change written to the first delivery received. */
+  /** From the clock's start (as `deliveredSeconds`) to the first delivery received. */
   firstDeliverySeconds: number;
-  /** From the first change written until every delivery had been queued (sampled every 100 ms). */
+  /** From the clock's start until every delivery had been queued (sampled every 50 ms). */
   allQueuedSeconds: number;
   /** The most deliveries waiting in the queue at once (sampled). */
   peakQueued: number;
