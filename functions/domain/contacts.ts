@@ -5,12 +5,15 @@
  */
 import * as z from 'zod';
 import type { Profile } from './profile.js';
+import { pureSchema } from './schema-building.js';
 
 export const contactStatuses = ['pending', 'confirmed', 'suppressed'] as const;
-export const contactStatusSchema = /* @__PURE__ */ z.enum(contactStatuses).meta({
-  description:
-    'pending until the address confirms the emailed link; suppressed after a hard bounce or complaint.',
-});
+export const contactStatusSchema = /* @__PURE__ */ pureSchema(() =>
+  z.enum(contactStatuses).meta({
+    description:
+      'pending until the address confirms the emailed link; suppressed after a hard bounce or complaint.',
+  }),
+);
 export type ContactStatus = z.infer<typeof contactStatusSchema>;
 
 /** What the platform knows of one alert address of one partner. */

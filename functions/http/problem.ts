@@ -3,24 +3,27 @@
  */
 import * as z from 'zod';
 import { DomainError, InvalidInputError } from '../domain/errors.js';
+import { pureSchema } from '../domain/schema-building.js';
 import type { JsonErrorAt } from './json-error.js';
 
 export const PROBLEM_BASE = 'https://partner-referrals.dev/problems/';
 
-export const problemSchema = /* @__PURE__ */ z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    code: z.string().meta({ description: 'Stable, machine-readable error code.' }),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    errors: z
-      .array(z.object({ path: z.string(), message: z.string() }))
-      .optional()
-      .meta({ description: 'Validation failures, one per offending field.' }),
-  })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details.' });
+export const problemSchema = /* @__PURE__ */ pureSchema(() =>
+  z
+    .object({
+      type: z.string(),
+      title: z.string(),
+      status: z.number().int(),
+      code: z.string().meta({ description: 'Stable, machine-readable error code.' }),
+      detail: z.string().optional(),
+      instance: z.string().optional(),
+      errors: z
+        .array(z.object({ path: z.string(), message: z.string() }))
+        .optional()
+        .meta({ description: 'Validation failures, one per offending field.' }),
+    })
+    .meta({ id: 'Problem', description: 'RFC 9457 problem details.' }),
+);
 export type Problem = z.infer<typeof problemSchema>;
 
 /** An error of the HTTP surface itself (auth, content type, size, validation), as opposed to the domain's. */
