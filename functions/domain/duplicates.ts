@@ -4,7 +4,7 @@
  * company email domain and a similar company name. Free-mail domains say nothing about a company,
  * so for them only the address itself matches. Pure.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { normalizeKeyword } from './keywords.js';
 import { pureSchema } from './schema-building.js';
 

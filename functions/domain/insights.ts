@@ -6,7 +6,7 @@
  * Everything here is pure: the stream consumer and the reader are adapters around it.
  */
 
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { addDecimal, decimalOf, isZeroDecimal, negateDecimal } from './decimal.js';
 import { InvalidInputError } from './errors.js';
 import { type LeadType, leadTypeSchema, leadTypes, outcomeSchema, stageSchema } from './lead.js';
@@ -41,13 +41,13 @@ export const countedLeadSchema = /* @__PURE__ */ pureSchema(() =>
     partnerId: z.string(),
     type: leadTypeSchema,
     stage: stageSchema,
-    outcome: outcomeSchema.nullable(),
+    outcome: z.nullable(outcomeSchema),
     receivedAt: z.string(),
     version: z.number(),
-    customer: z.object({ country: z.string(), companySize: z.string().optional() }),
-    deal: z.object({ value: amount }).nullable(),
-    decline: z.object({ reason: z.string() }).nullable(),
-    closed: z.object({ finalValue: amount.optional() }).nullable(),
+    customer: z.object({ country: z.string(), companySize: z.optional(z.string()) }),
+    deal: z.nullable(z.object({ value: amount })),
+    decline: z.nullable(z.object({ reason: z.string() })),
+    closed: z.nullable(z.object({ finalValue: z.optional(amount) })),
     history: z.array(z.object({ action: z.string(), at: z.string() })),
   }),
 );

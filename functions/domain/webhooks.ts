@@ -4,11 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import { encodeTime } from 'ulidx';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { durationMs } from './duration.js';
 import { DomainError } from './errors.js';
 import { type Lead, leadIdSchema, slugSchema } from './lead.js';
-import { lazySchema, pureSchema } from './schema-building.js';
+import { lazySchema, pureSchema, withMeta } from './schema-building.js';
 
 export const leadEventTypes = [
   'lead.received',
@@ -51,10 +51,9 @@ export function deterministicUlid(at: Date, seed: string): string {
 }
 
 export const subscriptionIdSchema = /* @__PURE__ */ pureSchema(() =>
-  z
-    .string()
-    .regex(/^wh_[0-9A-HJKMNP-TV-Z]{26}$/)
-    .meta({ description: 'Subscription id (`wh_` + ULID).' }),
+  withMeta(z.string().check(z.regex(/^wh_[0-9A-HJKMNP-TV-Z]{26}$/)), {
+    description: 'Subscription id (`wh_` + ULID).',
+  }),
 );
 export const deliveryIdSchema = leadIdSchema;
 
@@ -63,51 +62,51 @@ export const webhookIdOf = (deliveryId: string) => `msg_${deliveryId}`;
 
 // ---- subscriptions ----
 const description = /* @__PURE__ */ pureSchema(() =>
-  z
-    .string()
-    .max(500)
-    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
+  z.string().check(z.maxLength(500), z.regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')),
 );
 export const endpointUrlSchema = /* @__PURE__ */ pureSchema(() =>
-  z
-    .url({ protocol: /^https?$/ })
-    .max(2048)
-    .meta({ description: 'The HTTPS endpoint events are POSTed to.' }),
+  withMeta(z.url({ protocol: /^https?$/ }).check(z.maxLength(2048)), {
+    description: 'The HTTPS endpoint events are POSTed to.',
+  }),
 );
 const eventsSchema = /* @__PURE__ */ pureSchema(() =>
-  z
-    .array(leadEventTypeSchema)
-    .min(1)
-    .max(leadEventTypes.length)
-    .transform((events) => [...new Set(events)])
-    .meta({ description: 'The lead event types sent to this endpoint.' }),
+  withMeta(
+    z.pipe(
+      z.array(leadEventTypeSchema).check(z.minLength(1), z.maxLength(leadEventTypes.length)),
+      z.transform((events) => [...new Set(events)]),
+    ),
+    { description: 'The lead event types sent to this endpoint.' },
+  ),
 );
 
 export const subscriptionInputSchema = /* @__PURE__ */ pureSchema(() =>
-  z
-    .strictObject({ url: endpointUrlSchema, events: eventsSchema, description: description.optional() })
-    .meta({ id: 'NewWebhook' }),
+  withMeta(
+    z.strictObject({ url: endpointUrlSchema, events: eventsSchema, description: z.optional(description) }),
+    { id: 'NewWebhook' },
+  ),
 );
 export type SubscriptionInput = z.infer<typeof subscriptionInputSchema>;
 
 export const subscriptionPatchSchema = /* @__PURE__ */ pureSchema(() =>
-  z
-    .strictObject({
-      url: endpointUrlSchema.optional(),
-      events: eventsSchema.optional(),
-      enabled: z.boolean().optional(),
-      description: description.nullable().optional(),
-    })
-    .refine((patch) => Object.keys(patch).length > 0, 'change at least one field')
-    .meta({ id: 'WebhookChange' }),
+  withMeta(
+    z
+      .strictObject({
+        url: z.optional(endpointUrlSchema),
+        events: z.optional(eventsSchema),
+        enabled: z.optional(z.boolean()),
+        description: z.optional(z.nullable(description)),
+      })
+      .check(z.refine((patch) => Object.keys(patch).length > 0, 'change at least one field')),
+    { id: 'WebhookChange' },
+  ),
 );
 export type SubscriptionPatch = z.infer<typeof subscriptionPatchSchema>;
 
 const secretSchema = /* @__PURE__ */ pureSchema(() =>
   z.object({
-    value: z.string().startsWith('whsec_'),
+    value: z.string().check(z.startsWith('whsec_')),
     /** When an old secret stops signing; the newest has none. */
-    expiresAt: z.iso.datetime().nullable(),
+    expiresAt: z.nullable(z.iso.datetime()),
   }),
 );
 
@@ -120,45 +119,47 @@ export const subscriptionSchema = /* @__PURE__ */ pureSchema(() =>
     partnerId: slugSchema,
     url: z.string(),
     events: z.array(leadEventTypeSchema),
-    description: z.string().nullable(),
+    description: z.nullable(z.string()),
     enabled: z.boolean(),
     /** Why it is disabled: by the partner, the endpoint answered 410, or every delivery failed for 24 h. */
-    disabledReason: z.enum(disabledReasons).nullable(),
+    disabledReason: z.nullable(z.enum(disabledReasons)),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     /** Since when every attempt has failed (cleared by a success). */
-    failingSince: z.iso.datetime().nullable(),
-    secrets: z.array(secretSchema).min(1),
-    version: z.number().int(),
+    failingSince: z.nullable(z.iso.datetime()),
+    secrets: z.array(secretSchema).check(z.minLength(1)),
+    version: z.number().check(z.int()),
   }),
 );
 export type Subscription = z.infer<typeof subscriptionSchema>;
 
 export const subscriptionViewSchema = /* @__PURE__ */ lazySchema(() =>
-  z
-    .object({
+  withMeta(
+    z.object({
       id: subscriptionIdSchema,
       url: z.string(),
       events: z.array(leadEventTypeSchema),
-      description: z.string().nullable(),
+      description: z.nullable(z.string()),
       enabled: z.boolean(),
-      disabledReason: z.enum(disabledReasons).nullable(),
+      disabledReason: z.nullable(z.enum(disabledReasons)),
       createdAt: z.iso.datetime(),
       updatedAt: z.iso.datetime(),
-    })
-    .meta({ id: 'Webhook' }),
+    }),
+    { id: 'Webhook' },
+  ),
 );
 export type SubscriptionView = z.infer<ReturnType<typeof subscriptionViewSchema>>;
 
 export const subscriptionWithSecretSchema = /* @__PURE__ */ lazySchema(() =>
-  subscriptionViewSchema()
-    .extend({
-      secret: z.string().startsWith('whsec_').meta({
+  withMeta(
+    z.extend(subscriptionViewSchema(), {
+      secret: withMeta(z.string().check(z.startsWith('whsec_')), {
         description:
           'The signing secret (`whsec_` + base64 of 32 random bytes). Shown only now: keep it to verify signatures.',
       }),
-    })
-    .meta({ id: 'WebhookWithSecret' }),
+    }),
+    { id: 'WebhookWithSecret' },
+  ),
 );
 
 export const viewOf = (s: Subscription): SubscriptionView => ({
@@ -262,14 +263,15 @@ export const eventSortKey = (timestamp: string, subject: string) => `${timestamp
 // ---- deliveries ----
 export const deliveryStatuses = ['pending', 'delivered', 'failed'] as const;
 export const attemptSchema = /* @__PURE__ */ pureSchema(() =>
-  z
-    .object({
+  withMeta(
+    z.object({
       at: z.iso.datetime(),
-      statusCode: z.number().int().nullable(),
-      durationMs: z.number().int(),
-      error: z.string().nullable(),
-    })
-    .meta({ id: 'WebhookAttempt' }),
+      statusCode: z.nullable(z.number().check(z.int())),
+      durationMs: z.number().check(z.int()),
+      error: z.nullable(z.string()),
+    }),
+    { id: 'WebhookAttempt' },
+  ),
 );
 export type Attempt = z.infer<typeof attemptSchema>;
 
@@ -279,34 +281,35 @@ export const deliverySchema = /* @__PURE__ */ pureSchema(() =>
     subscriptionId: subscriptionIdSchema,
     partnerId: slugSchema,
     eventType: eventTypeSchema,
-    leadId: leadIdSchema.nullable(),
+    leadId: z.nullable(leadIdSchema),
     /** The stored event's sort key in the partner's event log. */
     eventKey: z.string(),
     status: z.enum(deliveryStatuses),
     attempts: z.array(attemptSchema),
-    nextAttemptAt: z.iso.datetime().nullable(),
+    nextAttemptAt: z.nullable(z.iso.datetime()),
     /** Counts the sends asked for (first, retry, replay): a queued message of an earlier one is stale. */
-    round: z.number().int(),
+    round: z.number().check(z.int()),
     /** Failed attempts of this round: the position in the retry schedule. */
-    step: z.number().int(),
+    step: z.number().check(z.int()),
     createdAt: z.iso.datetime(),
   }),
 );
 export type Delivery = z.infer<typeof deliverySchema>;
 
 export const deliveryViewSchema = /* @__PURE__ */ lazySchema(() =>
-  z
-    .object({
+  withMeta(
+    z.object({
       id: deliveryIdSchema,
-      webhookId: z.string().meta({ description: 'The `webhook-id` header of every attempt.' }),
+      webhookId: withMeta(z.string(), { description: 'The `webhook-id` header of every attempt.' }),
       eventType: eventTypeSchema,
-      leadId: leadIdSchema.nullable(),
+      leadId: z.nullable(leadIdSchema),
       status: z.enum(deliveryStatuses),
       attempts: z.array(attemptSchema),
-      nextAttemptAt: z.iso.datetime().nullable(),
+      nextAttemptAt: z.nullable(z.iso.datetime()),
       createdAt: z.iso.datetime(),
-    })
-    .meta({ id: 'WebhookDelivery' }),
+    }),
+    { id: 'WebhookDelivery' },
+  ),
 );
 
 export const deliveryView = (d: Delivery) => ({
@@ -327,9 +330,9 @@ export const deliveryMessageSchema = /* @__PURE__ */ pureSchema(() =>
     subscriptionId: subscriptionIdSchema,
     deliveryId: deliveryIdSchema,
     eventKey: z.string(),
-    round: z.number().int(),
+    round: z.number().check(z.int()),
     /** Not to be attempted before this: waits longer than SQS's 15-minute delay are re-sent until due. */
-    dueAt: z.iso.datetime().optional(),
+    dueAt: z.optional(z.iso.datetime()),
   }),
 );
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;

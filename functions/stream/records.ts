@@ -2,7 +2,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { fromItem, withoutStorageAttributes } from '../adapters/dynamodb/lead-items.js';
 import { type Lead, leadIdSchema, slugSchema } from '../domain/lead.js';
 import { type Profile, profileSchema } from '../domain/profile.js';

@@ -3,7 +3,7 @@
  * nothing of zod reaches the browser bundle). Request bodies are `z.input` (what may be sent),
  * responses `z.output` (what the API answers).
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { contactStatuses } from '../../../functions/domain/contacts.js';
 import type {
   declineReasons,
@@ -39,7 +39,7 @@ import type {
 } from '../../../functions/http/schemas.js';
 
 /** A response schema is built on first use (only the OpenAPI document reads it), so it is a function. */
-type ResponseOf<S extends () => z.ZodType> = z.output<ReturnType<S>>;
+type ResponseOf<S extends () => z.ZodMiniType> = z.output<ReturnType<S>>;
 
 export type PartnerLead = ResponseOf<typeof partnerLeadSchema>;
 export type LeadPage = ResponseOf<typeof partnerLeadPage>;
