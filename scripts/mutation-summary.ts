@@ -13,6 +13,7 @@
  * Score: (killed + timed out) / (killed + timed out + survived + no coverage), as Stryker counts it;
  * mutants that do not compile (the TypeScript checker) or that were left out are not in it.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
@@ -56,28 +57,46 @@ const testedSchema = z.object({ id: z.string(), status: z.string() });
 const domainName = (file: string) => file.replace(/^.*?functions\/domain\//, `${DOMAIN}/`);
 
 /**
+ * The source of a file as committed when a run began: events carry no source, and the run's
+ * sandbox is gone. Runs are started from a clean tree, so the branch's last commit before the
+ * plan was written holds what the run measured.
+ */
+function sourceAt(file: string, atMs: number): string {
+  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' });
+  const commit = git(
+    'rev-list',
+    '-1',
+    '--first-parent',
+    `--before=@${Math.floor(atMs / 1000)}`,
+    'HEAD',
+  ).trim();
+  return git('show', `${commit}:${file}`);
+}
+
+/**
  * A run's event-recorder directory as a report: every mutant of its plan, with the result of
  * those tested so far (the others `Pending`), so a run stopped early still counts for what it
- * measured. Events carry no source: they are matched to the file as it is on disk now.
+ * measured.
  */
 function eventsReport(dir: string): Report {
   const names = readdirSync(dir).sort();
   const planFile = names.find((name) => name.endsWith('-onMutationTestingPlanReady.json'));
   if (!planFile) return { files: {} };
+  const planned = statSync(join(dir, planFile)).mtimeMs;
   const files: Report['files'] = {};
   const byId = new Map<string, Mutant>();
   for (const { mutant } of planSchema.parse(JSON.parse(readFileSync(join(dir, planFile), 'utf8')))
     .mutantPlans) {
     const file = domainName(mutant.fileName);
-    files[file] ??= { source: readFileSync(file, 'utf8'), mutants: [] };
+    files[file] ??= { source: sourceAt(file, planned), mutants: [] };
     const entry = { ...mutant, status: mutant.status ?? 'Pending' };
     files[file].mutants.push(entry);
     byId.set(mutant.id, entry);
   }
   for (const name of names.filter((n) => n.endsWith('-onMutantTested.json'))) {
     const tested = testedSchema.parse(JSON.parse(readFileSync(join(dir, name), 'utf8')));
-    const planned = byId.get(tested.id);
-    if (planned) planned.status = tested.status;
+    const entry = byId.get(tested.id);
+    if (entry) entry.status = tested.status;
   }
   return { files };
 }

@@ -112,11 +112,13 @@ describe('customer and contacts', () => {
     ok(contactSchema, { name: 'Luca', email: 'luca@contoso.example', phone: '+39 02 1234' });
     for (const phone of ['call me', 'x+39 02', '+39 02x'])
       refused(customerSchema, { ...customer, phone }, 'must be a phone number');
-    refused(
-      contactSchema,
-      { name: 'Luca', email: 'luca@contoso.example', phone: '+39 02 ext' },
-      'must be a phone number',
-    );
+    // A partner's contact has its own pattern: both of its ends are checked too.
+    for (const phone of ['+39 02 ext', 'ext +39 02'])
+      refused(
+        contactSchema,
+        { name: 'Luca', email: 'luca@contoso.example', phone },
+        'must be a phone number',
+      );
   });
 
   it('email up to 254 characters; unknown fields refused', () => {
