@@ -89,7 +89,13 @@ function eventsReport(dir: string): Report {
     .mutantPlans) {
     const file = domainName(mutant.fileName);
     files[file] ??= { source: sourceAt(file, planned), mutants: [] };
-    const entry = { ...mutant, status: mutant.status ?? 'Pending' };
+    // Events carry Stryker's 0-based positions; the JSON report and its schema count from 1.
+    const { start, end } = mutant.location;
+    const location = {
+      start: { line: start.line + 1, column: start.column + 1 },
+      end: { line: end.line + 1, column: end.column + 1 },
+    };
+    const entry = { ...mutant, location, status: mutant.status ?? 'Pending' };
     files[file].mutants.push(entry);
     byId.set(mutant.id, entry);
   }
