@@ -14,6 +14,7 @@ const domainTests = [
   'domain-schemas',
   'domain-writes',
   'duplicates',
+  'erasure-service',
   'insights',
   'lead-service',
   'lifecycle',
