@@ -160,34 +160,40 @@ export async function startStreamPoller(options: PollerOptions): Promise<{ stop(
   // Reading waits while a consumer is this far behind (on AWS: its iterator age grows).
   const behind = () => lanes.some((lane) => lane.backlog.length >= 10 * batchSize);
 
-  async function pollOnce() {
+  /** Reads each shard once; how many records it read. */
+  async function pollOnce(): Promise<number> {
+    let read = 0;
     // A backlog that grew as its last batch finished is taken up here at the latest.
     for (const lane of lanes) if (lane.backlog.length > 0) drain(lane);
-    if (behind()) return;
+    if (behind()) return 0;
     for (const [shardId, iterator] of iterators) {
       const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
       if (page.NextShardIterator) iterators.set(shardId, page.NextShardIterator);
       else iterators.delete(shardId);
       const records = (page.Records ?? []).map((r) => asLambdaRecord(r, streamArn!, options.isTtlDeletion));
       if (records.length === 0) continue;
+      read += records.length;
       for (const record of records) options.observe?.(record);
       for (const lane of lanes) {
         lane.backlog.push(...records.filter((r) => lane.consumer.filters.some((f) => matches(f, r))));
         if (lane.backlog.length > 0) drain(lane);
       }
     }
+    return read;
   }
 
   await discoverShards();
   let rounds = 0;
   const loop = async () => {
     while (!stopped) {
+      let read = 0;
       busy = (async () => {
         if (rounds++ % 20 === 0) await discoverShards();
-        await pollOnce();
+        read = await pollOnce();
       })().catch((error: Error) => options.log?.(`stream poller: ${error.message}`));
       await busy;
-      await new Promise((r) => setTimeout(r, options.pollMs ?? 250));
+      // As Lambda's pollers do: a shard that had records is read again at once, an idle one later.
+      if (read === 0) await new Promise((r) => setTimeout(r, options.pollMs ?? 250));
     }
   };
   void loop();
