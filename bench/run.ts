@@ -200,7 +200,9 @@ function latencyTable(results: LatencyResult[], notes: string[]) {
   print(
     `   interleaved call by call with the route: GetItem of the same lead; byPartnerStage Query, Limit 25, of the`,
   );
-  print(`   partition the filtered list reads, or of PARTNER#contoso#received for the unfiltered list.`);
+  print(
+    `   partition the filtered list reads, or byPartner Query of PARTNER#contoso (every stage) for the unfiltered list.`,
+  );
   print(`   Budget: route p50 <= ${BUDGET.latency}x raw p50`);
   for (const note of notes) print(`   ${note}`);
   print();
