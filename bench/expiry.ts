@@ -1,10 +1,12 @@
 /**
- * Part 4 (issue 3): many leads expiring at once. A whole local runtime (`local/start.ts`: TTL
- * emulator, stream poller, archiver, notifier, email queue and sender, reconciler, local SES) holds N received leads that
- * share one deadline; the clock starts when it passes and stops when every lead
- * is stored as archived/expired and its sender's email has reached SES. Next to it, a plain loop
- * of N UpdateItem calls on the same table: on the very lead items (each write maintains the same
- * indexes an archive does), and, for reference, on small items no index holds.
+ * Part 4 (issues 3 and 10): many leads expiring at once. A whole local runtime (`local/start.ts`:
+ * TTL emulator, stream poller, archiver, notifier, email queue and sender, reconciler, local SES)
+ * holds N received leads that share one deadline; the clock starts when it passes and stops when
+ * every lead is stored as archived/expired and its sender's email has reached SES. Right after, in
+ * the same runtime, a plain loop of N UpdateItem calls on the very lead items (each write
+ * maintains the same indexes an archive does). Rounds repeat this with fresh leads, so each
+ * pipeline is compared with a loop run moments later on the same machine and DynamoDB Local; at
+ * the end, for reference, the loop on small items no index holds.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
