@@ -9,6 +9,9 @@ import { type Profile, profileSchema } from '../domain/profile.js';
 
 type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
 
+// The one cast left on the stream path: aws-lambda types an image's attribute as one interface of
+// optional members, the SDK as a union of one-member objects; both describe the same wire JSON, and
+// what comes out of unmarshall is parsed with a schema before anything reads it.
 export const itemOf = (image: Image | undefined): Record<string, unknown> | undefined =>
   image ? unmarshall(image as unknown as Record<string, AttributeValue>) : undefined;
 
