@@ -249,9 +249,7 @@ export function routeHandler<R extends Route>(
     .use(authenticate(route, senderForClient));
   // Built now, at cold start, so a malformed limit fails the deployment's first call, not a later one.
   if (deps?.fairUse) stack = stack.use(deps.fairUse(route));
-  stack = stack
-    .use(jsonBody(route))
-    .use(problemErrors() as MiddlewareObj<Event, Result, Error, ParsingContext>);
+  stack = stack.use(jsonBody(route)).use(problemErrors() as RouteMiddleware);
   const handler = stack.handler(async (event, context) => {
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
     return toResult(await handle(parseRequest(route, event, context.parsed, requestId)));
