@@ -1,6 +1,7 @@
 /**
  * The code: one Lambda function per entry of the route table behind an HTTP API whose JWT
- * authorizer trusts only the stateful stack's user pool; the stream consumers (archiver, notifier)
+ * authorizer trusts only the stateful stack's user pool, and one for its `$default` route (the 404
+ * or 405 of a request no route takes); the stream consumers (archiver, notifier)
  * and the scheduled reconciler; and the alarms on them. Safe to destroy and redeploy.
  */
 import {
