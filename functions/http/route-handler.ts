@@ -13,7 +13,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { DomainError } from '../domain/errors.js';
 import { checkFairUse, clientName, type FairUseClient } from '../domain/fair-use.js';
 import type { Sender } from '../domain/lead.js';
@@ -27,7 +27,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 type Result = APIGatewayProxyStructuredResultV2;
-type Out<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
+type Out<S> = S extends z.ZodMiniType ? z.output<S> : Record<string, never>;
 /** The caller each kind of access authenticates. */
 interface Principals {
   public: undefined;
@@ -165,7 +165,7 @@ function authenticate(
 }
 
 /** One part of the request through its schema; a route without that part gets `{}`. */
-function parsePart(schema: z.ZodType | undefined, value: unknown, prefix: string): unknown {
+function parsePart(schema: z.ZodMiniType | undefined, value: unknown, prefix: string): unknown {
   if (!schema) return {};
   const result = schema.safeParse(value);
   if (!result.success) throw problems.validation(issuesOf(result.error, prefix));
