@@ -5,9 +5,11 @@
  *   the receiver's request, against twice the local stream poller's interval (250 ms);
  * - fan-out: N new leads (the items POST /v1/leads writes, put straight into the table in
  *   BatchWriteItem requests: they are the input, not the system under test; BENCH_WEBHOOK_WRITES=
- *   transactions writes them one intake transaction each) for a partner with 3 subscriptions; the
- *   time from the first write to the last of the 3N deliveries received, against a plain loop of
- *   3N POSTs of the same body to the same receiver.
+ *   transactions writes them one intake transaction each) for a partner with 3 subscriptions,
+ *   written while the stream poller is paused (`/local/stream`); the time from its resumption, all
+ *   N changes waiting and none handled, to the last of the 3N deliveries received, against a plain
+ *   loop of 3N POSTs of the same body to the same receiver. BENCH_WEBHOOK_INPUT=live writes them
+ *   while the consumers run and starts the clock at the first write (the measure before).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,14 +36,19 @@ export interface WebhookBenchResult {
   samples: number[];
   changes: number;
   subscriptions: number;
+  /** How the input was written: while the stream was paused (`held`) or with the consumers running (`live`). */
+  input: 'held' | 'live';
   /** From the first change written to the last written. */
   writeSeconds: number;
-  /** From the first change written to the last delivery received (the ratio's numerator). */
+  /**
+   * The ratio's numerator, to the last delivery received: from the stream's resumption, every
+   * change written and none handled (`held`), or from the first change written (`live`).
+   */
   deliveredSeconds: number;
   loopSeconds: number;
-  /** From the first change written to the first delivery received. */
+  /** From the clock's start (as `deliveredSeconds`) to the first delivery received. */
   firstDeliverySeconds: number;
-  /** From the first change written until every delivery had been queued (sampled every 100 ms). */
+  /** From the clock's start until every delivery had been queued (sampled every 50 ms). */
   allQueuedSeconds: number;
   /** The most deliveries waiting in the queue at once (sampled). */
   peakQueued: number;
@@ -49,8 +56,16 @@ export interface WebhookBenchResult {
   functionRequests: Record<string, number>;
   /** The base table's write units those requests used. */
   functionWriteUnits: number;
-  /** Deliveries received per second from the end of the writes to the last delivery. */
+  /** Deliveries received per second from the end of the writes (held: the resumption) to the last delivery. */
   afterWritesPerSecond: number;
+}
+
+/** Pauses (`PUT`) or resumes (`DELETE`) the runtime's stream poller, and checks it did. */
+async function control(url: string, method: 'PUT' | 'DELETE', paused: boolean) {
+  const response = await fetch(url, { method });
+  const body = (await response.json()) as { paused?: boolean };
+  if (!response.ok || body.paused !== paused)
+    throw new Error(`${method} ${url} answered ${response.status}: ${JSON.stringify(body)}`);
 }
 
 /** A receiver that answers 204 and notes when each lead id first arrived, and how many requests came. */
@@ -91,6 +106,11 @@ export async function webhookBench(
     samples: number;
     /** How the changes are written: BatchWriteItem (default) or one intake transaction per lead. */
     writes?: 'batches' | 'transactions';
+    /**
+     * `held` (default): written while the stream poller is paused, the clock starting when it
+     * resumes; `live`: written while the consumers run, the clock starting at the first write.
+     */
+    input?: 'held' | 'live';
   },
   log: (line: string) => void,
 ): Promise<WebhookBenchResult> {
@@ -107,6 +127,9 @@ export async function webhookBench(
   const child = await startRuntime(root, ports, 3600, {
     LEAD_RESPONSE_WINDOW: 'P14D',
     REMINDER_BEFORE: 'PT48H',
+    // As `npm start` runs it (startRuntime's 2 s suit the expiry part): nothing here is due, and
+    // each run's ~45 empty Queries on the due shards would otherwise take DynamoDB Local's time.
+    RECONCILE_INTERVAL: process.env.BENCH_RECONCILE ?? 'PT5S',
     LOCAL_DYNAMODB_PROXY_PORT: String(proxyPort),
   });
   const receiver = await startReceiver();
@@ -209,7 +232,13 @@ export async function webhookBench(
       }
     })();
     await fetch(meter, { method: 'DELETE' });
-    const start = performance.now();
+    // The input waits in the stream while it is written (`/local/stream`, as a disabled mapping):
+    // the loop pays no writes, so neither does the numerator, and no change is handled before the
+    // clock starts. `live` writes with the consumers running and starts the clock at the first write.
+    const stream = `${api}/local/stream`;
+    const held = options.input !== 'live';
+    if (held) await control(stream, 'PUT', true);
+    const writeStart = performance.now();
     const leads = Array.from({ length: options.changes }, (_, i) => {
       const now = new Date();
       const lead = receive(
@@ -246,7 +275,11 @@ export async function webhookBench(
         }
       });
     }
-    const writeSeconds = (performance.now() - start) / 1000;
+    const writeSeconds = (performance.now() - writeStart) / 1000;
+    if (held && receiver.count() > before)
+      throw new Error('a delivery arrived while the stream was paused: the input was not held');
+    const start = held ? performance.now() : writeStart;
+    if (held) await control(stream, 'DELETE', false);
     const receivedByWriteEnd = receiver.count() - before;
     const deadline = Date.now() + 300_000;
     while (receiver.count() < expected && Date.now() < deadline) await sleep(20);
@@ -280,6 +313,7 @@ export async function webhookBench(
       samples,
       changes: options.changes,
       subscriptions: 3,
+      input: held ? 'held' : 'live',
       writeSeconds,
       deliveredSeconds,
       loopSeconds,
@@ -289,7 +323,8 @@ export async function webhookBench(
       functionRequests: metered.requests,
       functionWriteUnits: metered.table.write,
       afterWritesPerSecond:
-        (3 * options.changes - receivedByWriteEnd) / Math.max(0.001, deliveredSeconds - writeSeconds),
+        (3 * options.changes - receivedByWriteEnd) /
+        Math.max(0.001, held ? deliveredSeconds : deliveredSeconds - writeSeconds),
     };
   } finally {
     await receiver.close();

@@ -20,6 +20,8 @@ import { startDynamoDbLocal } from './dynamodb-local.js';
 import { assertPortFree } from './ports.js';
 import { localSenders } from './senders.js';
 import { localQueueUrl } from './sqs-server.js';
+import { streamControl } from './stream-control.js';
+import type { StreamPoller } from './stream-poller.js';
 
 // The rest (the SDK, zod, the server) is imported below, while DynamoDB Local's JVM starts.
 const env = process.env;
@@ -273,6 +275,8 @@ try {
     },
   );
 
+  // Set once the stream consumers run (`/local/stream` pauses and resumes them).
+  let streamPoller: StreamPoller | undefined;
   await settleAll([
     step(
       'stream consumers running (archiver, notifier, insights aggregator, search indexer, webhook events; TTL emulated)',
@@ -310,6 +314,7 @@ try {
           log: (line) => console.error(line),
         });
         stops.push(() => poller.stop());
+        streamPoller = poller;
       },
     ),
     step(`API listening on http://localhost:${port}`, async () => {
@@ -319,7 +324,9 @@ try {
         audiences: () => [LOCAL_PARTNER_CLIENT, ...localSenders.map((s) => s.id)],
         loadHandler: (route) => handlerOf(route.name),
         beside: async (request, response, url) =>
-          (await localSignIn(signer, request, response, url)) || serveConsole(request, response, url),
+          (await localSignIn(signer, request, response, url)) ||
+          (await streamControl(() => streamPoller, request, response, url)) ||
+          serveConsole(request, response, url),
         ...(env.LOCAL_QUIET === '1' ? {} : { log: (line: string) => console.log(line) }),
       });
       stops.push(() => api.close());

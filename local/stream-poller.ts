@@ -73,7 +73,20 @@ function asLambdaRecord(
   };
 }
 
-export async function startStreamPoller(options: PollerOptions): Promise<{ stop(): Promise<void> }> {
+export interface StreamPoller {
+  /**
+   * Stops reading the stream until `resume` (what was read is still handed over), as a disabled
+   * event-source mapping would: the changes wait in the stream. Resolves once no read is in flight,
+   * so nothing written after it reaches a consumer before `resume`. `npm run bench` writes its
+   * fan-out input this way, so the clock starts with every change waiting and none handled.
+   */
+  pause(): Promise<void>;
+  resume(): void;
+  readonly paused: boolean;
+  stop(): Promise<void>;
+}
+
+export async function startStreamPoller(options: PollerOptions): Promise<StreamPoller> {
   const client = new DynamoDBStreamsClient({ endpoint: options.endpoint });
   const table = await new DynamoDBClient({ endpoint: options.endpoint }).send(
     new DescribeTableCommand({ TableName: options.tableName }),
@@ -86,6 +99,7 @@ export async function startStreamPoller(options: PollerOptions): Promise<{ stop(
   const iterators = new Map<string, string>();
   const known = new Set<string>();
   let stopped = false;
+  let paused = false;
   let busy: Promise<void> = Promise.resolve();
 
   async function discoverShards() {
@@ -167,7 +181,7 @@ export async function startStreamPoller(options: PollerOptions): Promise<{ stop(
     let read = 0;
     // A backlog that grew as its last batch finished is taken up here at the latest.
     for (const lane of lanes) if (lane.backlog.length > 0) drain(lane);
-    if (behind()) return 0;
+    if (paused || behind()) return 0;
     for (const [shardId, iterator] of iterators) {
       const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: PAGE }));
       if (page.NextShardIterator) iterators.set(shardId, page.NextShardIterator);
@@ -202,6 +216,16 @@ export async function startStreamPoller(options: PollerOptions): Promise<{ stop(
   };
   void loop();
   return {
+    get paused() {
+      return paused;
+    },
+    async pause() {
+      paused = true;
+      await busy;
+    },
+    resume() {
+      paused = false;
+    },
     async stop() {
       stopped = true;
       await busy;

@@ -9,12 +9,13 @@ import {
   CreateUserPoolClientCommand,
   DescribeUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import * as z from 'zod/mini';
 import type { SenderDirectory } from '../functions/adapters/dynamodb/sender-directory.js';
 import { type Sender, senderSchema } from '../functions/domain/lead.js';
 import { SENDER_SCOPE } from '../functions/http/auth.js';
 
 /** What an operator types: the sender's directory entry (SPEC §2). */
-export const senderInputSchema = senderSchema.omit({ registeredAt: true });
+export const senderInputSchema = z.omit(senderSchema, { registeredAt: true });
 export type SenderInput = Omit<Sender, 'registeredAt'>;
 
 export interface Registered {

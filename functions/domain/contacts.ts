@@ -3,14 +3,17 @@
  * it has confirmed its address through an emailed link, and never while the address is suppressed
  * (it hard-bounced or complained). Pure rules; storage and tokens live in the adapters.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Profile } from './profile.js';
+import { pureSchema, withMeta } from './schema-building.js';
 
 export const contactStatuses = ['pending', 'confirmed', 'suppressed'] as const;
-export const contactStatusSchema = /* @__PURE__ */ z.enum(contactStatuses).meta({
-  description:
-    'pending until the address confirms the emailed link; suppressed after a hard bounce or complaint.',
-});
+export const contactStatusSchema = /* @__PURE__ */ pureSchema(() =>
+  withMeta(z.enum(contactStatuses), {
+    description:
+      'pending until the address confirms the emailed link; suppressed after a hard bounce or complaint.',
+  }),
+);
 export type ContactStatus = z.infer<typeof contactStatusSchema>;
 
 /** What the platform knows of one alert address of one partner. */

@@ -4,17 +4,20 @@
  * company email domain and a similar company name. Free-mail domains say nothing about a company,
  * so for them only the address itself matches. Pure.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { normalizeKeyword } from './keywords.js';
+import { pureSchema } from './schema-building.js';
 
 export const DUPLICATE_WINDOW_DAYS = 30;
 
-export const possibleDuplicateSchema = /* @__PURE__ */ z.object({
-  leadId: z.string(),
-  senderId: z.string(),
-  receivedAt: z.iso.datetime(),
-  match: z.enum(['email', 'company']),
-});
+export const possibleDuplicateSchema = /* @__PURE__ */ pureSchema(() =>
+  z.object({
+    leadId: z.string(),
+    senderId: z.string(),
+    receivedAt: z.iso.datetime(),
+    match: z.enum(['email', 'company']),
+  }),
+);
 export type PossibleDuplicate = z.infer<typeof possibleDuplicateSchema>;
 
 // Consumer mailbox providers: a shared domain there is no sign of a shared company.

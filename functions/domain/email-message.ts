@@ -3,8 +3,9 @@
  * send it and to send it once, nothing that points back into the table's stream (whose records
  * vanish after 24 hours). The notifier writes these; the email sender reads them.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { leadIdSchema, slugSchema } from './lead.js';
+import { pureSchema } from './schema-building.js';
 
 export const leadNotificationKinds = [
   'lead-received',
@@ -14,36 +15,43 @@ export const leadNotificationKinds = [
 ] as const;
 
 /** What the exactly-once marker of an email is keyed on: a lead event, or one confirmation request. */
-export const emailKeySchema = /* @__PURE__ */ z.discriminatedUnion('type', [
-  z.object({ type: z.literal('lead'), leadId: leadIdSchema, kind: z.enum(leadNotificationKinds) }),
-  z.object({
-    type: z.literal('confirmation'),
-    partnerId: slugSchema,
-    /** The confirmation request (one per token), not the address. */
-    requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
-  }),
-  /** A webhook disabled (SPEC §9): once per subscription and time it was disabled. */
-  z.object({
-    type: z.literal('webhook-disabled'),
-    partnerId: slugSchema,
-    subscriptionId: z.string().regex(/^wh_[0-9A-Z]{26}$/),
-    at: z.iso.datetime(),
-  }),
-]);
+export const emailKeySchema = /* @__PURE__ */ pureSchema(() =>
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('lead'), leadId: leadIdSchema, kind: z.enum(leadNotificationKinds) }),
+    z.object({
+      type: z.literal('confirmation'),
+      partnerId: slugSchema,
+      /** The confirmation request (one per token), not the address. */
+      requestId: z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/)),
+    }),
+    /** A webhook disabled (SPEC §9): once per subscription and time it was disabled. */
+    z.object({
+      type: z.literal('webhook-disabled'),
+      partnerId: slugSchema,
+      subscriptionId: z.string().check(z.regex(/^wh_[0-9A-Z]{26}$/)),
+      at: z.iso.datetime(),
+    }),
+  ]),
+);
 export type EmailKey = z.infer<typeof emailKeySchema>;
 
-export const emailMessageSchema = /* @__PURE__ */ z.object({
-  version: z.literal(1),
-  key: emailKeySchema,
-  /** At most 50: SES takes no more in one message. */
-  to: z.array(z.email()).min(1).max(50),
-  subject: z.string().min(1).max(200),
-  text: z.string(),
-  html: z.string(),
-  /** SES message tags (name -> value), e.g. the notification kind. */
-  tags: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,256}$/), z.string().regex(/^[A-Za-z0-9_.-]{1,256}$/)),
-  queuedAt: z.iso.datetime(),
-});
+export const emailMessageSchema = /* @__PURE__ */ pureSchema(() =>
+  z.object({
+    version: z.literal(1),
+    key: emailKeySchema,
+    /** At most 50: SES takes no more in one message. */
+    to: z.array(z.email()).check(z.minLength(1), z.maxLength(50)),
+    subject: z.string().check(z.minLength(1), z.maxLength(200)),
+    text: z.string(),
+    html: z.string(),
+    /** SES message tags (name -> value), e.g. the notification kind. */
+    tags: z.record(
+      z.string().check(z.regex(/^[A-Za-z0-9_-]{1,256}$/)),
+      z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,256}$/)),
+    ),
+    queuedAt: z.iso.datetime(),
+  }),
+);
 export type EmailMessage = z.infer<typeof emailMessageSchema>;
 
 /** One string per email key: the FIFO message group and deduplication id, and the marker's id. */

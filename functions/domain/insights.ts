@@ -6,10 +6,11 @@
  * Everything here is pure: the stream consumer and the reader are adapters around it.
  */
 
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { addDecimal, decimalOf, isZeroDecimal, negateDecimal } from './decimal.js';
 import { InvalidInputError } from './errors.js';
 import { type LeadType, leadTypeSchema, leadTypes, outcomeSchema, stageSchema } from './lead.js';
+import { pureSchema } from './schema-building.js';
 import { bucketOf, quantiles, type SketchBins } from './sketch.js';
 
 /** Figures to add: counts, and money per currency as exact decimal strings. */
@@ -28,26 +29,28 @@ export const figures = <T>(from?: Record<string, T>): Record<string, T> =>
 
 export const emptyTally = (): Tally => ({ counts: figures(), money: figures() });
 
-const amount = /* @__PURE__ */ z.object({ amount: z.number(), currency: z.string() });
+const amount = /* @__PURE__ */ pureSchema(() => z.object({ amount: z.number(), currency: z.string() }));
 /**
  * The part of a lead its figures depend on. The stream consumer reads images with this schema
  * rather than the whole lead's: it skips the text checks of every customer and need field, which
  * are intake's job, and costs a fraction per record.
  */
-export const countedLeadSchema = /* @__PURE__ */ z.object({
-  id: z.string(),
-  partnerId: z.string(),
-  type: leadTypeSchema,
-  stage: stageSchema,
-  outcome: outcomeSchema.nullable(),
-  receivedAt: z.string(),
-  version: z.number(),
-  customer: z.object({ country: z.string(), companySize: z.string().optional() }),
-  deal: z.object({ value: amount }).nullable(),
-  decline: z.object({ reason: z.string() }).nullable(),
-  closed: z.object({ finalValue: amount.optional() }).nullable(),
-  history: z.array(z.object({ action: z.string(), at: z.string() })),
-});
+export const countedLeadSchema = /* @__PURE__ */ pureSchema(() =>
+  z.object({
+    id: z.string(),
+    partnerId: z.string(),
+    type: leadTypeSchema,
+    stage: stageSchema,
+    outcome: z.nullable(outcomeSchema),
+    receivedAt: z.string(),
+    version: z.number(),
+    customer: z.object({ country: z.string(), companySize: z.optional(z.string()) }),
+    deal: z.nullable(z.object({ value: amount })),
+    decline: z.nullable(z.object({ reason: z.string() })),
+    closed: z.nullable(z.object({ finalValue: z.optional(amount) })),
+    history: z.array(z.object({ action: z.string(), at: z.string() })),
+  }),
+);
 export type CountedLead = z.infer<typeof countedLeadSchema>;
 
 export const leadCounts = ['received', 'open', 'accepted', 'declined', 'expired', 'won', 'lost'] as const;

@@ -6,6 +6,7 @@
 import type { EmailMessage } from './email-message.js';
 import type { Lead, Sender } from './lead.js';
 import type { Notification, NotificationKind } from './notifications.js';
+import { oncePerKey } from './once-per-key.js';
 
 export interface EmailContent {
   subject: string;
@@ -34,8 +35,20 @@ export class NotificationService {
     private readonly clock: () => Date,
   ) {}
 
+  /**
+   * Each partner's alert recipients read once for as long as the returned function is kept (one
+   * stream batch): a burst of one partner's new leads reads its profile and contacts once per
+   * batch, not twice per lead. Recipients are as they stand when the batch first needs them.
+   */
+  alertRecipientsOnce(): (partnerId: string) => Promise<string[]> {
+    return oncePerKey((partnerId) => this.directory.alertRecipients(partnerId));
+  }
+
   /** Who is told of each kind of event, before suppression. */
-  private async candidates({ kind, lead }: Notification): Promise<string[]> {
+  private async candidates(
+    { kind, lead }: Notification,
+    alertRecipientsOf: (partnerId: string) => Promise<string[]>,
+  ): Promise<string[]> {
     switch (kind) {
       case 'lead-declined':
         // An erased customer asked to be forgotten: nobody is left to tell.
@@ -46,14 +59,22 @@ export class NotificationService {
       }
       case 'lead-received':
       case 'lead-reminder':
-        return this.directory.alertRecipients(lead.partnerId);
+        return alertRecipientsOf(lead.partnerId);
     }
   }
 
-  /** The email a notification calls for; `undefined` when nobody may receive it. */
-  async compose(notification: Notification): Promise<EmailMessage | undefined> {
+  /**
+   * The email a notification calls for; `undefined` when nobody may receive it.
+   * `alertRecipientsOf` lets a batch of records read each partner's recipients once.
+   */
+  async compose(
+    notification: Notification,
+    alertRecipientsOf: (partnerId: string) => Promise<string[]> = (p) => this.directory.alertRecipients(p),
+  ): Promise<EmailMessage | undefined> {
     const { kind, lead } = notification;
-    const candidates = [...new Set((await this.candidates(notification)).map((a) => a.toLowerCase()))];
+    const candidates = [
+      ...new Set((await this.candidates(notification, alertRecipientsOf)).map((a) => a.toLowerCase())),
+    ];
     const suppressed = candidates.length > 0 ? await this.directory.suppressed(candidates) : new Set();
     const to = candidates.filter((a) => !suppressed.has(a)).slice(0, MAX_RECIPIENTS);
     if (to.length === 0) return undefined;

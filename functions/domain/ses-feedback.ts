@@ -3,27 +3,34 @@
  * set's EventBridge destination delivers them. A hard bounce or a complaint suppresses the address;
  * soft bounces do not (the mailbox may be full today and fine tomorrow).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Suppression } from './contacts.js';
+import { pureSchema } from './schema-building.js';
 
-const recipients = z.array(z.object({ emailAddress: z.string().min(3) }));
+const recipients = /* @__PURE__ */ pureSchema(() =>
+  z.array(z.object({ emailAddress: z.string().check(z.minLength(3)) })),
+);
 
-const detailSchema = z.object({
-  eventType: z.string(),
-  bounce: z
-    .object({ bounceType: z.string(), bouncedRecipients: recipients, timestamp: z.string().optional() })
-    .optional(),
-  complaint: z.object({ complainedRecipients: recipients, timestamp: z.string().optional() }).optional(),
-  mail: z.object({ timestamp: z.string().optional(), messageId: z.string().optional() }).optional(),
-});
+const detailSchema = /* @__PURE__ */ pureSchema(() =>
+  z.object({
+    eventType: z.string(),
+    bounce: z.optional(
+      z.object({ bounceType: z.string(), bouncedRecipients: recipients, timestamp: z.optional(z.string()) }),
+    ),
+    complaint: z.optional(z.object({ complainedRecipients: recipients, timestamp: z.optional(z.string()) })),
+    mail: z.optional(z.object({ timestamp: z.optional(z.string()), messageId: z.optional(z.string()) })),
+  }),
+);
 
 /** An SES event as EventBridge delivers it (source `aws.ses`). */
-export const sesEventSchema = /* @__PURE__ */ z.object({
-  source: z.literal('aws.ses'),
-  'detail-type': z.string(),
-  time: z.string().optional(),
-  detail: detailSchema,
-});
+export const sesEventSchema = /* @__PURE__ */ pureSchema(() =>
+  z.object({
+    source: z.literal('aws.ses'),
+    'detail-type': z.string(),
+    time: z.optional(z.string()),
+    detail: detailSchema,
+  }),
+);
 export type SesEvent = z.infer<typeof sesEventSchema>;
 
 export interface SuppressionOf extends Suppression {

@@ -7,6 +7,7 @@ import { Webhook } from 'standardwebhooks';
 import { checkEndpoint } from './address-safety.js';
 import type { Lead } from './lead.js';
 import type { Windows } from './lifecycle.js';
+import { oncePerKey } from './once-per-key.js';
 import type { Page } from './ports.js';
 import { partnerView } from './views.js';
 import {
@@ -334,17 +335,7 @@ export class WebhookFanOut {
 
   /** Each partner's subscriptions read once for as long as the returned function is kept (one batch). */
   subscriptionsOnce(): (partnerId: string) => Promise<Subscription[]> {
-    const read = new Map<string, Promise<Subscription[]>>();
-    return (partnerId) => {
-      let subscriptions = read.get(partnerId);
-      if (!subscriptions) {
-        subscriptions = this.store.subscriptions(partnerId);
-        // A failed read is not kept: the record that meets it fails, the next one reads again.
-        subscriptions.catch(() => read.delete(partnerId));
-        read.set(partnerId, subscriptions);
-      }
-      return subscriptions;
-    };
+    return oncePerKey((partnerId) => this.store.subscriptions(partnerId));
   }
 
   /**

@@ -4,10 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import { encodeTime } from 'ulidx';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { durationMs } from './duration.js';
 import { DomainError } from './errors.js';
 import { type Lead, leadIdSchema, slugSchema } from './lead.js';
+import { lazySchema, pureSchema, withMeta } from './schema-building.js';
 
 export const leadEventTypes = [
   'lead.received',
@@ -18,10 +19,10 @@ export const leadEventTypes = [
   'lead.won',
   'lead.lost',
 ] as const;
-export const leadEventTypeSchema = /* @__PURE__ */ z.enum(leadEventTypes);
+export const leadEventTypeSchema = /* @__PURE__ */ pureSchema(() => z.enum(leadEventTypes));
 export type LeadEventType = z.infer<typeof leadEventTypeSchema>;
 export const TEST_EVENT = 'webhook.test';
-export const eventTypeSchema = /* @__PURE__ */ z.enum([...leadEventTypes, TEST_EVENT]);
+export const eventTypeSchema = /* @__PURE__ */ pureSchema(() => z.enum([...leadEventTypes, TEST_EVENT]));
 export type EventType = z.infer<typeof eventTypeSchema>;
 
 /** A partner has at most this many subscriptions. */
@@ -49,96 +50,117 @@ export function deterministicUlid(at: Date, seed: string): string {
   return encodeTime(at.getTime(), 10) + random;
 }
 
-export const subscriptionIdSchema = /* @__PURE__ */ z
-  .string()
-  .regex(/^wh_[0-9A-HJKMNP-TV-Z]{26}$/)
-  .meta({ description: 'Subscription id (`wh_` + ULID).' });
+export const subscriptionIdSchema = /* @__PURE__ */ pureSchema(() =>
+  withMeta(z.string().check(z.regex(/^wh_[0-9A-HJKMNP-TV-Z]{26}$/)), {
+    description: 'Subscription id (`wh_` + ULID).',
+  }),
+);
 export const deliveryIdSchema = leadIdSchema;
 
 /** The `webhook-id` header of a delivery: the same on every attempt, retry and replay of it. */
 export const webhookIdOf = (deliveryId: string) => `msg_${deliveryId}`;
 
 // ---- subscriptions ----
-const description = /* @__PURE__ */ z
-  .string()
-  .max(500)
-  .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
-export const endpointUrlSchema = /* @__PURE__ */ z
-  .url({ protocol: /^https?$/ })
-  .max(2048)
-  .meta({ description: 'The HTTPS endpoint events are POSTed to.' });
-const eventsSchema = /* @__PURE__ */ z
-  .array(leadEventTypeSchema)
-  .min(1)
-  .max(leadEventTypes.length)
-  .transform((events) => [...new Set(events)])
-  .meta({ description: 'The lead event types sent to this endpoint.' });
+const description = /* @__PURE__ */ pureSchema(() =>
+  z.string().check(z.maxLength(500), z.regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')),
+);
+export const endpointUrlSchema = /* @__PURE__ */ pureSchema(() =>
+  withMeta(z.url({ protocol: /^https?$/ }).check(z.maxLength(2048)), {
+    description: 'The HTTPS endpoint events are POSTed to.',
+  }),
+);
+const eventsSchema = /* @__PURE__ */ pureSchema(() =>
+  withMeta(
+    z.pipe(
+      z.array(leadEventTypeSchema).check(z.minLength(1), z.maxLength(leadEventTypes.length)),
+      z.transform((events) => [...new Set(events)]),
+    ),
+    { description: 'The lead event types sent to this endpoint.' },
+  ),
+);
 
-export const subscriptionInputSchema = /* @__PURE__ */ z
-  .strictObject({ url: endpointUrlSchema, events: eventsSchema, description: description.optional() })
-  .meta({ id: 'NewWebhook' });
+export const subscriptionInputSchema = /* @__PURE__ */ pureSchema(() =>
+  withMeta(
+    z.strictObject({ url: endpointUrlSchema, events: eventsSchema, description: z.optional(description) }),
+    { id: 'NewWebhook' },
+  ),
+);
 export type SubscriptionInput = z.infer<typeof subscriptionInputSchema>;
 
-export const subscriptionPatchSchema = /* @__PURE__ */ z
-  .strictObject({
-    url: endpointUrlSchema.optional(),
-    events: eventsSchema.optional(),
-    enabled: z.boolean().optional(),
-    description: description.nullable().optional(),
-  })
-  .refine((patch) => Object.keys(patch).length > 0, 'change at least one field')
-  .meta({ id: 'WebhookChange' });
+export const subscriptionPatchSchema = /* @__PURE__ */ pureSchema(() =>
+  withMeta(
+    z
+      .strictObject({
+        url: z.optional(endpointUrlSchema),
+        events: z.optional(eventsSchema),
+        enabled: z.optional(z.boolean()),
+        description: z.optional(z.nullable(description)),
+      })
+      .check(z.refine((patch) => Object.keys(patch).length > 0, 'change at least one field')),
+    { id: 'WebhookChange' },
+  ),
+);
 export type SubscriptionPatch = z.infer<typeof subscriptionPatchSchema>;
 
-const secretSchema = /* @__PURE__ */ z.object({
-  value: z.string().startsWith('whsec_'),
-  /** When an old secret stops signing; the newest has none. */
-  expiresAt: z.iso.datetime().nullable(),
-});
+const secretSchema = /* @__PURE__ */ pureSchema(() =>
+  z.object({
+    value: z.string().check(z.startsWith('whsec_')),
+    /** When an old secret stops signing; the newest has none. */
+    expiresAt: z.nullable(z.iso.datetime()),
+  }),
+);
 
 export const disabledReasons = ['by-partner', 'gone', 'failing'] as const;
 
 /** A subscription as stored: its secrets (newest first) never leave the platform but on create and rotate. */
-export const subscriptionSchema = /* @__PURE__ */ z.object({
-  id: subscriptionIdSchema,
-  partnerId: slugSchema,
-  url: z.string(),
-  events: z.array(leadEventTypeSchema),
-  description: z.string().nullable(),
-  enabled: z.boolean(),
-  /** Why it is disabled: by the partner, the endpoint answered 410, or every delivery failed for 24 h. */
-  disabledReason: z.enum(disabledReasons).nullable(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-  /** Since when every attempt has failed (cleared by a success). */
-  failingSince: z.iso.datetime().nullable(),
-  secrets: z.array(secretSchema).min(1),
-  version: z.number().int(),
-});
-export type Subscription = z.infer<typeof subscriptionSchema>;
-
-export const subscriptionViewSchema = /* @__PURE__ */ z
-  .object({
+export const subscriptionSchema = /* @__PURE__ */ pureSchema(() =>
+  z.object({
     id: subscriptionIdSchema,
+    partnerId: slugSchema,
     url: z.string(),
     events: z.array(leadEventTypeSchema),
-    description: z.string().nullable(),
+    description: z.nullable(z.string()),
     enabled: z.boolean(),
-    disabledReason: z.enum(disabledReasons).nullable(),
+    /** Why it is disabled: by the partner, the endpoint answered 410, or every delivery failed for 24 h. */
+    disabledReason: z.nullable(z.enum(disabledReasons)),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
-  })
-  .meta({ id: 'Webhook' });
-export type SubscriptionView = z.infer<typeof subscriptionViewSchema>;
+    /** Since when every attempt has failed (cleared by a success). */
+    failingSince: z.nullable(z.iso.datetime()),
+    secrets: z.array(secretSchema).check(z.minLength(1)),
+    version: z.number().check(z.int()),
+  }),
+);
+export type Subscription = z.infer<typeof subscriptionSchema>;
 
-export const subscriptionWithSecretSchema = /* @__PURE__ */ subscriptionViewSchema
-  .extend({
-    secret: z.string().startsWith('whsec_').meta({
-      description:
-        'The signing secret (`whsec_` + base64 of 32 random bytes). Shown only now: keep it to verify signatures.',
+export const subscriptionViewSchema = /* @__PURE__ */ lazySchema(() =>
+  withMeta(
+    z.object({
+      id: subscriptionIdSchema,
+      url: z.string(),
+      events: z.array(leadEventTypeSchema),
+      description: z.nullable(z.string()),
+      enabled: z.boolean(),
+      disabledReason: z.nullable(z.enum(disabledReasons)),
+      createdAt: z.iso.datetime(),
+      updatedAt: z.iso.datetime(),
     }),
-  })
-  .meta({ id: 'WebhookWithSecret' });
+    { id: 'Webhook' },
+  ),
+);
+export type SubscriptionView = z.infer<ReturnType<typeof subscriptionViewSchema>>;
+
+export const subscriptionWithSecretSchema = /* @__PURE__ */ lazySchema(() =>
+  withMeta(
+    z.extend(subscriptionViewSchema(), {
+      secret: withMeta(z.string().check(z.startsWith('whsec_')), {
+        description:
+          'The signing secret (`whsec_` + base64 of 32 random bytes). Shown only now: keep it to verify signatures.',
+      }),
+    }),
+    { id: 'WebhookWithSecret' },
+  ),
+);
 
 export const viewOf = (s: Subscription): SubscriptionView => ({
   id: s.id,
@@ -240,47 +262,55 @@ export const eventSortKey = (timestamp: string, subject: string) => `${timestamp
 
 // ---- deliveries ----
 export const deliveryStatuses = ['pending', 'delivered', 'failed'] as const;
-export const attemptSchema = /* @__PURE__ */ z
-  .object({
-    at: z.iso.datetime(),
-    statusCode: z.number().int().nullable(),
-    durationMs: z.number().int(),
-    error: z.string().nullable(),
-  })
-  .meta({ id: 'WebhookAttempt' });
+export const attemptSchema = /* @__PURE__ */ pureSchema(() =>
+  withMeta(
+    z.object({
+      at: z.iso.datetime(),
+      statusCode: z.nullable(z.number().check(z.int())),
+      durationMs: z.number().check(z.int()),
+      error: z.nullable(z.string()),
+    }),
+    { id: 'WebhookAttempt' },
+  ),
+);
 export type Attempt = z.infer<typeof attemptSchema>;
 
-export const deliverySchema = /* @__PURE__ */ z.object({
-  id: deliveryIdSchema,
-  subscriptionId: subscriptionIdSchema,
-  partnerId: slugSchema,
-  eventType: eventTypeSchema,
-  leadId: leadIdSchema.nullable(),
-  /** The stored event's sort key in the partner's event log. */
-  eventKey: z.string(),
-  status: z.enum(deliveryStatuses),
-  attempts: z.array(attemptSchema),
-  nextAttemptAt: z.iso.datetime().nullable(),
-  /** Counts the sends asked for (first, retry, replay): a queued message of an earlier one is stale. */
-  round: z.number().int(),
-  /** Failed attempts of this round: the position in the retry schedule. */
-  step: z.number().int(),
-  createdAt: z.iso.datetime(),
-});
-export type Delivery = z.infer<typeof deliverySchema>;
-
-export const deliveryViewSchema = /* @__PURE__ */ z
-  .object({
+export const deliverySchema = /* @__PURE__ */ pureSchema(() =>
+  z.object({
     id: deliveryIdSchema,
-    webhookId: z.string().meta({ description: 'The `webhook-id` header of every attempt.' }),
+    subscriptionId: subscriptionIdSchema,
+    partnerId: slugSchema,
     eventType: eventTypeSchema,
-    leadId: leadIdSchema.nullable(),
+    leadId: z.nullable(leadIdSchema),
+    /** The stored event's sort key in the partner's event log. */
+    eventKey: z.string(),
     status: z.enum(deliveryStatuses),
     attempts: z.array(attemptSchema),
-    nextAttemptAt: z.iso.datetime().nullable(),
+    nextAttemptAt: z.nullable(z.iso.datetime()),
+    /** Counts the sends asked for (first, retry, replay): a queued message of an earlier one is stale. */
+    round: z.number().check(z.int()),
+    /** Failed attempts of this round: the position in the retry schedule. */
+    step: z.number().check(z.int()),
     createdAt: z.iso.datetime(),
-  })
-  .meta({ id: 'WebhookDelivery' });
+  }),
+);
+export type Delivery = z.infer<typeof deliverySchema>;
+
+export const deliveryViewSchema = /* @__PURE__ */ lazySchema(() =>
+  withMeta(
+    z.object({
+      id: deliveryIdSchema,
+      webhookId: withMeta(z.string(), { description: 'The `webhook-id` header of every attempt.' }),
+      eventType: eventTypeSchema,
+      leadId: z.nullable(leadIdSchema),
+      status: z.enum(deliveryStatuses),
+      attempts: z.array(attemptSchema),
+      nextAttemptAt: z.nullable(z.iso.datetime()),
+      createdAt: z.iso.datetime(),
+    }),
+    { id: 'WebhookDelivery' },
+  ),
+);
 
 export const deliveryView = (d: Delivery) => ({
   id: d.id,
@@ -294,15 +324,17 @@ export const deliveryView = (d: Delivery) => ({
 });
 
 /** What the delivery queue holds: a pointer to one delivery of one round (the event itself is stored 7 days). */
-export const deliveryMessageSchema = /* @__PURE__ */ z.object({
-  partnerId: slugSchema,
-  subscriptionId: subscriptionIdSchema,
-  deliveryId: deliveryIdSchema,
-  eventKey: z.string(),
-  round: z.number().int(),
-  /** Not to be attempted before this: waits longer than SQS's 15-minute delay are re-sent until due. */
-  dueAt: z.iso.datetime().optional(),
-});
+export const deliveryMessageSchema = /* @__PURE__ */ pureSchema(() =>
+  z.object({
+    partnerId: slugSchema,
+    subscriptionId: subscriptionIdSchema,
+    deliveryId: deliveryIdSchema,
+    eventKey: z.string(),
+    round: z.number().check(z.int()),
+    /** Not to be attempted before this: waits longer than SQS's 15-minute delay are re-sent until due. */
+    dueAt: z.optional(z.iso.datetime()),
+  }),
+);
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
 
 export type Outcome =

@@ -79,7 +79,7 @@ function operation(route: Route): ZodOpenApiOperationObject {
               },
             }
           : {}),
-        ...(success.schema ? { content: { 'application/json': { schema: success.schema } } } : {}),
+        ...(success.schema ? { content: { 'application/json': { schema: success.schema() } } } : {}),
       },
       ...errorsOf(route),
     },

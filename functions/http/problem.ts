@@ -1,26 +1,29 @@
 /**
  * RFC 9457 problem details. Every error the API returns is one of these, with a stable `code`.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DomainError, InvalidInputError } from '../domain/errors.js';
+import { pureSchema, withMeta } from '../domain/schema-building.js';
 import type { JsonErrorAt } from './json-error.js';
 
 export const PROBLEM_BASE = 'https://partner-referrals.dev/problems/';
 
-export const problemSchema = /* @__PURE__ */ z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    code: z.string().meta({ description: 'Stable, machine-readable error code.' }),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    errors: z
-      .array(z.object({ path: z.string(), message: z.string() }))
-      .optional()
-      .meta({ description: 'Validation failures, one per offending field.' }),
-  })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details.' });
+export const problemSchema = /* @__PURE__ */ pureSchema(() =>
+  withMeta(
+    z.object({
+      type: z.string(),
+      title: z.string(),
+      status: z.number().check(z.int()),
+      code: withMeta(z.string(), { description: 'Stable, machine-readable error code.' }),
+      detail: z.optional(z.string()),
+      instance: z.optional(z.string()),
+      errors: withMeta(z.optional(z.array(z.object({ path: z.string(), message: z.string() }))), {
+        description: 'Validation failures, one per offending field.',
+      }),
+    }),
+    { id: 'Problem', description: 'RFC 9457 problem details.' },
+  ),
+);
 export type Problem = z.infer<typeof problemSchema>;
 
 /** An error of the HTTP surface itself (auth, content type, size, validation), as opposed to the domain's. */
@@ -186,7 +189,7 @@ export function toProblem(error: DomainError): Problem {
  * zod issues as `{ path, message }` pairs, paths dotted (`customer.email`). zod reports unknown
  * keys once, at the object that holds them: each becomes its own error at the key itself.
  */
-export const issuesOf = (error: z.ZodError, prefix = '') =>
+export const issuesOf = (error: z.core.$ZodError, prefix = '') =>
   error.issues.flatMap((issue) => {
     const at = (path: readonly PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.');
     if (issue.code === 'unrecognized_keys') {

@@ -15,7 +15,10 @@ import { leadImages, profileImage } from '../stream/records.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
-async function notify(record: DynamoDBRecord): Promise<void> {
+async function notify(
+  record: DynamoDBRecord,
+  alertRecipientsOf: ReturnType<typeof notifications.alertRecipientsOnce>,
+): Promise<void> {
   const profile = profileImage(record);
   if (profile) {
     const queued = await confirmations.requestDue(profile);
@@ -26,7 +29,7 @@ async function notify(record: DynamoDBRecord): Promise<void> {
   const { previous, current } = leadImages(record);
   const notification = notificationFor(previous, current);
   if (!notification) return;
-  const message = await notifications.compose(notification);
+  const message = await notifications.compose(notification, alertRecipientsOf);
   const key = { type: 'lead', leadId: notification.lead.id, kind: notification.kind } as const;
   if (message) {
     await queue.enqueue(message);
@@ -42,9 +45,11 @@ async function notify(record: DynamoDBRecord): Promise<void> {
   });
 }
 
-const notifyLogged = loggedRecord('notifier', notify);
-
 export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
   logger.addContext(context);
+  // Alert recipients as they stand when the batch first needs them: a burst of one partner's new
+  // leads reads its profile and contacts once per batch instead of once per lead.
+  const alertRecipientsOf = notifications.alertRecipientsOnce();
+  const notifyLogged = loggedRecord('notifier', (record) => notify(record, alertRecipientsOf));
   return processPartialResponse(event, notifyLogged, processor, { context });
 };

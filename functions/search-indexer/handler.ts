@@ -5,7 +5,7 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { partnerOfStatsPk } from '../adapters/dynamodb/keys.js';
 import { cardOf, searchCardOf } from '../adapters/dynamodb/search-index.js';
 import { searchProfileOf } from '../domain/search.js';
@@ -18,12 +18,12 @@ const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 /** Only what search needs of a stored profile; whatever else the profile holds is not search's business. */
 const storedProfile = z.object({
-  listed: z.boolean().optional(),
-  companyName: z.string().optional(),
-  description: z.string().optional(),
-  keywords: z.array(z.string()).default([]),
-  companySizes: z.array(z.string()).default([]),
-  locations: z.array(z.object({ country: z.string() })).default([]),
+  listed: z.optional(z.boolean()),
+  companyName: z.optional(z.string()),
+  description: z.optional(z.string()),
+  keywords: z._default(z.array(z.string()), []),
+  companySizes: z._default(z.array(z.string()), []),
+  locations: z._default(z.array(z.object({ country: z.string() })), []),
 });
 const searchableProfile = (item: Record<string, unknown> | undefined) => {
   const parsed = item ? storedProfile.safeParse(item) : undefined;

@@ -2,13 +2,17 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { fromItem, withoutStorageAttributes } from '../adapters/dynamodb/lead-items.js';
 import { type Lead, leadIdSchema, slugSchema } from '../domain/lead.js';
 import { type Profile, profileSchema } from '../domain/profile.js';
+import { pureSchema } from '../domain/schema-building.js';
 
 type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
 
+// The one cast left on the stream path: aws-lambda types an image's attribute as one interface of
+// optional members, the SDK as a union of one-member objects; both describe the same wire JSON, and
+// what comes out of unmarshall is parsed with a schema before anything reads it.
 export const itemOf = (image: Image | undefined): Record<string, unknown> | undefined =>
   image ? unmarshall(image as unknown as Record<string, AttributeValue>) : undefined;
 
@@ -56,12 +60,14 @@ export const recordKeys = (record: DynamoDBRecord) => ({
 });
 
 /** The expiry timer of a received lead, as the archiver reads it from a TTL deletion. */
-const timerSchema = /* @__PURE__ */ z.object({
-  entity: z.literal('timer'),
-  leadId: leadIdSchema,
-  partnerId: slugSchema,
-  respondBy: z.iso.datetime(),
-});
+const timerSchema = /* @__PURE__ */ pureSchema(() =>
+  z.object({
+    entity: z.literal('timer'),
+    leadId: leadIdSchema,
+    partnerId: slugSchema,
+    respondBy: z.iso.datetime(),
+  }),
+);
 export type Timer = z.infer<typeof timerSchema>;
 
 /** The expiry timer an image holds; `undefined` for any other item. */

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DefaultStackSynthesizer, Stack, Validations } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { UserPool } from 'aws-cdk-lib/aws-cognito';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
@@ -63,13 +63,18 @@ export class ConsoleDeployment extends Construct {
     // actions on the CDK asset bucket it copies from and on the console bucket it copies to.
     const stack = Stack.of(this);
     const bucketObjects = `${importedName(stack, bucket, bucket.bucketArn)}/*`;
+    // The asset bucket is named for the stack's account and region: cdk-nag shows them as written
+    // when the app is given them (the CLI always gives a region), as pseudo parameters otherwise.
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const qualifier = stack.synthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
     const grants = [
       'Action::s3:GetObject*',
       'Action::s3:GetBucket*',
       'Action::s3:List*',
       'Action::s3:DeleteObject*',
       'Action::s3:Abort*',
-      `Resource::arn:<AWS::Partition>:s3:::cdk-${stack.synthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-<AWS::AccountId>-<AWS::Region>/*`,
+      `Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-${account}-${region}/*`,
       `Resource::${bucketObjects}`,
     ];
     for (const grant of grants) {

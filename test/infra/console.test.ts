@@ -256,4 +256,19 @@ describe('cdk-nag AwsSolutions on the console', () => {
       .map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
     expect(findings).toEqual([]);
   });
+
+  it('finds nothing unacknowledged either with a concrete account and region (as the CLI synthesizes)', () => {
+    // `npx cdk synth` hands bin/app.ts CDK_DEFAULT_REGION (us-east-1 without a configured one) and,
+    // with credentials, CDK_DEFAULT_ACCOUNT: the asset bucket's name then holds them literally.
+    const cli = new App({
+      context: { 'aws:cdk:bundling-stacks': [], alarmEmail: 'ops@partner-referrals.example' },
+    });
+    definePartnerReferrals(cli, { prefix: '', env: { account: '123456789012', region: 'us-east-1' } });
+    expect(() => cli.synth()).not.toThrow();
+    const report = new AwsSolutionsChecks().validateScope(cli);
+    const findings = report.violations.map(
+      (v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
+    expect(findings).toEqual([]);
+  });
 });

@@ -2,7 +2,7 @@
  * The input rules of the lead and profile schemas, each at its edge: patterns anchored at both
  * ends, lengths at the limit and one past it, the messages callers read, and the defaults.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import {
   closeSchema,
   contactSchema,
@@ -19,12 +19,12 @@ import {
 import { emptyProfile, profileInputSchema, withContactStatus } from '../../functions/domain/profile.js';
 
 /** The messages a value gets from a schema, or [] when it passes. */
-const messages = (schema: z.ZodType, value: unknown): string[] => {
+const messages = (schema: z.ZodMiniType, value: unknown): string[] => {
   const result = schema.safeParse(value);
   return result.success ? [] : result.error.issues.map((issue) => issue.message);
 };
-const ok = (schema: z.ZodType, value: unknown) => expect(messages(schema, value)).toStrictEqual([]);
-const refused = (schema: z.ZodType, value: unknown, message?: string) => {
+const ok = (schema: z.ZodMiniType, value: unknown) => expect(messages(schema, value)).toStrictEqual([]);
+const refused = (schema: z.ZodMiniType, value: unknown, message?: string) => {
   const found = messages(schema, value);
   expect(found.length).toBeGreaterThan(0);
   if (message) expect(found).toContain(message);

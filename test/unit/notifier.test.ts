@@ -147,6 +147,46 @@ describe('notifier', () => {
     expect(message!.subject).toBe(`Urgent: New lead ${lead.id} for contoso (contact requested)`);
   });
 
+  it("reads a partner's profile and contacts once per batch, however many of its leads arrive in it", async () => {
+    ddb.on(GetCommand, { Key: { pk: 'PARTNER#contoso', sk: 'PROFILE' } }).resolves({ Item: profile });
+    ddb.on(QueryCommand).resolves({ Items: [contact('b@contoso.example', 'confirmed')] });
+    const leads = ['01KBQ00000000000000000000A', '01KBQ00000000000000000000B', '01KBQ00000000000000000000C'];
+    const records = leads.map((id, i) =>
+      streamRecord({ eventName: 'INSERT', newItem: toItem({ ...lead, id }), sequenceNumber: String(i + 1) }),
+    );
+    expect((await notifier({ Records: records }, context)).batchItemFailures).toEqual([]);
+    expect(queued().map((m) => [m.key, m.to])).toEqual(
+      leads.map((leadId) => [{ type: 'lead', leadId, kind: 'lead-received' }, ['b@contoso.example']]),
+    );
+    expect(ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 1);
+
+    // The next batch reads them again: a contact confirmed since is alerted.
+    ddb.on(QueryCommand).resolves({
+      Items: [contact('b@contoso.example', 'confirmed'), contact('c@contoso.example', 'confirmed')],
+    });
+    sqs.resetHistory();
+    await notifier({ Records: records.slice(0, 1) }, context);
+    expect(queued()[0]!.to.sort()).toEqual(['b@contoso.example', 'c@contoso.example']);
+    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 2);
+  });
+
+  it('a failed read of the recipients fails the records that needed it, and is not kept for the retry', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'PARTNER#contoso', sk: 'PROFILE' } }).resolves({ Item: profile });
+    ddb
+      .on(QueryCommand)
+      .rejectsOnce(new Error('throttled'))
+      .resolves({ Items: [contact('b@contoso.example', 'confirmed')] });
+    const records = [1, 2].map((n) =>
+      streamRecord({ eventName: 'INSERT', newItem: toItem(lead), sequenceNumber: String(n) }),
+    );
+    await expect(notifier({ Records: records }, context)).rejects.toThrow(FullBatchFailureError);
+    expect(sqs).not.toHaveReceivedCommand(SendMessageCommand);
+    // The stream's retry of the batch reads again.
+    expect((await notifier({ Records: records }, context)).batchItemFailures).toEqual([]);
+    expect(queued().map((m) => m.to)).toEqual([['b@contoso.example'], ['b@contoso.example']]);
+  });
+
   it('queues nothing for a new lead nobody confirmed, and settles a reminder nobody may receive', async () => {
     ddb.on(GetCommand).resolves({ Item: profile });
     ddb.on(QueryCommand).resolves({ Items: [contact('a@contoso.example', 'pending', { requestId: 'r1' })] });

@@ -11,6 +11,7 @@ import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { SENDER_SCOPE, senderPrincipal } from '../../functions/http/auth.js';
 import { bearerOf, verifySenderToken } from '../../functions/http/sender-token.js';
+import { senderClaims } from '../../local/claims.js';
 import { apiEvent } from '../support/events.js';
 
 const { privateKey, publicKey } = await generateKeyPair('RS256');
@@ -44,7 +45,7 @@ async function token(
   return jwt.sign(options.key ?? privateKey);
 }
 const senderToken = (clientId = 'new-client-123', extra: JWTPayload = {}) =>
-  token({ client_id: clientId, token_use: 'access', scope: SENDER_SCOPE, sub: clientId, ...extra });
+  token({ ...senderClaims(clientId), ...extra });
 const now = () => Math.floor(Date.now() / 1000);
 
 describe('sender token verification', () => {

@@ -3,7 +3,7 @@
  * nothing of zod reaches the browser bundle). Request bodies are `z.input` (what may be sent),
  * responses `z.output` (what the API answers).
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { contactStatuses } from '../../../functions/domain/contacts.js';
 import type {
   declineReasons,
@@ -38,8 +38,11 @@ import type {
   webhookWithSecret,
 } from '../../../functions/http/schemas.js';
 
-export type PartnerLead = z.output<typeof partnerLeadSchema>;
-export type LeadPage = z.output<typeof partnerLeadPage>;
+/** A response schema is built on first use (only the OpenAPI document reads it), so it is a function. */
+type ResponseOf<S extends () => z.ZodMiniType> = z.output<ReturnType<S>>;
+
+export type PartnerLead = ResponseOf<typeof partnerLeadSchema>;
+export type LeadPage = ResponseOf<typeof partnerLeadPage>;
 /** Query parameters as the handler reads them (zod coerces `limit` from the query string). */
 export type LeadListQuery = Partial<z.output<typeof partnerListQuery>>;
 export type LeadTab = NonNullable<LeadListQuery['tab']>;
@@ -60,36 +63,36 @@ export type EditRequest = z.input<typeof editBody>;
 export type ContactsRequest = z.input<typeof contactsBody>;
 export type CloseRequest = z.input<typeof closeBody>;
 
-export type History = z.output<typeof historyResponse>;
+export type History = ResponseOf<typeof historyResponse>;
 export type HistoryEntry = History['items'][number];
 
 /** The profile as the API shows it: each contact with its address's confirmation status. */
-export type Profile = z.output<typeof profileViewSchema>;
+export type Profile = ResponseOf<typeof profileViewSchema>;
 export type ProfileRequest = z.input<typeof profileInputSchema>;
 export type ProfileLocation = Profile['locations'][number];
 export type ContactStatus = (typeof contactStatuses)[number];
 
-export type Insights = z.output<typeof insightsResponse>;
+export type Insights = ResponseOf<typeof insightsResponse>;
 export type InsightsQuery = z.input<typeof insightsQuery>;
 export type LeadCounts = Insights['leads'];
 export type Rates = Insights['rates'];
 export type ResponseTime = Insights['responseTime'];
 export type Amount = Insights['value']['pipeline'][number];
 
-export type Webhook = z.output<typeof webhookView>;
-export type WebhookList = z.output<typeof webhookList>;
-export type WebhookWithSecret = z.output<typeof webhookWithSecret>;
+export type Webhook = ResponseOf<typeof webhookView>;
+export type WebhookList = ResponseOf<typeof webhookList>;
+export type WebhookWithSecret = ResponseOf<typeof webhookWithSecret>;
 export type WebhookRequest = z.input<typeof webhookBody>;
 export type WebhookChange = z.input<typeof webhookPatchBody>;
 export type DisabledReason = NonNullable<Webhook['disabledReason']>;
 export type LeadEventType = (typeof leadEventTypes)[number];
 export type EventType = z.output<typeof eventTypeSchema>;
-export type DeliveryPage = z.output<typeof deliveryPage>;
+export type DeliveryPage = ResponseOf<typeof deliveryPage>;
 export type Delivery = DeliveryPage['items'][number];
 export type DeliveryStatus = Delivery['status'];
 export type ReplayRequest = z.input<typeof replayBody>;
-export type ReplayResponse = z.output<typeof replayResponse>;
-export type TestResponse = z.output<typeof testResponse>;
+export type ReplayResponse = ResponseOf<typeof replayResponse>;
+export type TestResponse = ResponseOf<typeof testResponse>;
 
 export type PartnerRole = (typeof PARTNER_ROLES)[number];
 export type Problem = ApiProblem;

@@ -17,9 +17,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Tally } from '../../domain/insights.js';
 import type { Candidate, RankingSnapshot } from '../../domain/ranking.js';
+import { pureSchema } from '../../domain/schema-building.js';
 import {
   candidateOf,
   type Partition,
@@ -33,44 +34,54 @@ import { batchGetRaw, byKey, sumItems } from './stats-items.js';
 
 // ---- items, parsed rather than cast ----
 
-const responsivenessSchema = z.object({
-  medianResponseSeconds: z.number().nullable(),
-  answeredWithin24h: z.number().nullable(),
-  acceptanceRate: z.number().nullable(),
-  expiryRate: z.number().nullable(),
-  leadsLast90Days: z.number(),
-});
-const rankingSchema = z.object({
-  responsiveness: responsivenessSchema,
-  decided: z.number(),
-  score: z.number(),
-  band: z.number().int(),
-  similar: z.record(z.string(), z.union([z.literal(1), z.literal(-1)])),
-});
-const profileSchema = z.object({
-  listed: z.boolean(),
-  companyName: z.string().optional(),
-  description: z.string().optional(),
-  keywords: z.array(z.string()),
-  countries: z.array(z.string()),
-  companySizes: z.array(z.string()),
-});
-const cardSchema = z.object({
-  partnerId: z.string(),
-  profile: profileSchema.optional(),
-  profileVersion: z.number().optional(),
-  ranking: rankingSchema.optional(),
-  rankingKey: z.string().optional(),
-});
-const candidateSchema = z.object({
-  partnerId: z.string(),
-  companyName: z.string(),
-  description: z.string().optional(),
-  keywords: z.array(z.string()),
-  countries: z.array(z.string()),
-  companySizes: z.array(z.string()),
-  ranking: rankingSchema,
-});
+const responsivenessSchema = /* @__PURE__ */ pureSchema(() =>
+  z.object({
+    medianResponseSeconds: z.nullable(z.number()),
+    answeredWithin24h: z.nullable(z.number()),
+    acceptanceRate: z.nullable(z.number()),
+    expiryRate: z.nullable(z.number()),
+    leadsLast90Days: z.number(),
+  }),
+);
+const rankingSchema = /* @__PURE__ */ pureSchema(() =>
+  z.object({
+    responsiveness: responsivenessSchema,
+    decided: z.number(),
+    score: z.number(),
+    band: z.number().check(z.int()),
+    similar: z.record(z.string(), z.union([z.literal(1), z.literal(-1)])),
+  }),
+);
+const profileSchema = /* @__PURE__ */ pureSchema(() =>
+  z.object({
+    listed: z.boolean(),
+    companyName: z.optional(z.string()),
+    description: z.optional(z.string()),
+    keywords: z.array(z.string()),
+    countries: z.array(z.string()),
+    companySizes: z.array(z.string()),
+  }),
+);
+const cardSchema = /* @__PURE__ */ pureSchema(() =>
+  z.object({
+    partnerId: z.string(),
+    profile: z.optional(profileSchema),
+    profileVersion: z.optional(z.number()),
+    ranking: z.optional(rankingSchema),
+    rankingKey: z.optional(z.string()),
+  }),
+);
+const candidateSchema = /* @__PURE__ */ pureSchema(() =>
+  z.object({
+    partnerId: z.string(),
+    companyName: z.string(),
+    description: z.optional(z.string()),
+    keywords: z.array(z.string()),
+    countries: z.array(z.string()),
+    companySizes: z.array(z.string()),
+    ranking: rankingSchema,
+  }),
+);
 
 type Item = Record<string, unknown>;
 type CardItem = z.infer<typeof cardSchema>;
