@@ -3,6 +3,8 @@
  * (NODE_OPTIONS included, which changes how Node loads the bundle), plus the settings the HTTP
  * functions read, with local values. test/unit/bench-settings.test.ts holds it to the stack.
  */
+import { routeKeysText } from '../functions/http/route-match.js';
+import { routeList } from '../functions/http/routes.js';
 import { defaults } from '../functions/shared/defaults.js';
 import { appEnvironment, appRuntime } from '../lib/constructs/app-function.js';
 
@@ -26,6 +28,9 @@ export const functionEnv = {
   FAIR_USE_SENDER_LIMIT: '1000000000',
   FAIR_USE_PARTNER_LIMIT: '1000000000',
   FAIR_USE_OVERRIDES: defaults.FAIR_USE_OVERRIDES,
+  // The $default function's route keys, as the stack writes them; it reads them at import.
+  ROUTE_KEYS: routeKeysText(routeList),
+  CORS_PREFLIGHT: 'true',
   // Only sent to when a webhook is tested, never at import.
   WEBHOOK_QUEUE_URL: 'http://127.0.0.1:9324/000000000000/partner-referrals-webhooks',
 };

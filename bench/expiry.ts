@@ -1,10 +1,12 @@
 /**
- * Part 4 (issue 3): many leads expiring at once. A whole local runtime (`local/start.ts`: TTL
- * emulator, stream poller, archiver, notifier, email queue and sender, reconciler, local SES) holds N received leads that
- * share one deadline; the clock starts when it passes and stops when every lead
- * is stored as archived/expired and its sender's email has reached SES. Next to it, a plain loop
- * of N UpdateItem calls on the same table: on the very lead items (each write maintains the same
- * indexes an archive does), and, for reference, on small items no index holds.
+ * Part 4 (issues 3 and 10): many leads expiring at once. A whole local runtime (`local/start.ts`:
+ * TTL emulator, stream poller, archiver, notifier, email queue and sender, reconciler, local SES)
+ * holds N received leads that share one deadline; the clock starts when it passes and stops when
+ * every lead is stored as archived/expired and its sender's email has reached SES. Right after, in
+ * the same runtime, a plain loop of N UpdateItem calls on the very lead items (each write
+ * maintains the same indexes an archive does). Rounds repeat this with fresh leads, so each
+ * pipeline is compared with a loop run moments later on the same machine and DynamoDB Local; at
+ * the end, for reference, the loop on small items no index holds.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
@@ -18,16 +20,28 @@ import { indexes } from '../functions/adapters/dynamodb/table-definition.js';
 import { receive } from '../functions/domain/lifecycle.js';
 import { freePort } from '../local/ports.js';
 
-export interface ExpiryResult {
-  leads: number;
+/** One round: N leads expiring at once, then the loop on the same lead items right after. */
+export interface ExpiryRound {
   createSeconds: number;
   archivedSeconds: number;
   emailedSeconds: number;
   /** The same lead items, one UpdateItem each: the floor of touching every lead once. */
   loopSeconds: number;
+  /** Expiry emails SES received for this round beyond one per lead (exactly once: 0). */
+  duplicateEmails: number;
+}
+
+export interface ExpiryResult {
+  leads: number;
+  /** Pipeline and loop interleaved, in one runtime and one DynamoDB Local. */
+  rounds: ExpiryRound[];
   /** Small items that no index holds: the floor of a write on this DynamoDB Local at all. */
   smallLoopSeconds: number;
 }
+
+/** What a round's pipeline took over its own loop: the later of archived and emailed. */
+export const roundRatio = (round: ExpiryRound) =>
+  Math.max(round.archivedSeconds, round.emailedSeconds) / round.loopSeconds;
 
 const TABLE = 'partner-referrals-local';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -122,9 +136,12 @@ export async function pool<T>(items: T[], width: number, work: (item: T) => Prom
   );
 }
 
+const DAY_MS = 86_400_000;
+
 export async function expiryBench(
   root: string,
   leads: number,
+  rounds: number,
   log: (line: string) => void,
 ): Promise<ExpiryResult> {
   const ports = {
@@ -133,77 +150,85 @@ export async function expiryBench(
     ses: await freePort(),
     sqs: await freePort(),
   };
-  // Long enough to write every lead before the shared deadline.
-  const windowSeconds = Math.max(30, Math.ceil(leads / 40));
-  log(`expiry: starting a local runtime (window PT${windowSeconds}S)`);
-  const child = await startRuntime(root, ports, windowSeconds);
+  // The runtime's own window only matters for leads it takes in itself (none here): each round
+  // writes its leads with a deadline of its own.
+  log('expiry: starting a local runtime');
+  const child = await startRuntime(root, ports, 3600);
   const endpoint = `http://127.0.0.1:${ports.dynamo}`;
   const ses = `http://127.0.0.1:${ports.ses}`;
+  const credentials = { accessKeyId: 'b', secretAccessKey: 'b' };
   try {
-    // Every lead gets the same deadline, so they all expire at once. They are written through the
-    // repository (lead + TTL timer, one transaction each), as POST /v1/leads writes them.
-    const partnerId = 'bench-expiry';
     const document = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'b', secretAccessKey: 'b' },
-      }),
+      new DynamoDBClient({ endpoint, region: 'us-east-1', credentials }),
       { marshallOptions: { removeUndefinedValues: true } },
     );
     const repository = new LeadRepository(document, TABLE);
+    const raw = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials });
     const sender = { id: 'microsoft-marketing', kind: 'microsoft' as const, name: 'Microsoft Marketing' };
     const newId = monotonicFactory();
-    const deadline = Date.now() + windowSeconds * 1000;
-    log(`expiry: writing ${leads} leads that all expire at ${new Date(deadline).toISOString()}`);
-    const createStart = performance.now();
-    const ids: string[] = [];
-    await pool(
-      Array.from({ length: leads }, (_, i) => i),
-      32,
-      async (i) => {
-        const now = new Date();
-        const lead = receive(
-          {
-            partnerId,
-            type: i % 2 ? 'customer-inquiry' : 'sales-qualified',
-            customer: {
-              companyName: `Company ${i}`,
-              contactName: 'Ana',
-              email: `c${i}@example.com`,
-              country: 'IT',
-            },
-            need: { title: `Need ${i}` },
-            contactRequested: false,
-          },
-          {
-            id: newId(now.getTime()),
-            now,
-            sender,
-            windows: { responseMs: deadline - now.getTime(), contactNowMs: 0, reminderMs: 0 },
-          },
-        );
-        await repository.create({ ...lead, respondBy: new Date(deadline).toISOString(), remindAt: null });
-        ids.push(lead.id);
-      },
-    );
-    const createSeconds = (performance.now() - createStart) / 1000;
-    const lastDeadline = deadline;
-    if (lastDeadline <= Date.now()) throw new Error('the window closed before every lead was in: raise it');
 
-    const db = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'b', secretAccessKey: 'b' },
-      }),
-    );
-    const archived = async () => {
+    /** Writes `count` received leads of `partnerId` through the repository (lead + TTL timer, one transaction each), as POST /v1/leads does. */
+    const write = async (partnerId: string, count: number, deadline: number) => {
+      const ids: string[] = [];
+      await pool(
+        Array.from({ length: count }, (_, i) => i),
+        32,
+        async (i) => {
+          const now = new Date();
+          const lead = receive(
+            {
+              partnerId,
+              type: i % 2 ? 'customer-inquiry' : 'sales-qualified',
+              customer: {
+                companyName: `Company ${i}`,
+                contactName: 'Ana',
+                email: `c${i}@example.com`,
+                country: 'IT',
+              },
+              need: { title: `Need ${i}` },
+              contactRequested: false,
+            },
+            {
+              id: newId(now.getTime()),
+              now,
+              sender,
+              windows: { responseMs: deadline - now.getTime(), contactNowMs: 0, reminderMs: 0 },
+            },
+          );
+          await repository.create({ ...lead, respondBy: new Date(deadline).toISOString(), remindAt: null });
+          ids.push(lead.id);
+        },
+      );
+      return ids;
+    };
+
+    /** Leads of the partner still stored as received: one Query whose work shrinks as they are archived. */
+    const stillReceived = async (partnerId: string) => {
+      let count = 0;
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await document.send(
+          new QueryCommand({
+            TableName: TABLE,
+            IndexName: indexes.byPartnerStage.name,
+            KeyConditionExpression: `${indexes.byPartnerStage.partitionKey} = :pk`,
+            ExpressionAttributeValues: { ':pk': partnerStagePk(partnerId, 'received') },
+            Select: 'COUNT',
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        count += page.Count ?? 0;
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return count;
+    };
+    /** Leads of the partner stored as archived (both tabs). */
+    const archived = async (partnerId: string) => {
       let count = 0;
       for (const tab of ['marketplace', 'qualified'] as const) {
         let start: Record<string, unknown> | undefined;
         do {
-          const page = await db.send(
+          const page = await document.send(
             new QueryCommand({
               TableName: TABLE,
               IndexName: indexes.byPartnerStage.name,
@@ -222,31 +247,31 @@ export async function expiryBench(
       }
       return count;
     };
-    const emailed = async () => {
-      const store = (await (await fetch(`${ses}/store`)).json()) as { emails: Array<{ subject: string }> };
-      return store.emails.filter((e) => / expired: /.test(e.subject)).length;
+    /**
+     * The expiry emails of a partner that reached SES, read incrementally (`since`, in seconds) so a
+     * poll costs what arrived since the last one, not the whole inbox.
+     */
+    const inbox = (partnerId: string) => {
+      const subject = new RegExp(`^Lead \\S+ expired: ${partnerId} did not answer$`);
+      const leadsEmailed = new Set<string>();
+      const messages = new Set<string>();
+      let since = 0;
+      return {
+        async poll() {
+          const store = (await (await fetch(`${ses}/store?since=${since}`)).json()) as {
+            emails: Array<{ subject: string; messageId: string; at: number }>;
+          };
+          for (const email of store.emails) {
+            since = Math.max(since, email.at);
+            if (!subject.test(email.subject)) continue;
+            leadsEmailed.add(email.subject);
+            messages.add(email.messageId);
+          }
+          return leadsEmailed.size;
+        },
+        duplicates: () => messages.size - leadsEmailed.size,
+      };
     };
-
-    await sleep(Math.max(0, lastDeadline - Date.now()));
-    log('expiry: every deadline has passed; waiting for the archiver, the reconciler and the notifier');
-    const t0 = performance.now();
-    let archivedSeconds = Number.NaN;
-    let emailedSeconds = Number.NaN;
-    while (
-      performance.now() - t0 < 300_000 &&
-      (Number.isNaN(archivedSeconds) || Number.isNaN(emailedSeconds))
-    ) {
-      const elapsed = (performance.now() - t0) / 1000;
-      if (Number.isNaN(archivedSeconds) && (await archived()) >= leads) archivedSeconds = elapsed;
-      if (Number.isNaN(emailedSeconds) && (await emailed()) >= leads) emailedSeconds = elapsed;
-      await sleep(250);
-    }
-
-    const raw = new DynamoDBClient({
-      endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'b', secretAccessKey: 'b' },
-    });
     const loop = async (keyOf: (i: number) => { pk: string; sk: string }) => {
       const start = performance.now();
       for (let i = 0; i < leads; i++) {
@@ -262,11 +287,76 @@ export async function expiryBench(
       }
       return (performance.now() - start) / 1000;
     };
-    log(`expiry: a plain loop of ${leads} UpdateItem calls on the same lead items`);
-    const loopSeconds = await loop((i) => leadKey(ids[i]!));
+
+    // How fast this machine takes leads in right now: every round's window is sized from it, so
+    // a loaded machine gets a longer wait rather than a round that starts before its leads are in.
+    // (The first writes warm the runtime's consumers up; the rate is taken from those after them.)
+    const probe = Math.min(200, leads);
+    await write('bench-expiry-probe', 100, Date.now() + DAY_MS);
+    const probeStart = performance.now();
+    await write('bench-expiry-probe', probe, Date.now() + DAY_MS);
+    let perLeadMs = (performance.now() - probeStart) / probe;
+
+    const results: ExpiryRound[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      // Every lead of a round gets the same deadline, so they all expire at once.
+      const partnerId = `bench-expiry-${round}`;
+      const windowMs = Math.max(30_000, Math.ceil(2 * perLeadMs * leads) + 5_000);
+      const deadline = Date.now() + windowMs;
+      log(
+        `expiry round ${round}/${rounds}: writing ${leads} leads that all expire at ${new Date(deadline).toISOString()}`,
+      );
+      const createStart = performance.now();
+      const ids = await write(partnerId, leads, deadline);
+      const createSeconds = (performance.now() - createStart) / 1000;
+      perLeadMs = (createSeconds * 1000) / leads;
+      if (deadline <= Date.now()) throw new Error('the window closed before every lead was in: raise it');
+      const emails = inbox(partnerId);
+      await emails.poll();
+
+      await sleep(Math.max(0, deadline - Date.now()));
+      log(`expiry round ${round}: every deadline has passed; waiting for the archiver and the notifier`);
+      const t0 = performance.now();
+      let archivedSeconds = Number.NaN;
+      let emailedSeconds = Number.NaN;
+      let lastReport = 0;
+      while (
+        performance.now() - t0 < 300_000 &&
+        (Number.isNaN(archivedSeconds) || Number.isNaN(emailedSeconds))
+      ) {
+        const elapsed = (performance.now() - t0) / 1000;
+        // Nothing else moves these leads: none left received means all archived (checked below).
+        const open = Number.isNaN(archivedSeconds) ? await stillReceived(partnerId) : 0;
+        if (Number.isNaN(archivedSeconds) && open === 0) archivedSeconds = elapsed;
+        const sent = await emails.poll();
+        if (Number.isNaN(emailedSeconds) && sent >= leads) emailedSeconds = elapsed;
+        if (elapsed - lastReport >= 5) {
+          lastReport = elapsed;
+          log(`expiry round ${round}: ${elapsed.toFixed(0)} s: ${leads - open} archived, ${sent} emailed`);
+        }
+        await sleep(250);
+      }
+      const stored = await archived(partnerId);
+      if (stored < leads)
+        throw new Error(`round ${round}: only ${stored} of ${leads} leads stored as archived`);
+
+      log(`expiry round ${round}: a plain loop of ${leads} UpdateItem calls on the same lead items`);
+      const loopSeconds = await loop((i) => leadKey(ids[i]!));
+      // A second copy of an email would come late: one more look after the loop.
+      await emails.poll();
+      const result = {
+        createSeconds,
+        archivedSeconds,
+        emailedSeconds,
+        loopSeconds,
+        duplicateEmails: emails.duplicates(),
+      };
+      log(`expiry round ${round}: ${JSON.stringify(result)} -> ${roundRatio(result).toFixed(2)}x`);
+      results.push(result);
+    }
     log(`expiry: a plain loop of ${leads} UpdateItem calls on small unindexed items`);
     const smallLoopSeconds = await loop((i) => ({ pk: `BENCH#${i}`, sk: 'BENCH' }));
-    return { leads, createSeconds, archivedSeconds, emailedSeconds, loopSeconds, smallLoopSeconds };
+    return { leads, rounds: results, smallLoopSeconds };
   } finally {
     await stopRuntime(child);
   }

@@ -4,7 +4,7 @@
  * Exits 0 whatever the budgets say (the tables do); non-zero only if the bench itself fails.
  *
  * Knobs (environment): BENCH_COLD_RUNS (15), BENCH_COLD_SECONDS (75: cold-import rounds stop
- * starting after this, once at least 7 ran), BENCH_READS (200), BENCH_WRITES (50), BENCH_EXPIRING (2000),
+ * starting after this, once at least 7 ran), BENCH_READS (200), BENCH_WRITES (50), BENCH_EXPIRING (2000), BENCH_EXPIRY_ROUNDS (3),
  * BENCH_LIFE_CYCLES (10000), BENCH_PARTNERS (10000), BENCH_AGGREGATED (2000), BENCH_WEBHOOK_CHANGES (2000),
  * BENCH_WEBHOOK_SAMPLES (50), BENCH_WEBHOOK_WRITES (batches; or transactions), BENCH_WEBHOOK_INPUT
  * (held: written while the stream poller is paused; or live), and BENCH_ONLY: a comma list of the parts to run (bundles, routes,
@@ -18,7 +18,7 @@ import { type RouteName, routeList, routes } from '../functions/http/routes.js';
 import { type Bundle, buildBundles, bundleDir, coldImports, FLOOR, growthOverFloor } from './bundles.js';
 import { type BenchDatabase, startDatabase } from './dynamo.js';
 import { assertDeployedNode, deployedEnv, functionEnv } from './environment.js';
-import { expiryBench } from './expiry.js';
+import { expiryBench, roundRatio } from './expiry.js';
 import { type Handler, loadHandler } from './handlers.js';
 import { aggregatorBench, insightsReadBench, searchBench } from './insights.js';
 import { type LatencyResult, loadRawClient, measure, p50, p99 } from './latency.js';
@@ -49,6 +49,7 @@ const COLD_SECONDS = number('BENCH_COLD_SECONDS', 75);
 const READS = number('BENCH_READS', 200);
 const WRITES = number('BENCH_WRITES', 50);
 const EXPIRING = number('BENCH_EXPIRING', 2000);
+const EXPIRY_ROUNDS = number('BENCH_EXPIRY_ROUNDS', 3);
 const LIFE_CYCLES = number('BENCH_LIFE_CYCLES', 10_000);
 const PARTNERS = number('BENCH_PARTNERS', 10_000);
 const AGGREGATED = number('BENCH_AGGREGATED', 2000);
@@ -88,6 +89,8 @@ const REQUEST_BUDGET: Partial<Record<RouteName, number>> = {
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** Bundled with the functions but not one of them: the baseline client of part 2. */
 const RAW_CLIENT = 'raw-client';
+/** The API's $default route: not in the route table, but an HTTP function measured with them. */
+const NO_ROUTE = 'no-route';
 /** The insights stream consumer, bundled like the functions for part 7. */
 const AGGREGATOR = 'insights-aggregator';
 const started = performance.now();
@@ -104,6 +107,8 @@ async function build(): Promise<Bundle[]> {
     [AGGREGATOR]: join(root, 'functions', 'insights-aggregator', 'handler.ts'),
   };
   for (const route of routeList) entries[route.name] = join(root, 'functions', route.name, 'handler.ts');
+  // The $default route's function is an HTTP function too, held to the same cold-start budget.
+  entries[NO_ROUTE] = join(root, 'functions', NO_ROUTE, 'handler.ts');
   return buildBundles(entries, bundleDir(root));
 }
 
@@ -203,7 +208,9 @@ function latencyTable(results: LatencyResult[], notes: string[]) {
   print(
     `   interleaved call by call with the route: GetItem of the same lead; byPartnerStage Query, Limit 25, of the`,
   );
-  print(`   partition the filtered list reads, or of PARTNER#contoso#received for the unfiltered list.`);
+  print(
+    `   partition the filtered list reads, or byPartner Query of PARTNER#contoso (every stage) for the unfiltered list.`,
+  );
   print(`   Budget: route p50 <= ${BUDGET.latency}x raw p50`);
   for (const note of notes) print(`   ${note}`);
   print();
@@ -293,47 +300,54 @@ async function databaseSections(built: Bundle[], db: BenchDatabase) {
 
 async function expirySection() {
   const leads = EXPIRING;
-  const result = await expiryBench(root, leads, log);
-  const worst = Math.max(result.archivedSeconds, result.emailedSeconds);
-  const x = worst / result.loopSeconds;
+  const result = await expiryBench(root, leads, EXPIRY_ROUNDS, log);
+  const ratios = result.rounds.map(roundRatio);
+  // The middle round; of an even number, the slower of the two middle ones.
+  const x = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)] ?? Number.NaN;
   print(`4. ${leads} leads expiring at once, through the whole local runtime (TTL emulator -> stream ->`);
-  print('   archiver, reconciler every 2 s, notifier -> local SES), timed from their shared deadline;');
   print(
-    `   next to a plain loop of ${leads} UpdateItem calls on the same lead items. Budget: <= ${BUDGET.expiry}x that loop`,
+    '   archiver, reconciler every 2 s, notifier -> email queue -> email sender -> local SES), timed from',
+  );
+  print(
+    `   their shared deadline; each round followed by a plain loop of ${leads} UpdateItem calls on the same`,
+  );
+  print(
+    `   lead items, in the same runtime. ${result.rounds.length} rounds; budget: the median round <= ${BUDGET.expiry}x its loop`,
   );
   print();
   print(
     table(
-      ['measure', 'seconds', 'x loop', 'budget'],
+      ['round', 'archived s', 'emailed s', 'loop s', 'x loop', 'duplicate emails', '(writing them s)'],
+      result.rounds.map((round, i) => [
+        String(i + 1),
+        round.archivedSeconds.toFixed(1),
+        round.emailedSeconds.toFixed(1),
+        round.loopSeconds.toFixed(1),
+        ratio(ratios[i]!),
+        String(round.duplicateEmails),
+        round.createSeconds.toFixed(1),
+      ]),
+      new Set([1, 2, 3, 4, 5, 6]),
+    ),
+  );
+  print();
+  print(
+    table(
+      ['measure', 'value', 'budget'],
       [
+        ['expiry pipeline, median round', ratio(x), budgets.check('expiry pipeline', x <= BUDGET.expiry)],
         [
-          `all ${leads} archived (stored stage)`,
-          result.archivedSeconds.toFixed(1),
-          ratio(result.archivedSeconds / result.loopSeconds),
+          'expiry rounds within the budget',
+          `${ratios.filter((r) => r <= BUDGET.expiry).length} of ${ratios.length}`,
           '',
         ],
         [
-          `all ${leads} sender emails in SES`,
-          result.emailedSeconds.toFixed(1),
-          ratio(result.emailedSeconds / result.loopSeconds),
+          `(a loop of ${leads} UpdateItem on small unindexed items)`,
+          `${result.smallLoopSeconds.toFixed(1)} s`,
           '',
         ],
-        [
-          'archived and emailed',
-          worst.toFixed(1),
-          ratio(x),
-          budgets.check('expiry pipeline', x <= BUDGET.expiry),
-        ],
-        [`plain loop of ${leads} UpdateItem on the leads`, result.loopSeconds.toFixed(1), '1.00x', ''],
-        [
-          `(same loop on small unindexed items)`,
-          result.smallLoopSeconds.toFixed(1),
-          ratio(result.smallLoopSeconds / result.loopSeconds),
-          '',
-        ],
-        [`(writing the ${leads} leads beforehand)`, result.createSeconds.toFixed(1), '', ''],
       ],
-      new Set([1, 2]),
+      new Set([1]),
     ),
   );
   print();
@@ -552,26 +566,29 @@ async function main() {
   print();
   // The functions, the seeding and the raw client all read these (region, credentials, table).
   Object.assign(process.env, functionEnv);
-  // DynamoDB Local starts while esbuild bundles; it is idle by the time the cold imports run.
-  log('starting DynamoDB Local');
-  const starting = startDatabase(functionEnv.TABLE_NAME);
-  const built = await build().catch(async (error: unknown) => {
-    await (await starting.catch(() => undefined))?.stop();
-    throw error;
-  });
-  db = await starting;
-  log(`DynamoDB Local on port ${db.port} (${seconds()})`);
-  try {
-    if (runs('bundles')) await bundleSection(built);
-    if (runs('routes')) await databaseSections(built, db);
-    if (runs('insights') || runs('search')) await insightsSections(built, db);
-  } finally {
-    const { port } = db;
-    const stopped = await db.stop();
-    db = undefined;
-    log(stopped ? `DynamoDB Local on port ${port} stopped` : `DynamoDB Local on port ${port} did NOT stop`);
+  // The expiry and webhook parts run whole local runtimes of their own: alone, they need no bundles.
+  if ((['bundles', 'routes', 'insights', 'search', 'aggregator'] as const).some(runs)) {
+    // DynamoDB Local starts while esbuild bundles; it is idle by the time the cold imports run.
+    log('starting DynamoDB Local');
+    const starting = startDatabase(functionEnv.TABLE_NAME);
+    const built = await build().catch(async (error: unknown) => {
+      await (await starting.catch(() => undefined))?.stop();
+      throw error;
+    });
+    db = await starting;
+    log(`DynamoDB Local on port ${db.port} (${seconds()})`);
+    try {
+      if (runs('bundles')) await bundleSection(built);
+      if (runs('routes')) await databaseSections(built, db);
+      if (runs('insights') || runs('search')) await insightsSections(built, db);
+    } finally {
+      const { port } = db;
+      const stopped = await db.stop();
+      db = undefined;
+      log(stopped ? `DynamoDB Local on port ${port} stopped` : `DynamoDB Local on port ${port} did NOT stop`);
+    }
+    if (runs('aggregator')) await aggregatorSection(built);
   }
-  if (runs('aggregator')) await aggregatorSection(built);
   if (runs('expiry')) await expirySection();
   if (runs('webhooks')) await webhookSection();
   const failed = budgets.failed.length;

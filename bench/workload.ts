@@ -3,8 +3,14 @@
  * right stage for each write route, and per route the request one call makes.
  */
 import type { GetCommandInput, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { leadKey, partnerStagePk, partnerTabPrefix, sentPk } from '../functions/adapters/dynamodb/keys.js';
-import { indexes } from '../functions/adapters/dynamodb/table-definition.js';
+import {
+  leadKey,
+  partnerAllPk,
+  partnerStagePk,
+  partnerTabPrefix,
+  sentPk,
+} from '../functions/adapters/dynamodb/keys.js';
+import { type IndexDefinition, indexes } from '../functions/adapters/dynamodb/table-definition.js';
 import type { LeadType } from '../functions/domain/lead.js';
 import { type Route, type RouteName, routes } from '../functions/http/routes.js';
 import { localSenders } from '../local/senders.js';
@@ -188,12 +194,17 @@ export interface Scenario {
 
 /** The raw round trips: GetItem of the lead get-lead reads, and byPartnerStage Queries of 25 leads. */
 export function baselines(tableName: string, seeded: Seeded) {
-  const query = (label: string, pk: string, prefix?: string): Baseline => ({
+  const query = (
+    label: string,
+    pk: string,
+    prefix?: string,
+    index: IndexDefinition = indexes.byPartnerStage,
+  ): Baseline => ({
     label,
     query: {
       TableName: tableName,
-      IndexName: indexes.byPartnerStage.name,
-      KeyConditionExpression: `${indexes.byPartnerStage.partitionKey} = :pk${prefix ? ` AND begins_with(${indexes.byPartnerStage.sortKey}, :prefix)` : ''}`,
+      IndexName: index.name,
+      KeyConditionExpression: `${index.partitionKey} = :pk${prefix ? ` AND begins_with(${index.sortKey}, :prefix)` : ''}`,
       ExpressionAttributeValues: { ':pk': pk, ...(prefix ? { ':prefix': prefix } : {}) },
       ScanIndexForward: false,
       Limit: 25,
@@ -207,7 +218,8 @@ export function baselines(tableName: string, seeded: Seeded) {
       partnerStagePk(READ_PARTNER, 'accepted'),
       partnerTabPrefix('marketplace'),
     ),
-    received: query('Query received', partnerStagePk(READ_PARTNER, 'received')),
+    /** The partition the unfiltered list reads (every stage of the partner): same items, same sizes. */
+    all: query('Query byPartner (every stage)', partnerAllPk(READ_PARTNER), undefined, indexes.byPartner),
     /** The sender's partition of this month, which a first page of its sent leads reads. */
     sentThisMonth: {
       label: 'Query sent this month',
@@ -261,7 +273,7 @@ export function scenarios(seeded: Seeded, tableName: string): Scenario[] {
       () => ({ caller: partner, query: { tab: 'marketplace', stage: 'accepted' } }),
       raw.acceptedMarketplace,
     ),
-    read('GET /v1/leads (no filter)', 'listLeads', () => ({ caller: partner }), raw.received),
+    read('GET /v1/leads (no filter)', 'listLeads', () => ({ caller: partner }), raw.all),
     read('GET /v1/leads/{id}/history', 'getLeadHistory', () => ({ caller: partner, id })),
     read('GET /v1/sent-leads/{id}', 'getSentLead', () => ({ caller: sender, id })),
     read('GET /v1/sent-leads', 'listSentLeads', () => ({ caller: sender }), raw.sentThisMonth),

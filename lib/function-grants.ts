@@ -103,6 +103,8 @@ export const functionGrants = {
   // HTTP routes (functions/http/routes.ts).
   health: { table: {}, other: [] },
   openapi: { table: {}, other: [] },
+  // The API's $default route (functions/no-route): a 404 or 405 from the route keys in its environment.
+  'no-route': { table: {}, other: [] },
   'create-lead': {
     table: {
       items: [

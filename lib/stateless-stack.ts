@@ -1,6 +1,7 @@
 /**
  * The code: one Lambda function per entry of the route table behind an HTTP API whose JWT
- * authorizer trusts only the stateful stack's user pool; the stream consumers (archiver, notifier)
+ * authorizer trusts only the stateful stack's user pool, and one for its `$default` route (the 404
+ * or 405 of a request no route takes); the stream consumers (archiver, notifier)
  * and the scheduled reconciler; and the alarms on them. Safe to destroy and redeploy.
  */
 import {
@@ -17,6 +18,8 @@ import {
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
   HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -45,6 +48,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct, IConstruct } from 'constructs';
 import { parseFairUseLimits } from '../functions/domain/fair-use.js';
+import { routeKeysText } from '../functions/http/route-match.js';
 import { type Route, routeList } from '../functions/http/routes.js';
 import { queueDefinitions } from '../functions/queue/definitions.js';
 import { defaults } from '../functions/shared/defaults.js';
@@ -110,6 +114,8 @@ export class StatelessStack extends Stack {
   readonly insights: InsightsConsumers;
   /** Webhooks: the events consumer, the delivery queue and its sender. */
   readonly webhooks: WebhookConsumers;
+  /** The `$default` route's function: the 404 or 405 of a request no route takes. */
+  readonly noRouteFunction: AppFunction;
   /** Verifies sender tokens for the sender routes, whatever their app client. */
   readonly senderAuthorizerFunction: AppFunction;
   /** Every alarm of this stack notifies it; context `alarmEmail` (required) is subscribed. */
@@ -241,6 +247,31 @@ export class StatelessStack extends Stack {
       }
     }
     this.functions = functions;
+
+    // Everything no route takes: without this route API Gateway answers `{"message":"Not Found"}`
+    // for an unknown path and a wrong method alike; with it they answer as the local server does.
+    this.noRouteFunction = new AppFunction(this, 'NoRoute', {
+      entry: 'functions/no-route/handler.ts',
+      description: '$default route: 404 not-found or 405 method-not-allowed, as problem+json.',
+      memorySize: 256,
+      timeout: Duration.seconds(3),
+      sourceMapsAtLoad: false,
+      environment: {
+        ROUTE_KEYS: routeKeysText(routeList),
+        ...(props.consoleOrigin ? { CORS_PREFLIGHT: 'true' } : {}),
+      },
+    });
+    const defaultRoute = new HttpRoute(this, 'DefaultRoute', {
+      httpApi: this.api,
+      routeKey: HttpRouteKey.DEFAULT,
+      integration: new HttpLambdaIntegration('NoRouteIntegration', this.noRouteFunction),
+      authorizer: none,
+    });
+    Validations.of(defaultRoute).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'The $default route answers only the 404 or 405 of a request no route takes (and CORS preflights): it reads no data and invokes no route.',
+    });
 
     // Alarm messages name the alarm, metric and threshold, never lead data, so the topic needs no
     // KMS key (an AWS-managed SNS key would not even let CloudWatch publish); publishing needs TLS.
@@ -427,7 +458,7 @@ export class StatelessStack extends Stack {
       api: this.api,
       accessLogs,
       table: props.table,
-      httpFunctions: functions,
+      httpFunctions: new Map([...functions, ['no-route', this.noRouteFunction]]),
       workers: new Map<string, IFunction>([
         ['archiver', this.archiver],
         ['notifier', this.notifier],

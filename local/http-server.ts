@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { errorResponse, problemResponse, problems } from '../functions/http/problem.js';
 import type { HttpHandler } from '../functions/http/route-handler.js';
+import { routeMatcher, unmatchedProblem } from '../functions/http/route-match.js';
 import { type Route, routeList } from '../functions/http/routes.js';
 import { apiGatewayEvent } from './api-event.js';
 import { type JwtAuthorizer, jwtAuthorizer } from './claims.js';
@@ -19,30 +20,6 @@ type Handler = HttpHandler;
 
 /** API Gateway's own payload limit; the handlers enforce the API's 64 KiB. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
-
-/** A malformed escape (`%ZZ`) stays as sent; the route's validation then refuses it as any bad id. */
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
-interface CompiledRoute {
-  route: Route;
-  pattern: RegExp;
-  names: string[];
-}
-
-function compile(route: Route): CompiledRoute {
-  const names: string[] = [];
-  const source = route.path.replace(/[.]/g, '\\.').replace(/\{(\w+)\}/g, (_, name: string) => {
-    names.push(name);
-    return '([^/]+)';
-  });
-  return { route, pattern: new RegExp(`^${source}$`), names };
-}
 
 /** The body, or why there is none: too large, or the client went away mid-body. */
 async function readBody(request: IncomingMessage): Promise<Buffer | 'too-large' | 'aborted'> {
@@ -85,32 +62,26 @@ export interface LocalApiOptions {
 export async function startLocalApi(
   options: LocalApiOptions,
 ): Promise<{ server: Server; close(): Promise<void> }> {
-  const compiled = routeList.map(compile);
+  const match = routeMatcher(routeList);
   const handlers = new Map<string, Promise<Handler>>();
 
   const server = createServer(async (request, response) => {
     const started = performance.now();
     const url = new URL(request.url ?? '/', 'http://localhost');
     const method = (request.method ?? 'GET').toUpperCase();
-    const matches = compiled.filter((c) => c.pattern.test(url.pathname));
-    if (matches.length === 0 && (await answeredBeside(request, response, url))) {
+    const matched = match(method, url.pathname);
+    if (matched.kind === 'not-found' && (await answeredBeside(request, response, url))) {
       options.log?.(
         `${method} ${url.pathname} ${response.statusCode} ${(performance.now() - started).toFixed(0)}ms`,
       );
       return;
     }
-    const match = matches.find((c) => c.route.method === method);
     let result: APIGatewayProxyStructuredResultV2;
     try {
-      if (!match) {
-        result = errorResponse(
-          matches.length > 0
-            ? problems.methodNotAllowed(matches.map((m) => m.route.method))
-            : problems.notFound(),
-        );
-      } else {
-        result = await invoke(match, method, url, request);
-      }
+      result =
+        matched.kind === 'route'
+          ? await invoke(matched.route, matched.pathParameters, method, url, request)
+          : errorResponse(unmatchedProblem(matched));
     } catch (error) {
       console.error('local server error', error);
       result = problemResponse({
@@ -138,8 +109,13 @@ export async function startLocalApi(
     }
   }
 
-  async function invoke(match: CompiledRoute, method: string, url: URL, request: IncomingMessage) {
-    const { route } = match;
+  async function invoke(
+    route: Route,
+    pathParameters: Record<string, string>,
+    method: string,
+    url: URL,
+    request: IncomingMessage,
+  ) {
     let authorizer: JwtAuthorizer | undefined;
     if (route.access !== 'public') {
       const token = bearerTokenOf(request.headers.authorization);
@@ -153,8 +129,6 @@ export async function startLocalApi(
     const body = await readBody(request);
     if (body === 'too-large') return errorResponse(problems.tooLarge(GATEWAY_MAX_BODY));
     if (body === 'aborted') return errorResponse(problems.malformedJson());
-    const values = match.pattern.exec(url.pathname)!.slice(1);
-    const pathParameters = Object.fromEntries(match.names.map((n, i) => [n, safeDecode(values[i] ?? '')]));
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(',') : value;

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TIMER_SORT_KEY } from '../functions/adapters/dynamodb/keys.js';
 import { durationMs } from '../functions/domain/duration.js';
 import type { HttpHandler } from '../functions/http/route-handler.js';
 import { queueDefinitions } from '../functions/queue/definitions.js';
@@ -286,6 +287,7 @@ try {
           tableName,
           attribute: tableDefinition.timeToLiveAttribute,
           intervalMs: durationMs(env.LOCAL_TTL_INTERVAL || 'PT1S'),
+          writeOnce: (key) => key.sk === TIMER_SORT_KEY,
           log: (line) => console.error(line),
         });
         stops.push(() => ttl.stop());

@@ -41,6 +41,8 @@ export interface PollerOptions {
   log?: (line: string) => void;
 }
 
+/** Records per GetRecords call (DynamoDB's own maximum). */
+const PAGE = 1000;
 const TTL_IDENTITY = { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' };
 
 /** The record as Lambda hands it over: epoch-second timestamps, camel-case user identity. */
@@ -174,34 +176,42 @@ export async function startStreamPoller(options: PollerOptions): Promise<StreamP
   // Reading waits while a consumer is this far behind (on AWS: its iterator age grows).
   const behind = () => lanes.some((lane) => lane.backlog.length >= 10 * batchSize);
 
-  async function pollOnce() {
+  /** Reads each shard once; the most records any one read returned. */
+  async function pollOnce(): Promise<number> {
+    let read = 0;
     // A backlog that grew as its last batch finished is taken up here at the latest.
     for (const lane of lanes) if (lane.backlog.length > 0) drain(lane);
-    if (paused || behind()) return;
+    if (paused || behind()) return 0;
     for (const [shardId, iterator] of iterators) {
-      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: PAGE }));
       if (page.NextShardIterator) iterators.set(shardId, page.NextShardIterator);
       else iterators.delete(shardId);
       const records = (page.Records ?? []).map((r) => asLambdaRecord(r, streamArn!, options.isTtlDeletion));
       if (records.length === 0) continue;
+      read = Math.max(read, records.length);
       for (const record of records) options.observe?.(record);
       for (const lane of lanes) {
         lane.backlog.push(...records.filter((r) => lane.consumer.filters.some((f) => matches(f, r))));
         if (lane.backlog.length > 0) drain(lane);
       }
     }
+    return read;
   }
 
   await discoverShards();
   let rounds = 0;
   const loop = async () => {
     while (!stopped) {
+      let read = 0;
       busy = (async () => {
         if (rounds++ % 20 === 0) await discoverShards();
-        await pollOnce();
+        read = await pollOnce();
       })().catch((error: Error) => options.log?.(`stream poller: ${error.message}`));
       await busy;
-      await new Promise((r) => setTimeout(r, options.pollMs ?? 250));
+      // A full page means a backlog: read on at once. Otherwise wait, as Lambda batches for a while
+      // (maxBatchingWindow); reading again after every few records would send DynamoDB Local a
+      // GetRecords every few milliseconds beside the work it feeds.
+      if (read < PAGE) await new Promise((r) => setTimeout(r, options.pollMs ?? 250));
     }
   };
   void loop();

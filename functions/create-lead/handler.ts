@@ -1,4 +1,5 @@
 import { senderView } from '../domain/views.js';
+import { fairUse } from '../http/fair-use.js';
 import { routeHandler } from '../http/route-handler.js';
 import { createLead as route } from '../http/routes.js';
 import { leads, senderForClient } from '../shared/lead-composition-root.js';
@@ -18,5 +19,5 @@ export const handler = routeHandler(
       },
     };
   },
-  { senderForClient },
+  { fairUse, senderForClient },
 );

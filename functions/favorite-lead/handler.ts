@@ -1,8 +1,13 @@
+import { fairUse } from '../http/fair-use.js';
 import { routeHandler } from '../http/route-handler.js';
 import { favoriteLead as route } from '../http/routes.js';
 import { leads } from '../shared/lead-composition-root.js';
 
-export const handler = routeHandler(route, async ({ principal, params }) => {
-  await leads.favorite(principal, params.id, true);
-  return { status: 204 };
-});
+export const handler = routeHandler(
+  route,
+  async ({ principal, params }) => {
+    await leads.favorite(principal, params.id, true);
+    return { status: 204 };
+  },
+  { fairUse },
+);

@@ -1,3 +1,4 @@
+import { fairUse } from '../http/fair-use.js';
 import { senderReply } from '../http/lead-replies.js';
 import { routeHandler } from '../http/route-handler.js';
 import { getSentLead as route } from '../http/routes.js';
@@ -6,5 +7,5 @@ import { leads, senderForClient } from '../shared/lead-composition-root.js';
 export const handler = routeHandler(
   route,
   async ({ principal, params }) => senderReply(await leads.getForSender(principal.sender, params.id)),
-  { senderForClient },
+  { fairUse, senderForClient },
 );

@@ -7,6 +7,7 @@ import type { Lead } from '../domain/lead.js';
 import type { Command } from '../domain/lifecycle.js';
 import { leads } from '../shared/lead-composition-root.js';
 import { leadIfMatch } from './etag.js';
+import { fairUse } from './fair-use.js';
 import { partnerLeadReply } from './lead-replies.js';
 import { type HttpHandler, type RouteRequest, routeHandler } from './route-handler.js';
 import type { Route } from './routes.js';
@@ -25,14 +26,18 @@ export function partnerActionHandler<R extends PartnerActionRoute>(
   /** What else the route does once the write succeeded (e.g. count it). */
   applied?: (lead: Lead) => void,
 ): HttpHandler {
-  return routeHandler(route, async ({ principal, params, headers, body }) => {
-    const lead = await leads.applyPartnerAction(
-      principal,
-      params.id,
-      command(body),
-      leadIfMatch(headers['if-match']),
-    );
-    applied?.(lead);
-    return partnerLeadReply(lead, principal);
-  });
+  return routeHandler(
+    route,
+    async ({ principal, params, headers, body }) => {
+      const lead = await leads.applyPartnerAction(
+        principal,
+        params.id,
+        command(body),
+        leadIfMatch(headers['if-match']),
+      );
+      applied?.(lead);
+      return partnerLeadReply(lead, principal);
+    },
+    { fairUse },
+  );
 }

@@ -2,7 +2,9 @@
  * The middy stack every HTTP function shares, handler last: normalise headers -> authenticate ->
  * parse the JSON body (size and content-type checks) -> validate with the route's zod schemas ->
  * problem+json errors, logged with the Lambda context when they are ours to fix. An authenticated
- * caller is counted against its fair-use limit right after authentication, before any other work.
+ * caller is counted against its fair-use limit right after authentication, before any other work:
+ * that middleware comes in with the route's dependencies (`./fair-use.ts`), so a public route's
+ * bundle carries neither it nor the DynamoDB client it counts with.
  * A handler gets a typed, validated request and returns a reply; it never builds an error response
  * itself.
  */
@@ -15,9 +17,8 @@ import type {
 } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { DomainError } from '../domain/errors.js';
-import { checkFairUse, clientName, type FairUseClient } from '../domain/fair-use.js';
+import type { FairUseVerdict } from '../domain/fair-use.js';
 import type { Sender } from '../domain/lead.js';
-import { type FairUseGate, fairUseGate } from '../shared/fair-use-runtime.js';
 import { type PartnerPrincipal, partnerPrincipal, type SenderPrincipal, senderPrincipal } from './auth.js';
 import { jsonErrorAt } from './json-error.js';
 import { errorResponse, issuesOf, PROBLEM_BASE, problemResponse, problems } from './problem.js';
@@ -51,73 +52,23 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-/** Whom a caller's requests count against: a sender as a whole, a partner as a whole. */
-const fairUseClientOf = (principal: PartnerPrincipal | SenderPrincipal): FairUseClient =>
-  principal.kind === 'sender'
-    ? { kind: 'sender', id: principal.sender.id }
-    : { kind: 'partner', id: principal.partnerId };
-
-type Verdict = Awaited<ReturnType<typeof checkFairUse>>;
-
-/**
- * Counts an authenticated request against its client's window and refuses it with 429 and
- * `Retry-After` once the window is full. Most verdicts come from this container's lease, with no
- * DynamoDB call (`FairUseLeases`); only the request that starts a lease waits for a write. A route that changes data waits for the verdict before
- * doing anything, so a refused write is never made; a read route counts while it reads (latency of
- * the slower of two round trips, not their sum) and its answer is replaced by the 429 if refused.
- * If the counter cannot be reached the request goes on (logged): fair use protects the others,
- * and is never a reason to fail a caller.
- */
-function fairUse(route: Route, gate: FairUseGate): MiddlewareObj<Event, Result, Error, ParsingContext> {
-  const refuse = (verdict: Verdict | undefined) => {
-    if (verdict && !verdict.admitted)
-      throw problems.tooManyRequests(verdict.retryAfterSeconds, verdict.limit);
-  };
-  // Which client was refused, for the operator (partner and sender ids are not personal data).
-  const logRefusal = (client: FairUseClient, context: Context) => async (verdict: Verdict) => {
-    if (!verdict.admitted)
-      (await loggerFor(context)).info('fair use: over the limit', {
-        client: clientName(client),
-        limit: verdict.limit,
-      });
-    return verdict;
-  };
-  return {
-    before: async ({ context }) => {
-      const principal = context.parsed.principal;
-      if (!principal) return;
-      const client = fairUseClientOf(principal);
-      const verdict = checkFairUse(client, gate.limits, gate.counter, gate.now())
-        .catch(async (error: Error) => {
-          (await loggerFor(context)).warn('fair-use counter unavailable; request admitted', {
-            client: client.kind,
-            error: error.name,
-          });
-          return { admitted: true } as const;
-        })
-        .then(logRefusal(client, context));
-      if (route.data === 'write') refuse(await verdict);
-      else context.parsed.fairUse = verdict;
-    },
-    after: async ({ context }) => refuse(await context.parsed.fairUse),
-    onError: async (request) => {
-      // A read that failed (a 404, say) while its client was over the limit answers the 429.
-      const verdict = await request.context.parsed?.fairUse;
-      if (verdict && !verdict.admitted) {
-        request.response = errorResponse(problems.tooManyRequests(verdict.retryAfterSeconds, verdict.limit));
-      }
-    },
-  };
-}
-
 /** Resolves an OAuth client id to its registered sender. */
 export type SenderForClient = (clientId: string) => Promise<Sender | undefined>;
 
-/** What a route's handler needs besides the route: a sender route cannot be built without its lookup. */
+/** A middleware of the shared stack, which sees what the stack parsed so far. */
+export type RouteMiddleware = MiddlewareObj<Event, Result, Error, ParsingContext>;
+
+/** Counts an authenticated caller's requests (`./fair-use.ts`), built for one route. */
+export type FairUse = (route: Route) => RouteMiddleware;
+
+/**
+ * What a route's handler needs besides the route: an authenticated route cannot be built without
+ * its fair-use gate, a sender route without its sender lookup.
+ */
 interface DepsByAccess {
   public: [];
-  partner: [];
-  sender: [deps: { senderForClient: SenderForClient }];
+  partner: [deps: { fairUse: FairUse }];
+  sender: [deps: { fairUse: FairUse; senderForClient: SenderForClient }];
 }
 export type RouteDeps<R extends Route> = DepsByAccess[R['access']];
 
@@ -125,12 +76,12 @@ interface Parsed {
   body?: unknown;
   principal?: PartnerPrincipal | SenderPrincipal;
   /** A read route's fair-use verdict, decided while the handler reads. */
-  fairUse?: Promise<Verdict>;
+  fairUse?: Promise<FairUseVerdict>;
 }
-type ParsingContext = Context & { parsed: Parsed };
+export type ParsingContext = Context & { parsed: Parsed };
 
 /** JSON body: at most 64 KiB, JSON media types only, well-formed. */
-function jsonBody(route: Route): MiddlewareObj<Event, Result, Error, ParsingContext> {
+function jsonBody(route: Route): RouteMiddleware {
   return {
     before: ({ event, context }) => {
       if (!route.body) return;
@@ -149,10 +100,7 @@ function jsonBody(route: Route): MiddlewareObj<Event, Result, Error, ParsingCont
   };
 }
 
-function authenticate(
-  route: Route,
-  senderForClient: SenderForClient | undefined,
-): MiddlewareObj<Event, Result, Error, ParsingContext> {
+function authenticate(route: Route, senderForClient: SenderForClient | undefined): RouteMiddleware {
   return {
     before: async ({ event, context }) => {
       context.parsed = {};
@@ -214,7 +162,7 @@ export function parseRequest<R extends Route>(
  * throttling and fair-use refusals, and loading it at import cost about 9 ms of every cold start
  * (README, cold start).
  */
-async function loggerFor(context: Context) {
+export async function loggerFor(context: Context) {
   const { logger } = await import('../shared/logger.js');
   logger.addContext(context);
   return logger;
@@ -291,19 +239,17 @@ export function routeHandler<R extends Route>(
   handle: (request: RouteRequest<R>) => Promise<Reply>,
   ...[deps]: RouteDeps<R>
 ): HttpHandler {
-  const senderForClient = deps?.senderForClient;
-  // The types already refuse it; this catches an untyped caller at cold start, never at request time.
+  const senderForClient = deps && 'senderForClient' in deps ? deps.senderForClient : undefined;
+  // The types already refuse these; this catches an untyped caller at cold start, never at request time.
   if (route.access === 'sender' && !senderForClient)
     throw new Error(`route ${route.name} needs a sender lookup`);
-  // Read at cold start, so a malformed limit fails the deployment's first call, not a later one.
-  const gate = route.access === 'public' ? undefined : fairUseGate();
+  if (route.access !== 'public' && !deps?.fairUse) throw new Error(`route ${route.name} needs its fair use`);
   let stack = middy<Event, Result, Error, ParsingContext>()
-    .use(httpHeaderNormalizer() as MiddlewareObj<Event, Result, Error, ParsingContext>)
+    .use(httpHeaderNormalizer() as RouteMiddleware)
     .use(authenticate(route, senderForClient));
-  if (gate) stack = stack.use(fairUse(route, gate));
-  stack = stack
-    .use(jsonBody(route))
-    .use(problemErrors() as MiddlewareObj<Event, Result, Error, ParsingContext>);
+  // Built now, at cold start, so a malformed limit fails the deployment's first call, not a later one.
+  if (deps?.fairUse) stack = stack.use(deps.fairUse(route));
+  stack = stack.use(jsonBody(route)).use(problemErrors() as RouteMiddleware);
   const handler = stack.handler(async (event, context) => {
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
     return toResult(await handle(parseRequest(route, event, context.parsed, requestId)));

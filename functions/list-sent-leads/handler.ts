@@ -1,5 +1,6 @@
 import { senderView } from '../domain/views.js';
 import { openCursor } from '../http/cursor.js';
+import { fairUse } from '../http/fair-use.js';
 import { pageReply } from '../http/lead-replies.js';
 import { routeHandler } from '../http/route-handler.js';
 import { listSentLeads as route } from '../http/routes.js';
@@ -16,5 +17,5 @@ export const handler = routeHandler(
     });
     return pageReply(page, senderView, scope);
   },
-  { senderForClient },
+  { fairUse, senderForClient },
 );

@@ -4,7 +4,6 @@ import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { monotonicFactory } from 'ulidx';
 import { documentClient } from '../adapters/dynamodb/client.js';
 import { DynamoWebhookStore } from '../adapters/dynamodb/webhook-store.js';
-import { sqsClient } from '../adapters/sqs/client.js';
 import { SqsDeliveryQueue } from '../adapters/sqs/delivery-queue.js';
 import { WebhookService } from '../domain/webhook-service.js';
 import { allowLocalHttp } from './webhook-config.js';
@@ -15,7 +14,7 @@ const ulid = monotonicFactory();
 export const webhookStore = new DynamoWebhookStore(documentClient, tableName);
 export const webhooks = new WebhookService({
   store: webhookStore,
-  queue: new SqsDeliveryQueue(sqsClient, () =>
+  queue: new SqsDeliveryQueue(() =>
     getStringFromEnv({ key: 'WEBHOOK_QUEUE_URL', errorMessage: 'WEBHOOK_QUEUE_URL is not set' }),
   ),
   clock: () => new Date(),

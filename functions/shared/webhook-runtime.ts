@@ -27,7 +27,7 @@ const clock = () => new Date();
 
 export const webhookQueueUrl = queueUrl;
 export const webhookQueueBackoff = backoffOf(queueDefinitions.webhooks);
-const queue = new SqsDeliveryQueue(sqsClient, () => queueUrl, clock);
+const queue = new SqsDeliveryQueue(() => queueUrl, clock);
 
 /** The stream consumer's use case (needs the table and the delivery queue only). */
 export const fanOut = () => new WebhookFanOut(store, queue, config.windows, clock);

@@ -23,9 +23,9 @@ beforeAll(() => {
   ({ stateless } = definePartnerReferrals(app, { prefix: '' }));
 }, 60_000);
 
-/** The environment variables of the function serving a route, as the stack declares them. */
+/** The environment variables of the function serving a route (or `no-route`), as the stack declares them. */
 function deployedVariables(routeName: string): Record<string, unknown> {
-  const fn = stateless.functions.get(routeName);
+  const fn = routeName === 'no-route' ? stateless.noRouteFunction : stateless.functions.get(routeName);
   if (!fn) throw new Error(`no function for ${routeName}`);
   const cfn = fn.node.defaultChild as CfnFunction;
   const environment = Stack.of(fn).resolve(cfn.environment) as { variables?: Record<string, unknown> };
@@ -66,7 +66,7 @@ describe('bench settings', () => {
 
   it('imports every HTTP bundle with the NODE_OPTIONS and variables the stack deploys it with', () => {
     const env = deployedEnv();
-    for (const route of routeList) {
+    for (const route of [...routeList, { name: 'no-route' }]) {
       const deployed = deployedVariables(route.name);
       expect({ route: route.name, NODE_OPTIONS: deployed.NODE_OPTIONS }).toEqual({
         route: route.name,
@@ -77,6 +77,10 @@ describe('bench settings', () => {
         .filter((name) => env[name] === undefined);
       expect({ route: route.name, missing }).toEqual({ route: route.name, missing: [] });
     }
+  });
+
+  it("imports the $default function with the stack's own route keys", () => {
+    expect(deployedVariables('no-route').ROUTE_KEYS).toBe(deployedEnv().ROUTE_KEYS);
   });
 
   it('runs on the Node major of the deployed runtime, and refuses another', () => {

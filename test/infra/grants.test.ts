@@ -58,6 +58,7 @@ function functionsByName(): Array<[string, IFunction]> {
     ['webhook-events', stateless.webhooks.events],
     ['webhook-sender', stateless.webhooks.sender],
     ['sender-authorizer', stateless.senderAuthorizerFunction],
+    ['no-route', stateless.noRouteFunction],
   ];
 }
 

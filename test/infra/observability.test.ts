@@ -70,7 +70,8 @@ describe('alarms', () => {
 
   it("watch every HTTP function's errors", () => {
     const { httpErrors } = stateless.observability.alarms;
-    expect([...httpErrors.keys()].sort()).toEqual(routeList.map((r) => r.name).sort());
+    // The routes' functions and the $default route's.
+    expect([...httpErrors.keys()].sort()).toEqual([...routeList.map((r) => r.name), 'no-route'].sort());
     for (const alarm of httpErrors.values()) {
       expect(alarmOf(alarm).Properties).toMatchObject({
         Namespace: 'AWS/Lambda',
@@ -117,9 +118,10 @@ describe('alarms', () => {
     ).toBeGreaterThanOrEqual(6);
     expect(names.filter((n) => n.includes('IteratorAge'))).toHaveLength(5);
     expect(names.filter((n) => n.includes('ApproximateAgeOfOldestMessage'))).toHaveLength(3);
-    // Every function: the routes, five stream consumers, three queue consumers, the reconciler, the
-    // sender routes' authorizer, and the stateful stack's pre-token trigger (a failing one fails every sign-in).
-    expect(names.filter((n) => n === '"MetricName":"Errors"')).toHaveLength(routeList.length + 11);
+    // Every function: the routes, the $default route's, five stream consumers, three queue consumers,
+    // the reconciler, the sender routes' authorizer, and the stateful stack's pre-token trigger (a
+    // failing one fails every sign-in).
+    expect(names.filter((n) => n === '"MetricName":"Errors"')).toHaveLength(routeList.length + 12);
   });
 });
 

@@ -182,8 +182,8 @@ describe('stateless stack', () => {
   it('has one function per route, on the newest Node runtime and ARM64', () => {
     // Plus the archiver, the notifier, the reconciler, the insights aggregator, the search indexer,
     // the email sender, the SES events consumer, the webhook events consumer, the webhook sender and
-    // the sender routes' authorizer.
-    statelessTemplate.resourceCountIs('AWS::Lambda::Function', routeList.length + 10);
+    // the sender routes' authorizer and the $default route's function.
+    statelessTemplate.resourceCountIs('AWS::Lambda::Function', routeList.length + 11);
     for (const route of routeList) {
       const { properties } = routeFunction(route.name);
       expect(properties).toMatchObject({
@@ -219,7 +219,8 @@ describe('stateless stack', () => {
   });
 
   it('routes every entry of the route table: partners JWT-authorised, senders through the sender authorizer', () => {
-    statelessTemplate.resourceCountIs('AWS::ApiGatewayV2::Route', routeList.length);
+    // And the $default route.
+    statelessTemplate.resourceCountIs('AWS::ApiGatewayV2::Route', routeList.length + 1);
     for (const route of routeList) {
       const routeKey = `${route.method} ${route.path}`;
       if (route.access === 'public') {
@@ -236,6 +237,27 @@ describe('stateless stack', () => {
         });
       }
     }
+  });
+
+  it('sends every request no route takes to the no-route function, which knows every route key and nothing else', () => {
+    const { logicalId, properties, actions } = functionOf(stateless.noRouteFunction);
+    const integrations = statelessTemplate.findResources('AWS::ApiGatewayV2::Integration', {
+      Properties: { IntegrationUri: { 'Fn::GetAtt': [logicalId, 'Arn'] } },
+    });
+    expect(Object.keys(integrations)).toHaveLength(1);
+    statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: '$default',
+      AuthorizationType: 'NONE',
+      AuthorizerId: Match.absent(),
+      Target: { 'Fn::Join': ['', ['integrations/', { Ref: Object.keys(integrations)[0] }]] },
+    });
+    const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables.ROUTE_KEYS).toBe(routeList.map((r) => `${r.method} ${r.path}`).join(','));
+    // The API configures CORS for the console, so preflights reach this function too.
+    expect(variables.CORS_PREFLIGHT).toBe('true');
+    expect(variables).not.toHaveProperty('TABLE_NAME');
+    expect(variables).not.toHaveProperty('NODE_OPTIONS');
+    expect(actions.filter((a) => !a.startsWith('logs:'))).toEqual([]);
   });
 
   it("trusts only the user pool's issuer, for the partner, sender and console app clients", () => {

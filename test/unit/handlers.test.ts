@@ -357,11 +357,26 @@ describe('the route table drives the middy stack', () => {
   it('a sender route without its sender lookup is a type error, and fails when built, not when called', async () => {
     const { routeHandler } = await import('../../functions/http/route-handler.js');
     const { routes } = await import('../../functions/http/routes.js');
+    const { fairUse } = await import('../../functions/http/fair-use.js');
     // @ts-expect-error: a sender route needs { senderForClient }
-    expect(() => routeHandler(routes.createLead, async () => ({ status: 201 }))).toThrow(
+    expect(() => routeHandler(routes.createLead, async () => ({ status: 201 }), { fairUse })).toThrow(
       'route create-lead needs a sender lookup',
     );
     expect(() => routeHandler(routes.health, async () => ({ status: 200 }))).not.toThrow();
+  });
+
+  it('an authenticated route without its fair use is a type error, and fails when built', async () => {
+    const { routeHandler } = await import('../../functions/http/route-handler.js');
+    const { routes } = await import('../../functions/http/routes.js');
+    // @ts-expect-error: a partner route needs { fairUse }
+    expect(() => routeHandler(routes.getLead, async () => ({ status: 200 }))).toThrow(
+      'route get-lead needs its fair use',
+    );
+    const senderForClient = async () => undefined;
+    // @ts-expect-error: a sender route needs { fairUse } beside its sender lookup
+    expect(() => routeHandler(routes.createLead, async () => ({ status: 201 }), { senderForClient })).toThrow(
+      'route create-lead needs its fair use',
+    );
   });
 
   it('a request without authorizer output gets the plain bearer challenge (RFC 6750 §3.1)', async () => {

@@ -424,6 +424,10 @@ describe('the webhook sender (queue)', () => {
   let server: Server;
   let url: string;
   let answer = 204;
+  // Answers are held until this many requests arrived, so side-by-side attempts end together even
+  // on a loaded machine (their saves are coalesced only when asked for within a few milliseconds).
+  let answerTogether = 1;
+  const held: Array<() => void> = [];
   const seen: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
   beforeAll(async () => {
     server = createServer((request, response) => {
@@ -431,7 +435,8 @@ describe('the webhook sender (queue)', () => {
       request.on('data', (c: Buffer) => chunks.push(c));
       request.on('end', () => {
         seen.push({ headers: request.headers, body: Buffer.concat(chunks).toString() });
-        response.writeHead(answer).end();
+        held.push(() => response.writeHead(answer).end());
+        if (held.length >= answerTogether) for (const release of held.splice(0)) release();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -443,6 +448,7 @@ describe('the webhook sender (queue)', () => {
   });
   beforeEach(() => {
     seen.length = 0;
+    answerTogether = 1;
   });
 
   const body = JSON.stringify({
@@ -680,6 +686,7 @@ describe('the webhook sender (queue)', () => {
 
     it('records the outcomes of side-by-side attempts in one conditional transaction', async () => {
       ddb.on(TransactWriteCommand).resolves({});
+      answerTogether = 2;
       const result = await sender(batchOfTwo(), context);
       expect(result.batchItemFailures).toEqual([]);
       expect(seen).toHaveLength(2);

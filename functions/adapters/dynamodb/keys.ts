@@ -107,7 +107,9 @@ export const indexKeys = (index: IndexKey, pk: string, sk: string): Record<strin
 });
 
 export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
-export const timerKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'TIMER#EXPIRY' });
+/** The expiry timer's sort key: written once at intake, never updated, deleted only by TTL. */
+export const TIMER_SORT_KEY = 'TIMER#EXPIRY';
+export const timerKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: TIMER_SORT_KEY });
 /** Every exactly-once email marker lives in a partition of its own, under this prefix. */
 export const EMAIL_MARKER_PREFIX = 'EMAIL#';
 export const emailMarkerKey = (id: string) => ({ pk: `${EMAIL_MARKER_PREFIX}${id}`, sk: 'EMAIL' });

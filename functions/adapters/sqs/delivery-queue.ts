@@ -1,5 +1,7 @@
-/** The webhook delivery queue, written through SQS: pointers to deliveries, each delayed until it is due. */
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+/**
+ * The webhook delivery queue, written through SQS: pointers to deliveries, each delayed until it is
+ * due. The SQS client is loaded at the first send (`./batch-send.ts`).
+ */
 import type { DeliveryQueue } from '../../domain/webhook-service.js';
 import { type DeliveryMessage, queueDelaySeconds } from '../../domain/webhooks.js';
 
@@ -8,7 +10,6 @@ const BATCH = 10;
 
 export class SqsDeliveryQueue implements DeliveryQueue {
   constructor(
-    private readonly client: SQSClient,
     /** Read when first needed: only the functions that queue deliveries are given the queue. */
     private readonly queueUrl: () => string,
     private readonly clock: () => Date = () => new Date(),
@@ -23,9 +24,8 @@ export class SqsDeliveryQueue implements DeliveryQueue {
         MessageBody: JSON.stringify(message),
         DelaySeconds: queueDelaySeconds(message.dueAt ? new Date(message.dueAt) : undefined, now),
       }));
-      const { Failed } = await this.client.send(
-        new SendMessageBatchCommand({ QueueUrl: this.queueUrl(), Entries: entries }),
-      );
+      const { sendBatch } = await import('./batch-send.js');
+      const { Failed } = await sendBatch(this.queueUrl(), entries);
       if (Failed && Failed.length > 0) {
         throw new Error(`the delivery queue refused ${Failed.length} message(s): ${Failed[0]?.Code}`);
       }
