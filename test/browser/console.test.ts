@@ -207,11 +207,20 @@ describe('the partner console in Chromium', () => {
       await pressed(heart, true);
       const other = button(card(page, 'Contoso Pharma'), 'Favorite');
       await other.focus();
+      // Its on and off at once: the console sends them in order, so the off is what stays.
+      const answered: string[] = [];
+      page.on('response', (r) => {
+        if (r.url().endsWith('/favorite')) answered.push(`${r.request().method()} ${r.status()}`);
+      });
+      const unfavorited = page.waitForResponse(
+        (r) => r.request().method() === 'DELETE' && r.url().endsWith('/favorite'),
+      );
       await page.keyboard.press('Enter');
       await pressed(other, true);
-      // And off again.
       await page.keyboard.press('Space');
       await pressed(other, false);
+      await unfavorited;
+      expect(answered.slice(-2)).toEqual(['PUT 204', 'DELETE 204']);
       expect(await heart.getAttribute('aria-pressed')).toBe('true');
 
       await showList(page, 'Favorites', 'Received');

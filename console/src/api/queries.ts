@@ -76,6 +76,9 @@ export function useFavorite(lead: PartnerLead) {
     );
   };
   return useMutation({
+    // One lead's toggles run one after the other: a quick on-off must not reach the API as an off
+    // overtaking its on, which would leave the heart empty over a favorite.
+    scope: { id: `favorite:${lead.id}` },
     mutationFn: (favorite: boolean) => api.setFavorite(lead.id, favorite),
     onMutate: (favorite) => mark(favorite),
     onError: (_error, favorite) => mark(!favorite),
