@@ -135,15 +135,16 @@ export type Subscription = z.infer<typeof subscriptionSchema>;
 
 export const subscriptionViewSchema = /* @__PURE__ */ lazySchema(() =>
   withMeta(
-    z.object({
-      id: subscriptionIdSchema,
-      url: z.string(),
-      events: z.array(leadEventTypeSchema),
-      description: z.nullable(z.string()),
-      enabled: z.boolean(),
-      disabledReason: z.nullable(z.enum(disabledReasons)),
-      createdAt: z.iso.datetime(),
-      updatedAt: z.iso.datetime(),
+    // The stored subscription without its partner, secrets, failure clock and version.
+    z.pick(subscriptionSchema, {
+      id: true,
+      url: true,
+      events: true,
+      description: true,
+      enabled: true,
+      disabledReason: true,
+      createdAt: true,
+      updatedAt: true,
     }),
     { id: 'Webhook' },
   ),
