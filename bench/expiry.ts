@@ -9,7 +9,7 @@
  * the end, for reference, the loop on small items no index holds.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -153,7 +153,11 @@ export async function expiryBench(
   // The runtime's own window only matters for leads it takes in itself (none here): each round
   // writes its leads with a deadline of its own.
   log('expiry: starting a local runtime');
-  const child = await startRuntime(root, ports, 3600);
+  // BENCH_EXPIRY_TRACE=<file>: the runtime traces its TTL, stream and queue work there (LOCAL_TRACE),
+  // and each round prints where its time went.
+  const traceFile = process.env.BENCH_EXPIRY_TRACE;
+  if (traceFile) writeFileSync(traceFile, '');
+  const child = await startRuntime(root, ports, 3600, traceFile ? { LOCAL_TRACE: traceFile } : {});
   const endpoint = `http://127.0.0.1:${ports.dynamo}`;
   const ses = `http://127.0.0.1:${ports.ses}`;
   const credentials = { accessKeyId: 'b', secretAccessKey: 'b' };
@@ -202,7 +206,26 @@ export async function expiryBench(
       return ids;
     };
 
-    /** Leads of the partner still stored as received: one Query whose work shrinks as they are archived. */
+    /**
+     * Whether any lead of the partner is still stored as received: a Query for one item. Polled four
+     * times a second beside the work it times, so it reads one index entry, not the whole partition
+     * (a COUNT reads every remaining lead: up to 2,000 items a poll, work DynamoDB Local did beside
+     * the pipeline and never beside the loop).
+     */
+    const anyStillReceived = async (partnerId: string) => {
+      const page = await document.send(
+        new QueryCommand({
+          TableName: TABLE,
+          IndexName: indexes.byPartnerStage.name,
+          KeyConditionExpression: `${indexes.byPartnerStage.partitionKey} = :pk`,
+          ExpressionAttributeValues: { ':pk': partnerStagePk(partnerId, 'received') },
+          ProjectionExpression: 'pk',
+          Limit: 1,
+        }),
+      );
+      return (page.Items?.length ?? 0) > 0;
+    };
+    /** Leads of the partner still stored as received (for the progress lines, every 5 s). */
     const stillReceived = async (partnerId: string) => {
       let count = 0;
       let start: Record<string, unknown> | undefined;
@@ -317,6 +340,7 @@ export async function expiryBench(
       await sleep(Math.max(0, deadline - Date.now()));
       log(`expiry round ${round}: every deadline has passed; waiting for the archiver and the notifier`);
       const t0 = performance.now();
+      mark(traceFile, 'bench:deadline');
       let archivedSeconds = Number.NaN;
       let emailedSeconds = Number.NaN;
       let lastReport = 0;
@@ -326,22 +350,25 @@ export async function expiryBench(
       ) {
         const elapsed = (performance.now() - t0) / 1000;
         // Nothing else moves these leads: none left received means all archived (checked below).
-        const open = Number.isNaN(archivedSeconds) ? await stillReceived(partnerId) : 0;
-        if (Number.isNaN(archivedSeconds) && open === 0) archivedSeconds = elapsed;
+        if (Number.isNaN(archivedSeconds) && !(await anyStillReceived(partnerId))) archivedSeconds = elapsed;
         const sent = await emails.poll();
         if (Number.isNaN(emailedSeconds) && sent >= leads) emailedSeconds = elapsed;
         if (elapsed - lastReport >= 5) {
           lastReport = elapsed;
+          const open = Number.isNaN(archivedSeconds) ? await stillReceived(partnerId) : 0;
           log(`expiry round ${round}: ${elapsed.toFixed(0)} s: ${leads - open} archived, ${sent} emailed`);
         }
         await sleep(250);
       }
+      mark(traceFile, 'bench:pipeline-done');
       const stored = await archived(partnerId);
       if (stored < leads)
         throw new Error(`round ${round}: only ${stored} of ${leads} leads stored as archived`);
 
       log(`expiry round ${round}: a plain loop of ${leads} UpdateItem calls on the same lead items`);
+      mark(traceFile, 'bench:loop');
       const loopSeconds = await loop((i) => leadKey(ids[i]!));
+      mark(traceFile, 'bench:loop-done');
       // A second copy of an email would come late: one more look after the loop.
       await emails.poll();
       const result = {
@@ -352,6 +379,16 @@ export async function expiryBench(
         duplicateEmails: emails.duplicates(),
       };
       log(`expiry round ${round}: ${JSON.stringify(result)} -> ${roundRatio(result).toFixed(2)}x`);
+      if (traceFile) {
+        // The runtime writes its trace a few times a second: let the round's last lines land.
+        await sleep(500);
+        for (const line of traceSummary(
+          traceFile,
+          deadline,
+          deadline + 1000 * Math.max(archivedSeconds, emailedSeconds),
+        ))
+          log(`expiry round ${round} trace: ${line}`);
+      }
       results.push(result);
     }
     log(`expiry: a plain loop of ${leads} UpdateItem calls on small unindexed items`);
@@ -360,4 +397,43 @@ export async function expiryBench(
   } finally {
     await stopRuntime(child);
   }
+}
+
+/** The bench's own steps in the runtime's trace, so the two line up. */
+const mark = (file: string | undefined, what: string) => {
+  if (file) appendFileSync(file, `${JSON.stringify({ at: Date.now(), what, count: 0 })}\n`);
+};
+
+/**
+ * Where a round's time went, from the runtime's trace (local/trace.ts) between the deadline and the
+ * end: per step, how many runs and items, the first and last (seconds after the deadline), and the
+ * time its runs took in all.
+ */
+export function traceSummary(file: string, from: number, to: number): string[] {
+  const steps = new Map<string, { runs: number; items: number; first: number; last: number; ms: number }>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line) continue;
+    const { at, what, count, ms } = JSON.parse(line) as {
+      at: number;
+      what: string;
+      count: number;
+      ms?: number;
+    };
+    const started = at - (ms ?? 0);
+    if (at < from || started > to) continue;
+    const step = steps.get(what) ?? { runs: 0, items: 0, first: started, last: at, ms: 0 };
+    steps.set(what, step);
+    step.runs += 1;
+    step.items += count;
+    step.first = Math.min(step.first, started);
+    step.last = Math.max(step.last, at);
+    step.ms += ms ?? 0;
+  }
+  return [...steps]
+    .sort((a, b) => a[1].first - b[1].first)
+    .map(
+      ([what, s]) =>
+        `${what}: ${s.runs} runs, ${s.items} items, ${((s.first - from) / 1000).toFixed(2)}-${((s.last - from) / 1000).toFixed(2)} s` +
+        (s.ms > 0 ? `, busy ${(s.ms / 1000).toFixed(2)} s` : ''),
+    );
 }

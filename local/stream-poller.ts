@@ -16,6 +16,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEven
 import { type FilterPattern, matches } from '../functions/stream/filters.js';
 import { asFunction } from './iam-check.js';
 import { lambdaContext } from './lambda-context.js';
+import { trace, traced } from './trace.js';
 
 export interface Consumer {
   name: string;
@@ -129,8 +130,9 @@ export async function startStreamPoller(options: PollerOptions): Promise<StreamP
       let failed: Set<string>;
       try {
         const run = handler;
-        const response = await asFunction(consumer.name, () =>
-          run({ Records: pending }, lambdaContext(consumer.name)),
+        const batch = pending;
+        const response = await traced(`stream:${consumer.name}`, batch.length, () =>
+          asFunction(consumer.name, () => run({ Records: batch }, lambdaContext(consumer.name))),
         );
         failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       } catch (error) {
@@ -187,6 +189,7 @@ export async function startStreamPoller(options: PollerOptions): Promise<StreamP
       if (page.NextShardIterator) iterators.set(shardId, page.NextShardIterator);
       else iterators.delete(shardId);
       const records = (page.Records ?? []).map((r) => asLambdaRecord(r, streamArn!, options.isTtlDeletion));
+      trace('stream:read', records.length);
       if (records.length === 0) continue;
       read = Math.max(read, records.length);
       for (const record of records) options.observe?.(record);
