@@ -306,7 +306,7 @@ async function expirySection() {
   const x = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)] ?? Number.NaN;
   print(`4. ${leads} leads expiring at once, through the whole local runtime (TTL emulator -> stream ->`);
   print(
-    '   archiver, reconciler every 2 s, notifier -> email queue -> email sender -> local SES), timed from',
+    '   archiver, reconciler every 5 s, notifier -> email queue -> email sender -> local SES), timed from',
   );
   print(
     `   their shared deadline; each round followed by a plain loop of ${leads} UpdateItem calls on the same`,
