@@ -5,7 +5,7 @@
  */
 import { documentClient } from '../adapters/dynamodb/client.js';
 import { InsightsStore } from '../adapters/dynamodb/insights-store.js';
-import { SearchIndex } from '../adapters/dynamodb/search-index.js';
+import { SearchCards, SearchIndex } from '../adapters/dynamodb/search-index.js';
 import { SenderDirectory } from '../adapters/dynamodb/sender-directory.js';
 import { InsightsService } from '../domain/insights-service.js';
 import { SearchService } from '../domain/search.js';
@@ -20,7 +20,8 @@ const { tableName } = config;
 // keeps an unused `new` whose arguments read a property (a getter might run).
 export const insightsStore = /* @__PURE__ */ new InsightsStore(documentClient, tableName);
 export const searchIndex = /* @__PURE__ */ new SearchIndex(documentClient, tableName);
-export const searchMaintenance = /* @__PURE__ */ new SearchMaintenance(searchIndex, () => new Date());
+const searchCards = /* @__PURE__ */ new SearchCards(documentClient, tableName);
+export const searchMaintenance = /* @__PURE__ */ new SearchMaintenance(searchCards, () => new Date());
 export const insights = /* @__PURE__ */ new InsightsService(insightsStore, () => new Date());
 export const partnerSearch = /* @__PURE__ */ new SearchService(searchIndex);
 const senders = /* @__PURE__ */ new SenderDirectory(documentClient, tableName);
