@@ -4,32 +4,26 @@
  */
 import { createHash } from 'node:crypto';
 import { DUPLICATE_WINDOW_DAYS, possibleDuplicates } from './duplicates.js';
-import { LeadNotFoundError } from './errors.js';
-import type { Lead, NewLead, Sender, Stage, Tab } from './lead.js';
+import type { Lead, NewLead, Sender } from './lead.js';
+import { type Clock, LeadReads, type PartnerCaller } from './lead-reads.js';
 import { type Command, plan, receive, type Windows } from './lifecycle.js';
-import type { LeadStore, Page } from './ports.js';
+import type { LeadStore } from './ports.js';
 
-export type Clock = () => Date;
+export type { Clock, PartnerCaller } from './lead-reads.js';
 
 function* chunks<T>(items: T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
-export interface PartnerCaller {
-  partnerId: string;
-  userSub: string;
-}
-
-export class LeadService {
+/** Every lead use case: the reads, intake, partner actions, favorites and expiry. */
+export class LeadService extends LeadReads {
   constructor(
     private readonly store: LeadStore,
     private readonly windows: Windows,
-    private readonly clock: Clock,
+    clock: Clock,
     private readonly newId: (now: number) => string,
-  ) {}
-
-  now(): Date {
-    return this.clock();
+  ) {
+    super(store, clock);
   }
 
   /**
@@ -52,20 +46,6 @@ export class LeadService {
         }
       : undefined;
     return this.store.create(lead, idempotent);
-  }
-
-  /** A lead of the caller's partner; any other lead is not found. */
-  async getForPartner(caller: PartnerCaller, leadId: string): Promise<Lead> {
-    const lead = await this.store.get(leadId);
-    if (!lead || lead.partnerId !== caller.partnerId) throw new LeadNotFoundError();
-    return lead;
-  }
-
-  /** A lead the sender sent; any other lead is not found. */
-  async getForSender(sender: Sender, leadId: string): Promise<Lead> {
-    const lead = await this.store.get(leadId);
-    if (!lead || lead.sender.id !== sender.id) throw new LeadNotFoundError();
-    return lead;
   }
 
   /** Any partner action: one conditional write, refused with the reason the domain gives. */
@@ -149,19 +129,5 @@ export class LeadService {
 
   favorite(caller: PartnerCaller, leadId: string, favorite: boolean): Promise<void> {
     return this.store.setFavorite(leadId, caller.partnerId, caller.userSub, favorite);
-  }
-
-  listForPartner(
-    caller: PartnerCaller,
-    filter: { tab?: Tab | 'favorites'; stage?: Stage; before?: string; limit: number },
-  ): Promise<Page<Lead>> {
-    return this.store.listForPartner({ ...caller, ...filter, now: this.clock() });
-  }
-
-  listForSender(sender: Sender, page: { before?: string; limit: number }): Promise<Page<Lead>> {
-    const now = this.clock();
-    // A sender record always carries its registration; without one, only what it sent from now on exists.
-    const since = sender.registeredAt ?? now.toISOString();
-    return this.store.listForSender({ senderId: sender.id, ...page, now, since });
   }
 }

@@ -2,7 +2,7 @@
 import type { Lead } from '../domain/lead.js';
 import type { Page } from '../domain/ports.js';
 import { partnerView, senderView } from '../domain/views.js';
-import { config, leads } from '../shared/lead-composition-root.js';
+import { clock, config } from '../shared/lead-composition-root.js';
 import type { PartnerPrincipal } from './auth.js';
 import { sealCursor } from './cursor.js';
 import { etagOf } from './etag.js';
@@ -11,13 +11,13 @@ import type { Reply } from './route-handler.js';
 export function partnerLeadReply(lead: Lead, principal: PartnerPrincipal): Reply {
   return {
     status: 200,
-    body: partnerView(lead, leads.now(), config.windows, principal.userSub),
+    body: partnerView(lead, clock(), config.windows, principal.userSub),
     headers: { etag: etagOf(lead.version) },
   };
 }
 
 export async function pageReply<T>(page: Page<Lead>, view: (lead: Lead, now: Date) => T, scope: string) {
-  const now = leads.now();
+  const now = clock();
   return {
     status: 200,
     body: {
@@ -27,4 +27,4 @@ export async function pageReply<T>(page: Page<Lead>, view: (lead: Lead, now: Dat
   };
 }
 
-export const senderReply = (lead: Lead): Reply => ({ status: 200, body: senderView(lead, leads.now()) });
+export const senderReply = (lead: Lead): Reply => ({ status: 200, body: senderView(lead, clock()) });

@@ -4,7 +4,7 @@ import { fairUse } from '../http/fair-use.js';
 import { pageReply } from '../http/lead-replies.js';
 import { routeHandler } from '../http/route-handler.js';
 import { listLeads as route } from '../http/routes.js';
-import { config, leads } from '../shared/lead-composition-root.js';
+import { config, leadReads } from '../shared/lead-composition-root.js';
 
 export const handler = routeHandler(
   route,
@@ -12,7 +12,7 @@ export const handler = routeHandler(
     // A cursor only opens for the same user, tab and stage it was issued for.
     const scope = `leads:${principal.partnerId}:${principal.userSub}:${query.tab ?? '*'}:${query.stage ?? '*'}`;
     const before = query.cursor ? await openCursor(query.cursor, scope) : undefined;
-    const page = await leads.listForPartner(principal, {
+    const page = await leadReads.listForPartner(principal, {
       limit: query.limit,
       ...(query.tab ? { tab: query.tab } : {}),
       ...(query.stage ? { stage: query.stage } : {}),

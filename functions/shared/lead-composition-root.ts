@@ -1,14 +1,33 @@
 /**
- * The composition root of the lead functions: configuration, the DynamoDB repository and the lead
- * service, built once per process at cold start.
+ * The composition root of the lead functions: configuration, the DynamoDB adapters and the lead
+ * use cases, built once per process at cold start.
+ *
+ * Each instance is a `/* @__PURE__ *\/ new` with plain-name arguments (esbuild keeps a pure `new`
+ * whose arguments read a property), so a function's bundle keeps only what its handler uses: a
+ * read-only route builds the reads on `LeadQueries` and neither bundles the write path, the
+ * intake's duplicate flagging and ids, nor the delivery markers (README, cold start).
  */
 import { monotonicFactory } from 'ulidx';
 import { documentClient } from '../adapters/dynamodb/client.js';
+import { LeadQueries } from '../adapters/dynamodb/lead-queries.js';
 import { LeadRepository } from '../adapters/dynamodb/lead-repository.js';
+import { SenderDirectory } from '../adapters/dynamodb/sender-directory.js';
+import { LeadReads } from '../domain/lead-reads.js';
 import { LeadService } from '../domain/lead-service.js';
 import { loadConfig } from './config.js';
 
 export const config = loadConfig();
-export const repository = new LeadRepository(documentClient, config.tableName);
-export const leads = new LeadService(repository, config.windows, () => new Date(), monotonicFactory());
-export const senderForClient = (clientId: string) => repository.senderForClient(clientId);
+const { tableName, windows } = config;
+/** The time every lead view and use case is computed at. */
+export const clock = (): Date => new Date();
+const newId = /* @__PURE__ */ monotonicFactory();
+
+const queries = /* @__PURE__ */ new LeadQueries(documentClient, tableName);
+const repository = /* @__PURE__ */ new LeadRepository(documentClient, tableName);
+const senders = /* @__PURE__ */ new SenderDirectory(documentClient, tableName);
+
+/** What the read-only routes use: one lead, a page, the clock their views are computed at. */
+export const leadReads = /* @__PURE__ */ new LeadReads(queries, clock);
+/** Intake, partner actions and favorites (and the reads, for the write routes' answers). */
+export const leads = /* @__PURE__ */ new LeadService(repository, windows, clock, newId);
+export const senderForClient = (clientId: string) => senders.byClient(clientId);
