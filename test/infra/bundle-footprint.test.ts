@@ -3,7 +3,8 @@
  * CommonJS package (ipaddr.js, standardwebhooks) makes every bundle that has the module in its
  * graph evaluate the package at import, used or not; a lazily imported SDK client is still parsed
  * at import. So a shared composition root or a use-case class that gathers them costs every route
- * its cold start (README, cold start). Bundled as deployed; read off esbuild's metafile.
+ * its cold start (README, cold start); so does a composition root that builds every use case in
+ * every function. Bundled as deployed; read off esbuild's metafile.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,11 @@ const names = [
   'replay-webhook',
   'search-partners',
   'get-insights',
+  'get-lead',
+  'list-leads',
+  'list-sent-leads',
+  'get-sent-lead',
+  'get-lead-history',
 ];
 let bundles: Map<string, Bundle>;
 
@@ -26,7 +32,7 @@ beforeAll(async () => {
     mkdtempSync(join(tmpdir(), 'bundle-footprint-')),
   );
   bundles = new Map(built.map((bundle) => [bundle.name, bundle]));
-}, 60_000);
+}, 120_000);
 
 const packagesOf = (name: string) => [...bundles.get(name)!.parts.keys()];
 
@@ -58,5 +64,19 @@ describe('app modules bundled by the search and insights routes', () => {
 
   it('insights reads its months without the search index', () => {
     expect(inputsOf('get-insights')).not.toContain('functions/adapters/dynamodb/search-index.ts');
+  });
+});
+
+describe('app modules bundled by the read-only lead routes', () => {
+  const reads = ['get-lead', 'list-leads', 'list-sent-leads', 'get-sent-lead', 'get-lead-history'];
+
+  it('read through LeadQueries without the lead service, the repository or delivery markers', () => {
+    for (const name of reads) {
+      const inputs = [...bundles.get(name)!.inputs];
+      expect(inputs).toContain('functions/adapters/dynamodb/lead-queries.ts');
+      expect(inputs).not.toContain('functions/domain/lead-service.ts');
+      expect(inputs).not.toContain('functions/adapters/dynamodb/lead-repository.ts');
+      expect(inputs).not.toContain('functions/adapters/dynamodb/delivery-markers.ts');
+    }
   });
 });
