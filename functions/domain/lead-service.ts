@@ -7,6 +7,7 @@ import { DUPLICATE_WINDOW_DAYS, possibleDuplicates } from './duplicates.js';
 import type { Lead, NewLead, Sender } from './lead.js';
 import { type Clock, LeadReads, type PartnerCaller } from './lead-reads.js';
 import { type Command, plan, receive, type Windows } from './lifecycle.js';
+import { PartnerActions } from './partner-actions.js';
 import type { LeadStore } from './ports.js';
 
 export type { Clock, PartnerCaller } from './lead-reads.js';
@@ -17,6 +18,8 @@ function* chunks<T>(items: T[], size: number): Generator<T[]> {
 
 /** Every lead use case: the reads, intake, partner actions, favorites and expiry. */
 export class LeadService extends LeadReads {
+  private readonly actions: PartnerActions;
+
   constructor(
     private readonly store: LeadStore,
     private readonly windows: Windows,
@@ -24,6 +27,7 @@ export class LeadService extends LeadReads {
     private readonly newId: (now: number) => string,
   ) {
     super(store, clock);
+    this.actions = new PartnerActions(store, clock);
   }
 
   /**
@@ -55,13 +59,7 @@ export class LeadService extends LeadReads {
     command: Command,
     ifMatch?: number[],
   ): Promise<Lead> {
-    const change = plan(leadId, command, {
-      now: this.clock(),
-      actor: { type: 'partner-user', id: caller.userSub },
-      partnerId: caller.partnerId,
-      ...(ifMatch === undefined ? {} : { ifMatch }),
-    });
-    return this.store.apply(change);
+    return this.actions.apply(caller, leadId, command, ifMatch);
   }
 
   /**
@@ -128,6 +126,6 @@ export class LeadService extends LeadReads {
   }
 
   favorite(caller: PartnerCaller, leadId: string, favorite: boolean): Promise<void> {
-    return this.store.setFavorite(leadId, caller.partnerId, caller.userSub, favorite);
+    return this.actions.favorite(caller, leadId, favorite);
   }
 }

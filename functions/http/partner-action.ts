@@ -5,7 +5,7 @@
  */
 import type { Lead } from '../domain/lead.js';
 import type { Command } from '../domain/lifecycle.js';
-import { leads } from '../shared/lead-composition-root.js';
+import { partnerActions } from '../shared/lead-composition-root.js';
 import { leadIfMatch } from './etag.js';
 import { fairUse } from './fair-use.js';
 import { partnerLeadReply } from './lead-replies.js';
@@ -29,7 +29,7 @@ export function partnerActionHandler<R extends PartnerActionRoute>(
   return routeHandler(
     route,
     async ({ principal, params, headers, body }) => {
-      const lead = await leads.applyPartnerAction(
+      const lead = await partnerActions.apply(
         principal,
         params.id,
         command(body),

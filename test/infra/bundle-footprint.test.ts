@@ -23,6 +23,8 @@ const names = [
   'list-sent-leads',
   'get-sent-lead',
   'get-lead-history',
+  'accept-lead',
+  'favorite-lead',
 ];
 let bundles: Map<string, Bundle>;
 
@@ -77,6 +79,19 @@ describe('app modules bundled by the read-only lead routes', () => {
       expect(inputs).not.toContain('functions/domain/lead-service.ts');
       expect(inputs).not.toContain('functions/adapters/dynamodb/lead-repository.ts');
       expect(inputs).not.toContain('functions/adapters/dynamodb/delivery-markers.ts');
+    }
+  });
+});
+
+describe('app modules bundled by the partner action routes', () => {
+  it('write through LeadWrites without the intake, the repository or delivery markers', () => {
+    for (const name of ['accept-lead', 'favorite-lead']) {
+      const inputs = [...bundles.get(name)!.inputs];
+      expect(inputs).toContain('functions/domain/partner-actions.ts');
+      expect(inputs).not.toContain('functions/domain/lead-service.ts');
+      expect(inputs).not.toContain('functions/adapters/dynamodb/lead-repository.ts');
+      expect(inputs).not.toContain('functions/adapters/dynamodb/delivery-markers.ts');
+      expect(inputs).not.toContain('functions/adapters/dynamodb/sender-directory.ts');
     }
   });
 });
