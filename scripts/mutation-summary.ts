@@ -2,13 +2,19 @@
  * `npx tsx scripts/mutation-summary.ts [--survivors] [report ...]`: one mutation score for all of
  * `functions/domain/`, per file and overall, from the JSON reports of several Stryker runs and
  * the event-recorder directories of runs still going or stopped early (by default everything in
- * `reports/mutation/`). A whole run takes hours on this machine, so the
- * domain is scored in parts (`MUTATION_RUN=<name> npm run mutation -- --mutate <files>`); this adds
- * the parts up. Per mutant the newest report that scored it wins (a run over some lines of a file,
- * or one that left the static mutants out with `--ignoreStatic`, leaves the rest to older runs),
- * and only reports of the same source as the file's newest: a result never outlives the code it
- * was measured on. A domain file no report covers is listed as not measured, and the overall line
- * says so.
+ * `reports/mutation/`). A whole run takes hours on this machine, so the domain is scored in parts
+ * (`MUTATION_RUN=<name> npm run mutation -- --mutate <files>`); this adds the parts up.
+ *
+ * Only results measured on the code as it is now count: a report's file whose source differs from
+ * the working tree's is dropped whole, so a result never outlives the code it was measured on and a
+ * mutant that no longer exists counts for nothing. Events carry no source, so each run records the
+ * domain it measures and when it started (`reports/mutation/run-<name>.sources.json`, written by
+ * `stryker.config.mjs`); an events directory without that record is not read. Per mutant the
+ * newest run that scored it wins (a run over some lines of a file, or one that left the static
+ * mutants out with `--ignoreStatic`, leaves the rest to older runs); runs are ordered by that
+ * recorded start, never by file times (a copied directory has new ones), and a JSON report of a
+ * run that recorded none counts as the oldest. A domain file with no result on its current code is
+ * listed as not measured.
  *
  * Score: (killed + timed out) / (killed + timed out + survived + no coverage), as Stryker counts it;
  * mutants that do not compile (the TypeScript checker) or that were left out are not in it.
@@ -242,9 +248,7 @@ function main() {
     }),
     { detected: 0, undetected: 0, leftOut: 0, notRun: 0, staticScored: 0, invalid: 0 },
   );
-  console.log(
-    '| file | score | detected | survived | static scored | static left out | not run yet | not valid |',
-  );
+  console.log('| file | score | detected | survived | static scored | left out | not run yet | not valid |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
