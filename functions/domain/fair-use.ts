@@ -54,8 +54,7 @@ export const retryAfterSeconds = (window: Window, nowMs: number): number =>
   Math.max(1, Math.ceil((window.end - nowMs) / 1000));
 
 const count = (text: string, what: string): number => {
-  // Number() ignores surrounding whitespace itself.
-  const n = Number(text);
+  const n = Number(text.trim());
   if (!Number.isInteger(n) || n < 0)
     throw new Error(`${what} must be a whole number, 0 or more; got "${text}"`);
   return n;
