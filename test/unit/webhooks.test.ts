@@ -342,6 +342,20 @@ describe('webhook inputs', () => {
     expect(subscriptionInputSchema.safeParse({ url, events: ['lead.won'], extra: 1 }).success).toBe(false);
   });
 
+  it('takes exactly the http and https schemes (the local runtime delivers over http), and says why a description is refused', () => {
+    const parses = (endpoint: string) =>
+      subscriptionInputSchema.safeParse({ url: endpoint, events: ['lead.won'] }).success;
+    expect(parses('http://127.0.0.1:4010/hook')).toBe(true);
+    expect(parses('https://h.example/x')).toBe(true);
+    expect(parses('httpsx://h.example/x')).toBe(false);
+    expect(parses('httpx://h.example/x')).toBe(false);
+    expect(
+      subscriptionInputSchema
+        .safeParse({ url, events: ['lead.won'], description: 'ring\u0007' })
+        .error?.issues.map((i) => [i.path.join('.'), i.message]),
+    ).toEqual([['description', 'must not contain control characters']]);
+  });
+
   it('takes a change of at least one field, and a null description to clear it', () => {
     expect(subscriptionPatchSchema.safeParse({}).error?.issues.map((i) => i.message)).toEqual([
       'change at least one field',
