@@ -3,12 +3,19 @@
  * the query it was issued for. A cursor that was edited, forged or issued to someone else fails
  * to open (400), and even a valid one only moves within the caller's own partition.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createSecretKey,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { leadIdSchema } from '../domain/lead.js';
 import { problems } from './problem.js';
 
-let key: Promise<Buffer> | undefined;
+let key: Promise<KeyObject> | undefined;
 let secretsClient: SecretsManagerClient | undefined;
 
 /**
@@ -16,7 +23,7 @@ let secretsClient: SecretsManagerClient | undefined;
  * once per process. A failed fetch is forgotten, not cached: the next request asks again, instead
  * of every later list page of this container answering 500 for one throttled or timed-out call.
  */
-function cursorKey(): Promise<Buffer> {
+function cursorKey(): Promise<KeyObject> {
   key ??= loadKey().catch((error: unknown) => {
     key = undefined;
     throw error;
@@ -24,7 +31,7 @@ function cursorKey(): Promise<Buffer> {
   return key;
 }
 
-async function loadKey(): Promise<Buffer> {
+async function loadKey(): Promise<KeyObject> {
   const arn = process.env.CURSOR_SECRET_ARN;
   let secret = process.env.CURSOR_SECRET;
   if (!secret && arn) {
@@ -34,7 +41,9 @@ async function loadKey(): Promise<Buffer> {
     secret = result.SecretString;
   }
   if (!secret) throw new Error('CURSOR_SECRET or CURSOR_SECRET_ARN must be set');
-  return createHash('sha256').update(secret).digest();
+  // A KeyObject, not the raw bytes: Node 24 prepares a raw key again on every createCipheriv
+  // (about 8 µs warm, up to 60 µs between requests, most of a list page's cursor).
+  return createSecretKey(createHash('sha256').update(secret).digest());
 }
 
 export async function sealCursor(position: string, scope: string): Promise<string> {

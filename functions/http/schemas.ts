@@ -6,21 +6,26 @@ import * as z from 'zod/mini';
 import { possibleDuplicateSchema } from '../domain/duplicates.js';
 import { termsOf } from '../domain/keywords.js';
 import {
+  closeOf,
   closeSchema,
   companySizes,
+  contactOf,
   contactSchema,
-  customerSchema,
+  customerOf,
+  dealOf,
   dealSchema,
+  declineOf,
   declineSchema,
   historyEntrySchema,
+  inputRules,
   leadIdSchema,
   leadTypeSchema,
   moneySchema,
-  needSchema,
+  needOf,
   newLeadSchema,
   oneLineText,
   outcomeSchema,
-  senderSchema,
+  senderRefFields,
   stageSchema,
 } from '../domain/lead.js';
 import { lazySchema, pureSchema, withMeta } from '../domain/schema-building.js';
@@ -142,6 +147,9 @@ export const contactsBody = /* @__PURE__ */ pureSchema(() =>
 export const closeBody = /* @__PURE__ */ pureSchema(() => withMeta(closeSchema, { id: 'CloseLead' }));
 
 // ---- responses ----
+// Built from the field lists rather than the input schemas' instances: a response schema is built
+// only for the OpenAPI document, and naming an input schema here would build it at the cold start
+// of every route whose table entry names this response.
 const timestamp = /* @__PURE__ */ lazySchema(() => z.iso.datetime());
 export const partnerLeadSchema = /* @__PURE__ */ lazySchema(() =>
   withMeta(
@@ -152,18 +160,18 @@ export const partnerLeadSchema = /* @__PURE__ */ lazySchema(() =>
       tab: z.enum(['marketplace', 'qualified']),
       stage: stageSchema,
       outcome: z.nullable(outcomeSchema),
-      sender: z.pick(senderSchema, { id: true, kind: true, name: true }),
-      customer: customerSchema,
-      need: needSchema,
+      sender: z.object(senderRefFields(inputRules)),
+      customer: customerOf(inputRules),
+      need: needOf(inputRules),
       externalId: z.nullable(z.string()),
       contactRequested: z.boolean(),
       alert: z.nullable(z.enum(['contact-now', 'contact-requested'])),
       receivedAt: timestamp(),
       respondBy: timestamp(),
-      deal: z.nullable(dealSchema),
-      contacts: z.array(contactSchema),
-      decline: z.nullable(declineSchema),
-      closed: z.nullable(z.extend(closeSchema, { at: timestamp() })),
+      deal: z.nullable(dealOf(inputRules)),
+      contacts: z.array(contactOf(inputRules)),
+      decline: z.nullable(declineOf(inputRules)),
+      closed: z.nullable(z.extend(closeOf(inputRules), { at: timestamp() })),
       archivedAt: z.nullable(timestamp()),
       favorite: z.boolean(),
       version: z.number().check(z.int()),
@@ -188,10 +196,10 @@ export const senderLeadSchema = /* @__PURE__ */ lazySchema(() =>
       respondBy: timestamp(),
       archivedAt: z.nullable(timestamp()),
       externalId: z.nullable(z.string()),
-      customer: customerSchema,
-      need: needSchema,
+      customer: customerOf(inputRules),
+      need: needOf(inputRules),
       contactRequested: z.boolean(),
-      deal: z.nullable(z.pick(dealSchema, { name: true, value: true, estimatedCloseDate: true })),
+      deal: z.nullable(z.pick(dealOf(inputRules), { name: true, value: true, estimatedCloseDate: true })),
     }),
     { id: 'SentLead', description: 'A lead as its sender sees it.' },
   ),

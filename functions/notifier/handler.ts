@@ -6,6 +6,7 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { validLeadSchema } from '../domain/lead.js';
 import { notificationFor } from '../domain/notifications.js';
 import { logger } from '../shared/logger.js';
 import { count } from '../shared/metrics.js';
@@ -26,7 +27,9 @@ async function notify(
     count('EmailsQueued', queued, { name: 'kind', value: 'contact-confirmation' });
     return;
   }
-  const { previous, current } = leadImages(record);
+  // Lead text goes into email subjects and bodies here, so every input rule is checked again (no
+  // line break reaches a header, whoever wrote the item); nobody waits on this function's cold start.
+  const { previous, current } = leadImages(record, validLeadSchema);
   const notification = notificationFor(previous, current);
   if (!notification) return;
   const message = await notifications.compose(notification, alertRecipientsOf);

@@ -3,8 +3,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { fromItem, withoutStorageAttributes } from '../adapters/dynamodb/lead-items.js';
-import { type Lead, leadIdSchema, slugSchema } from '../domain/lead.js';
+import { parseLeadItem, withoutStorageAttributes } from '../adapters/dynamodb/lead-items.js';
+import { type Lead, leadIdSchema, leadSchema, slugSchema } from '../domain/lead.js';
 import { type Profile, profileSchema } from '../domain/profile.js';
 import { pureSchema } from '../domain/schema-building.js';
 
@@ -16,13 +16,19 @@ type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
 export const itemOf = (image: Image | undefined): Record<string, unknown> | undefined =>
   image ? unmarshall(image as unknown as Record<string, AttributeValue>) : undefined;
 
-/** The lead before and after a change, parsed (an image that is not a lead fails, as a batch item failure). */
-export function leadImages(record: DynamoDBRecord): { previous?: Lead; current?: Lead } {
+/**
+ * The lead before and after a change, parsed with the stored-lead schema, or `schema` (an image
+ * that is not a lead fails, as a batch item failure).
+ */
+export function leadImages(
+  record: DynamoDBRecord,
+  schema: typeof leadSchema = leadSchema,
+): { previous?: Lead; current?: Lead } {
   const previous = itemOf(record.dynamodb?.OldImage);
   const current = itemOf(record.dynamodb?.NewImage);
   return {
-    ...(previous?.entity === 'lead' ? { previous: fromItem(previous) } : {}),
-    ...(current?.entity === 'lead' ? { current: fromItem(current) } : {}),
+    ...(previous?.entity === 'lead' ? { previous: parseLeadItem(previous, schema) } : {}),
+    ...(current?.entity === 'lead' ? { current: parseLeadItem(current, schema) } : {}),
   };
 }
 

@@ -34,7 +34,7 @@ function schemasBuiltAtImport(bundle: Bundle): number {
 let built: Map<string, number>;
 
 beforeAll(async () => {
-  const names = ['health', 'openapi', 'get-webhook', 'get-insights'];
+  const names = ['health', 'openapi', 'get-webhook', 'get-insights', 'get-lead', 'list-leads'];
   const bundles = await buildBundles(
     Object.fromEntries(names.map((name) => [name, join('functions', name, 'handler.ts')])),
     mkdtempSync(join(tmpdir(), 'schema-footprint-')),
@@ -53,5 +53,12 @@ describe('schemas built at import', () => {
   it("are only the route's own for the others: no lead schema in a webhook or insights function", () => {
     expect(built.get('get-webhook')).toBeLessThan(100);
     expect(built.get('get-insights')).toBeLessThan(100);
+  });
+
+  it('are the shape of a stored lead for a lead read, not the input rules of its fields (about 210)', () => {
+    // The stored-lead schema is about 65 (functions/domain/lead.ts, `storedRules`); the rest is
+    // the route's parameters, the token's checks and the sender lookup's schema.
+    expect(built.get('get-lead')).toBeLessThan(100);
+    expect(built.get('list-leads')).toBeLessThan(120);
   });
 });

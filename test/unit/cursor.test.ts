@@ -2,6 +2,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { openCursor, sealCursor } from '../../functions/http/cursor.js';
 
 const secrets = mockClient(SecretsManagerClient);
@@ -34,5 +35,30 @@ describe('cursor key from Secrets Manager', () => {
 
     // One failed call, one that succeeded; the key is then reused, not fetched per request.
     expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+  });
+
+  it('opens what it sealed only for the same scope and unedited', async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: 'a-long-random-secret' });
+    const cursor = await sealCursor(position, 'leads:contoso:user-1:*:*');
+    await expect(openCursor(cursor, 'leads:contoso:user-1:*:*')).resolves.toBe(position);
+    await expect(openCursor(cursor, 'leads:contoso:user-2:*:*')).rejects.toMatchObject({
+      code: 'invalid-cursor',
+    });
+    const edited = Buffer.from(cursor, 'base64url');
+    edited[14] = (edited[14] ?? 0) ^ 1;
+    await expect(openCursor(edited.toString('base64url'), 'leads:contoso:user-1:*:*')).rejects.toMatchObject({
+      code: 'invalid-cursor',
+    });
+  });
+
+  it('opens a cursor sealed with the raw key bytes, as the functions sealed them before (a deploy keeps pages going)', async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: 'a-long-random-secret' });
+    const raw = createHash('sha256').update('a-long-random-secret').digest();
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', raw, iv);
+    cipher.setAAD(Buffer.from('scope'));
+    const sealed = Buffer.concat([cipher.update(position, 'utf8'), cipher.final()]);
+    const cursor = Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64url');
+    await expect(openCursor(cursor, 'scope')).resolves.toBe(position);
   });
 });

@@ -1,6 +1,6 @@
 import { fromItem, toItem } from '../../functions/adapters/dynamodb/lead-items.js';
 import { storageAttributes, tableDefinition } from '../../functions/adapters/dynamodb/table-definition.js';
-import type { Lead } from '../../functions/domain/lead.js';
+import { type Lead, leadSchema } from '../../functions/domain/lead.js';
 import { commands, received, run } from '../support/leads.js';
 
 const accepted = run(received(), commands.accept);
@@ -23,6 +23,10 @@ describe('lead items', () => {
     // Every index the item is on wrote its keys, and none of them comes back.
     expect(written.length).toBeGreaterThanOrEqual(5);
     for (const key of Object.keys(fromItem(item))) expect(storageAttributes.has(key)).toBe(false);
+  });
+
+  it('names no field of a lead like a storage attribute: reading drops them as unknown attributes', () => {
+    for (const field of Object.keys(leadSchema.shape)) expect(storageAttributes.has(field)).toBe(false);
   });
 
   it('knows every key attribute of every index', () => {

@@ -1,7 +1,7 @@
 /**
  * A lead as a table item and back: the item carries the lead's keys and index attributes for its
- * stage, and favorites as a string set; reading it back strips every storage attribute the table
- * definition names, so no key leaks into a `Lead`.
+ * stage, and favorites as a string set; reading it back keeps only the lead's own fields, so no
+ * key leaks into a `Lead`.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -35,12 +35,18 @@ export function withoutStorageAttributes(item: Item): Item {
   return data;
 }
 
-/** A lead item (from a read, a write's return values or a stream image) as the domain's `Lead`. */
-export function fromItem(item: Item): Lead {
-  const lead = withoutStorageAttributes(item);
-  if (item.favoritedBy instanceof Set) lead.favoritedBy = [...(item.favoritedBy as Set<string>)];
-  // Parsed, not cast: an item that is not a lead is a bug to surface here, not three calls later.
-  return leadSchema.parse(lead);
+/**
+ * A lead item (from a read, a write's return values or a stream image) as the domain's `Lead`.
+ * Parsed, not cast: an item that is not a lead is a bug to surface here, not three calls later.
+ * The stored-lead schema checks the shape only (its content passed the input rules on the way in)
+ * and drops what it does not know, the storage attributes included.
+ */
+export const fromItem = (item: Item): Lead => parseLeadItem(item, leadSchema);
+
+/** A lead item parsed with `schema`: `validLeadSchema` for a reader that checks every input rule again. */
+export function parseLeadItem(item: Item, schema: typeof leadSchema): Lead {
+  const favorites = item.favoritedBy;
+  return schema.parse(favorites instanceof Set ? { ...item, favoritedBy: [...favorites] } : item);
 }
 
 /** Items on errors come back in wire format: lib-dynamodb only translates successful outputs. */
