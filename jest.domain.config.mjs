@@ -18,6 +18,7 @@ const domainTests = [
   'duplicates',
   'erasure-service',
   'insights',
+  'lead-schemas',
   'lead-service',
   'lifecycle',
   'profile-service',

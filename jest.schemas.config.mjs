@@ -7,6 +7,7 @@ import unit from './jest.unit.config.mjs';
 const schemaTests = [
   'domain-schemas',
   'domain-writes',
+  'lead-schemas',
   'openapi-document',
   'profile-service',
   'text-fields',
