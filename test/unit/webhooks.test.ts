@@ -8,6 +8,7 @@ import {
   DeliveryNotFoundError,
   deliveryView,
   deterministicUlid,
+  eventSortKey,
   eventTypeOf,
   eventTypeSchema,
   FAILING_LIMIT_MS,
@@ -29,6 +30,7 @@ import {
   subscriptionIdSchema,
   subscriptionInputSchema,
   subscriptionPatchSchema,
+  subscriptionSchema,
   UnsafeUrlError,
   webhookIdOf,
 } from '../../functions/domain/webhooks.js';
@@ -222,6 +224,30 @@ describe('webhook edges', () => {
     ]);
     expect(next.version).toBe(5);
     expect(next.updatedAt).toBe(at(500).toISOString());
+  });
+
+  it('reads back only secrets in the signing format, and stores events by time, then lead and version', () => {
+    const stored = {
+      id: 'wh_01JD0000000000000000000000',
+      partnerId: 'contoso',
+      url: 'https://hooks.contoso.example/in',
+      events: ['lead.won'],
+      description: null,
+      enabled: true,
+      disabledReason: null,
+      createdAt: t0.toISOString(),
+      updatedAt: t0.toISOString(),
+      failingSince: null,
+      secrets: [{ value: secret('a'), expiresAt: null }],
+      version: 1,
+    };
+    expect(subscriptionSchema.safeParse(stored).success).toBe(true);
+    for (const value of ['', Buffer.alloc(32, 'a').toString('base64'), `x${secret('a')}`]) {
+      expect(subscriptionSchema.safeParse({ ...stored, secrets: [{ value, expiresAt: null }] }).success).toBe(
+        false,
+      );
+    }
+    expect(eventSortKey('2026-12-01T10:00:00.000Z', 'L1#3')).toBe('2026-12-01T10:00:00.000Z#L1#3');
   });
 
   it('shows a delivery with its webhook-id, and a subscription without its secrets', () => {
