@@ -18,6 +18,8 @@ export interface Bundle {
   bytes: number;
   /** Output bytes per package ("app" for the project's own code). */
   parts: Map<string, number>;
+  /** The input files with code in the output, as esbuild names them (relative to the working directory). */
+  inputs: Set<string>;
 }
 
 /** The package an input file belongs to: the last node_modules/<pkg> in its path, else the app. */
@@ -52,7 +54,13 @@ export async function buildBundles(entries: Record<string, string>, outDir: stri
     const file = resolve(outDir, `${name}.mjs`);
     const key = Object.keys(result.metafile.outputs).find((o) => resolve(o) === file);
     if (!key) throw new Error(`esbuild wrote no output for ${name}`);
-    return { name, file, bytes: statSync(file).size, parts: partsOf(result.metafile.outputs[key]!) };
+    const output = result.metafile.outputs[key]!;
+    const inputs = new Set(
+      Object.entries(output.inputs)
+        .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+        .map(([input]) => input),
+    );
+    return { name, file, bytes: statSync(file).size, parts: partsOf(output), inputs };
   });
 }
 

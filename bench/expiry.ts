@@ -9,7 +9,7 @@
  * the end, for reference, the loop on small items no index holds.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -153,7 +153,18 @@ export async function expiryBench(
   // The runtime's own window only matters for leads it takes in itself (none here): each round
   // writes its leads with a deadline of its own.
   log('expiry: starting a local runtime');
-  const child = await startRuntime(root, ports, 3600);
+  // BENCH_EXPIRY_TRACE=<file>: the runtime traces its TTL, stream and queue work there (LOCAL_TRACE),
+  // and each round prints where its time went.
+  const traceFile = process.env.BENCH_EXPIRY_TRACE;
+  if (traceFile) writeFileSync(traceFile, '');
+  const child = await startRuntime(root, ports, 3600, {
+    // The local runtime's own schedule (npm start's default; deployed: every minute). With the
+    // bench's 60 s grace the reconciler has nothing to archive in a round (TTL gets every lead
+    // within seconds), so every 2 s it only added its empty Queries (16 deadline shards, 16 reminder
+    // shards, the erasure index) beside the pipeline.
+    RECONCILE_INTERVAL: process.env.BENCH_RECONCILE ?? 'PT5S',
+    ...(traceFile ? { LOCAL_TRACE: traceFile } : {}),
+  });
   const endpoint = `http://127.0.0.1:${ports.dynamo}`;
   const ses = `http://127.0.0.1:${ports.ses}`;
   const credentials = { accessKeyId: 'b', secretAccessKey: 'b' };
@@ -202,7 +213,26 @@ export async function expiryBench(
       return ids;
     };
 
-    /** Leads of the partner still stored as received: one Query whose work shrinks as they are archived. */
+    /**
+     * Whether any lead of the partner is still stored as received: a Query for one item. Polled four
+     * times a second beside the work it times, so it reads one index entry, not the whole partition
+     * (a COUNT reads every remaining lead: up to 2,000 items a poll, work DynamoDB Local did beside
+     * the pipeline and never beside the loop).
+     */
+    const anyStillReceived = async (partnerId: string) => {
+      const page = await document.send(
+        new QueryCommand({
+          TableName: TABLE,
+          IndexName: indexes.byPartnerStage.name,
+          KeyConditionExpression: `${indexes.byPartnerStage.partitionKey} = :pk`,
+          ExpressionAttributeValues: { ':pk': partnerStagePk(partnerId, 'received') },
+          ProjectionExpression: 'pk',
+          Limit: 1,
+        }),
+      );
+      return (page.Items?.length ?? 0) > 0;
+    };
+    /** Leads of the partner still stored as received (for the progress lines, every 5 s). */
     const stillReceived = async (partnerId: string) => {
       let count = 0;
       let start: Record<string, unknown> | undefined;
@@ -248,28 +278,31 @@ export async function expiryBench(
       return count;
     };
     /**
-     * The expiry emails of a partner that reached SES, read incrementally (`since`, in seconds) so a
-     * poll costs what arrived since the last one, not the whole inbox.
+     * The expiry emails of a partner that reached SES, from the SES proxy's log of sent subjects
+     * (`/_local/sent?after=`): a look costs the subjects sent since the last one, where `/store`
+     * sent every email of the last whole second again, bodies and all, four times a second, from the
+     * runtime the round is timing.
      */
     const inbox = (partnerId: string) => {
       const subject = new RegExp(`^Lead \\S+ expired: ${partnerId} did not answer$`);
       const leadsEmailed = new Set<string>();
-      const messages = new Set<string>();
-      let since = 0;
+      let emails = 0;
+      let after = 0;
       return {
         async poll() {
-          const store = (await (await fetch(`${ses}/store?since=${since}`)).json()) as {
-            emails: Array<{ subject: string; messageId: string; at: number }>;
+          const log = (await (await fetch(`${ses}/_local/sent?after=${after}`)).json()) as {
+            sent: number;
+            subjects: string[];
           };
-          for (const email of store.emails) {
-            since = Math.max(since, email.at);
-            if (!subject.test(email.subject)) continue;
-            leadsEmailed.add(email.subject);
-            messages.add(email.messageId);
+          after += log.subjects.length;
+          for (const sent of log.subjects) {
+            if (!subject.test(sent)) continue;
+            emails += 1;
+            leadsEmailed.add(sent);
           }
           return leadsEmailed.size;
         },
-        duplicates: () => messages.size - leadsEmailed.size,
+        duplicates: () => emails - leadsEmailed.size,
       };
     };
     const loop = async (keyOf: (i: number) => { pk: string; sk: string }) => {
@@ -317,6 +350,7 @@ export async function expiryBench(
       await sleep(Math.max(0, deadline - Date.now()));
       log(`expiry round ${round}: every deadline has passed; waiting for the archiver and the notifier`);
       const t0 = performance.now();
+      mark(traceFile, 'bench:deadline');
       let archivedSeconds = Number.NaN;
       let emailedSeconds = Number.NaN;
       let lastReport = 0;
@@ -326,22 +360,25 @@ export async function expiryBench(
       ) {
         const elapsed = (performance.now() - t0) / 1000;
         // Nothing else moves these leads: none left received means all archived (checked below).
-        const open = Number.isNaN(archivedSeconds) ? await stillReceived(partnerId) : 0;
-        if (Number.isNaN(archivedSeconds) && open === 0) archivedSeconds = elapsed;
+        if (Number.isNaN(archivedSeconds) && !(await anyStillReceived(partnerId))) archivedSeconds = elapsed;
         const sent = await emails.poll();
         if (Number.isNaN(emailedSeconds) && sent >= leads) emailedSeconds = elapsed;
         if (elapsed - lastReport >= 5) {
           lastReport = elapsed;
+          const open = Number.isNaN(archivedSeconds) ? await stillReceived(partnerId) : 0;
           log(`expiry round ${round}: ${elapsed.toFixed(0)} s: ${leads - open} archived, ${sent} emailed`);
         }
         await sleep(250);
       }
+      mark(traceFile, 'bench:pipeline-done');
       const stored = await archived(partnerId);
       if (stored < leads)
         throw new Error(`round ${round}: only ${stored} of ${leads} leads stored as archived`);
 
       log(`expiry round ${round}: a plain loop of ${leads} UpdateItem calls on the same lead items`);
+      mark(traceFile, 'bench:loop');
       const loopSeconds = await loop((i) => leadKey(ids[i]!));
+      mark(traceFile, 'bench:loop-done');
       // A second copy of an email would come late: one more look after the loop.
       await emails.poll();
       const result = {
@@ -352,6 +389,16 @@ export async function expiryBench(
         duplicateEmails: emails.duplicates(),
       };
       log(`expiry round ${round}: ${JSON.stringify(result)} -> ${roundRatio(result).toFixed(2)}x`);
+      if (traceFile) {
+        // The runtime writes its trace a few times a second: let the round's last lines land.
+        await sleep(500);
+        for (const line of traceSummary(
+          traceFile,
+          deadline,
+          deadline + 1000 * Math.max(archivedSeconds, emailedSeconds),
+        ))
+          log(`expiry round ${round} trace: ${line}`);
+      }
       results.push(result);
     }
     log(`expiry: a plain loop of ${leads} UpdateItem calls on small unindexed items`);
@@ -360,4 +407,43 @@ export async function expiryBench(
   } finally {
     await stopRuntime(child);
   }
+}
+
+/** The bench's own steps in the runtime's trace, so the two line up. */
+const mark = (file: string | undefined, what: string) => {
+  if (file) appendFileSync(file, `${JSON.stringify({ at: Date.now(), what, count: 0 })}\n`);
+};
+
+/**
+ * Where a round's time went, from the runtime's trace (local/trace.ts) between the deadline and the
+ * end: per step, how many runs and items, the first and last (seconds after the deadline), and the
+ * time its runs took in all.
+ */
+export function traceSummary(file: string, from: number, to: number): string[] {
+  const steps = new Map<string, { runs: number; items: number; first: number; last: number; ms: number }>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line) continue;
+    const { at, what, count, ms } = JSON.parse(line) as {
+      at: number;
+      what: string;
+      count: number;
+      ms?: number;
+    };
+    const started = at - (ms ?? 0);
+    if (at < from || started > to) continue;
+    const step = steps.get(what) ?? { runs: 0, items: 0, first: started, last: at, ms: 0 };
+    steps.set(what, step);
+    step.runs += 1;
+    step.items += count;
+    step.first = Math.min(step.first, started);
+    step.last = Math.max(step.last, at);
+    step.ms += ms ?? 0;
+  }
+  return [...steps]
+    .sort((a, b) => a[1].first - b[1].first)
+    .map(
+      ([what, s]) =>
+        `${what}: ${s.runs} runs, ${s.items} items, ${((s.first - from) / 1000).toFixed(2)}-${((s.last - from) / 1000).toFixed(2)} s` +
+        (s.ms > 0 ? `, busy ${(s.ms / 1000).toFixed(2)} s` : ''),
+    );
 }

@@ -5,6 +5,7 @@
  *
  * Knobs (environment): BENCH_COLD_RUNS (15), BENCH_COLD_SECONDS (75: cold-import rounds stop
  * starting after this, once at least 7 ran), BENCH_READS (200), BENCH_WRITES (50), BENCH_EXPIRING (2000), BENCH_EXPIRY_ROUNDS (3),
+ * BENCH_EXPIRY_TRACE (a file: each expiry round prints where its time went),
  * BENCH_LIFE_CYCLES (10000), BENCH_PARTNERS (10000), BENCH_AGGREGATED (2000), BENCH_WEBHOOK_CHANGES (2000),
  * BENCH_WEBHOOK_SAMPLES (50), BENCH_WEBHOOK_WRITES (batches; or transactions), BENCH_WEBHOOK_INPUT
  * (held: written while the stream poller is paused; or live), and BENCH_ONLY: a comma list of the parts to run (bundles, routes,
@@ -306,7 +307,7 @@ async function expirySection() {
   const x = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)] ?? Number.NaN;
   print(`4. ${leads} leads expiring at once, through the whole local runtime (TTL emulator -> stream ->`);
   print(
-    '   archiver, reconciler every 2 s, notifier -> email queue -> email sender -> local SES), timed from',
+    '   archiver, reconciler every 5 s, notifier -> email queue -> email sender -> local SES), timed from',
   );
   print(
     `   their shared deadline; each round followed by a plain loop of ${leads} UpdateItem calls on the same`,

@@ -8,6 +8,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { asFunction } from './iam-check.js';
 import { lambdaContext } from './lambda-context.js';
 import type { LocalQueue, StoredMessage } from './queue.js';
+import { traced } from './trace.js';
 
 export type QueueHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
@@ -58,8 +59,10 @@ export function startQueuePoller(options: QueuePollerOptions): { stop(): Promise
         let failed: Set<string>;
         try {
           const run = handler;
-          const response = await asFunction(options.name, () =>
-            run({ Records: messages.map((m) => toRecord(options.queue, m)) }, lambdaContext(options.name)),
+          const response = await traced(`queue:${options.name}`, messages.length, () =>
+            asFunction(options.name, () =>
+              run({ Records: messages.map((m) => toRecord(options.queue, m)) }, lambdaContext(options.name)),
+            ),
           );
           failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
         } catch (error) {

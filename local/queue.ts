@@ -73,8 +73,12 @@ export class LocalQueue {
     if (this.options.fifo) {
       if (!options.groupId || !options.dedupId)
         throw new Error('a FIFO queue needs a group and a deduplication id');
-      for (const [dedupId, seen] of this.dedup)
-        if (seen.at + DEDUP_WINDOW_MS <= now) this.dedup.delete(dedupId);
+      // Oldest first (a key is set once per window): stop at the first one still inside it, so a
+      // send costs what expired, not the whole window's worth of keys.
+      for (const [dedupId, seen] of this.dedup) {
+        if (seen.at + DEDUP_WINDOW_MS > now) break;
+        this.dedup.delete(dedupId);
+      }
       const seen = this.dedup.get(options.dedupId);
       if (seen) return seen.message;
     }

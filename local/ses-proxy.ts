@@ -4,6 +4,10 @@
  * TooManyRequestsException) for every SendEmail, or only for those whose recipients contain a
  * given text, so a test can fail its own emails without touching anyone else's. Controlled over
  * HTTP on the same port (local only): `GET|PUT|DELETE /_local/outage` (see `npm run ses`).
+ *
+ * It also keeps the subject of every email SES took, in order: `GET /_local/sent?after=<n>` answers
+ * `{ "sent": <count>, "subjects": [the subjects after the first n] }`, so a bench can follow
+ * thousands of emails without downloading their bodies again on every look (`/store`).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { listenOnLoopback } from './ports.js';
@@ -22,11 +26,26 @@ const readBody = async (request: IncomingMessage) => {
   return Buffer.concat(chunks);
 };
 
+/** The subject of a SESv2 SendEmail body (simple content), or '' when it has none. */
+function subjectOf(body: Buffer): string {
+  try {
+    const input = JSON.parse(body.toString('utf8')) as {
+      Content?: { Simple?: { Subject?: { Data?: unknown } } };
+    };
+    const subject = input.Content?.Simple?.Subject?.Data;
+    return typeof subject === 'string' ? subject : '';
+  } catch {
+    return '';
+  }
+}
+
 export async function startSesProxy(options: {
   port: number;
   upstreamPort: number;
 }): Promise<{ close(): Promise<void> }> {
   const outages: Outage[] = [];
+  /** The subject of each email SES answered 2xx for, in order. */
+  const sent: string[] = [];
 
   const server: Server = createServer(async (request, response) => {
     // A client that goes away (an SDK timeout on a loaded machine) must not take the runtime with it.
@@ -37,7 +56,13 @@ export async function startSesProxy(options: {
     } catch {
       return;
     }
-    const path = (request.url ?? '/').split('?')[0];
+    const [path, query] = (request.url ?? '/').split('?');
+    if (path === '/_local/sent') {
+      const after = Math.max(0, Number(new URLSearchParams(query ?? '').get('after')) || 0);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ sent: sent.length, subjects: sent.slice(after) }));
+      return;
+    }
     if (path === '/_local/outage') {
       if (request.method === 'PUT') {
         const input = body.length > 0 ? (JSON.parse(body.toString('utf8')) as Partial<Outage>) : {};
@@ -69,6 +94,7 @@ export async function startSesProxy(options: {
         return;
       }
     }
+    const sending = request.method === 'POST' && path === '/v2/email/outbound-emails';
     const upstream = httpRequest(
       {
         host: '127.0.0.1',
@@ -79,7 +105,9 @@ export async function startSesProxy(options: {
       },
       (reply) => {
         reply.on('error', () => response.destroy());
-        response.writeHead(reply.statusCode ?? 502, reply.headers);
+        const status = reply.statusCode ?? 502;
+        if (sending && status >= 200 && status < 300) sent.push(subjectOf(body));
+        response.writeHead(status, reply.headers);
         reply.pipe(response);
       },
     );

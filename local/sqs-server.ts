@@ -115,20 +115,37 @@ export async function startLocalSqs(options: {
         if (entries.length === 0 || entries.length > 10) {
           throw new SqsError('com.amazonaws.sqs#InvalidParameterValue', 'Entries must hold 1-10 messages.');
         }
-        if (queue.options.fifo) {
-          throw new SqsError(
-            'com.amazonaws.sqs#UnsupportedOperation',
-            'local SQS batches standard queues only.',
-          );
-        }
-        const Successful = entries.map((entry) => {
+        // As SQS does, an entry that is wrong fails alone, in Failed; the others are sent.
+        const Successful: Json[] = [];
+        const Failed: Json[] = [];
+        for (const entry of entries) {
+          const group = typeof entry.MessageGroupId === 'string' ? entry.MessageGroupId : undefined;
+          const dedup =
+            typeof entry.MessageDeduplicationId === 'string' ? entry.MessageDeduplicationId : undefined;
           if (typeof entry.MessageBody !== 'string' || entry.MessageBody.length === 0) {
-            throw new SqsError('com.amazonaws.sqs#InvalidParameterValue', 'MessageBody is required.');
+            Failed.push({
+              Id: entry.Id,
+              SenderFault: true,
+              Code: 'InvalidParameterValue',
+              Message: 'MessageBody is required.',
+            });
+          } else if (queue.options.fifo && (!group || !dedup)) {
+            Failed.push({
+              Id: entry.Id,
+              SenderFault: true,
+              Code: 'MissingParameter',
+              Message: 'A FIFO queue needs MessageGroupId and MessageDeduplicationId.',
+            });
+          } else {
+            const message = queue.send(entry.MessageBody, {
+              delaySeconds: Number(entry.DelaySeconds ?? 0),
+              ...(group ? { groupId: group } : {}),
+              ...(dedup ? { dedupId: dedup } : {}),
+            });
+            Successful.push({ Id: entry.Id, MessageId: message.id, MD5OfMessageBody: message.md5 });
           }
-          const message = queue.send(entry.MessageBody, { delaySeconds: Number(entry.DelaySeconds ?? 0) });
-          return { Id: entry.Id, MessageId: message.id, MD5OfMessageBody: message.md5 };
-        });
-        return { Successful, Failed: [] };
+        }
+        return { Successful, Failed };
       },
     ],
     [

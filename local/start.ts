@@ -359,7 +359,8 @@ try {
     reconciling = reconciling
       .then(async () => {
         const { handler } = await import('../functions/reconciler/handler.js');
-        await asFunction('reconciler', () => handler());
+        const { traced } = await import('./trace.js');
+        await traced('reconciler', 1, () => asFunction('reconciler', () => handler()));
       })
       .catch((error: Error) => console.error(`reconciler: ${error.message}`));
   }, reconcileMs);

@@ -17,6 +17,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { trace } from './trace.js';
 
 export interface TtlEmulator {
   /** Notes a stream record: items written with a TTL are scheduled, deleted ones forgotten. */
@@ -120,6 +121,7 @@ export async function startTtlEmulator(options: {
           r.DeleteRequest?.Key ? [{ DeleteRequest: { Key: r.DeleteRequest.Key } }] : [],
         );
       }
+      trace('ttl:deleted', entries.length);
     } catch (error) {
       // Tried again on the next sweep.
       for (const entry of entries) {

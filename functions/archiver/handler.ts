@@ -17,9 +17,9 @@ async function archive(record: DynamoDBRecord): Promise<void> {
   const timer = timerOf(record.dynamodb?.OldImage);
   if (!timer) return;
   const { leadId, partnerId, respondBy } = timer;
-  const lead = await leads.expire({ leadId, partnerId, respondBy }, 'archiver');
-  logger.debug(lead ? 'lead expired' : 'lead already answered or archived', { leadId: timer.leadId });
-  if (lead) count('LeadsExpired', 1, { name: 'path', value: 'ttl-stream' });
+  const expired = await leads.expire({ leadId, partnerId, respondBy }, 'archiver');
+  logger.debug(expired ? 'lead expired' : 'lead already answered or archived', { leadId: timer.leadId });
+  if (expired) count('LeadsExpired', 1, { name: 'path', value: 'ttl-stream' });
 }
 
 export const handler = async (event: DynamoDBStreamEvent, context: Context) => {

@@ -1,13 +1,13 @@
 import { fairUse } from '../http/fair-use.js';
 import { routeHandler } from '../http/route-handler.js';
 import { createWebhook as route } from '../http/routes.js';
-import { webhooks } from '../shared/webhook-composition-root.js';
+import { webhookRegistration } from '../shared/webhook-registration-root.js';
 
 export const handler = routeHandler(
   route,
   async ({ principal, body }) => ({
     status: 201,
-    body: await webhooks.create(principal.partnerId, body),
+    body: await webhookRegistration.create(principal.partnerId, body),
   }),
   { fairUse },
 );

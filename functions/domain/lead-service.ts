@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DUPLICATE_WINDOW_DAYS, possibleDuplicates } from './duplicates.js';
-import { DomainError, LeadNotFoundError } from './errors.js';
+import { LeadNotFoundError } from './errors.js';
 import type { Lead, NewLead, Sender, Stage, Tab } from './lead.js';
 import { type Command, plan, receive, type Windows } from './lifecycle.js';
 import type { LeadStore, Page } from './ports.js';
@@ -88,12 +88,13 @@ export class LeadService {
   /**
    * Archives an unanswered lead whose window has closed. The same conditional transition serves
    * the TTL archiver and the reconciler, so a lead is archived once whichever comes first; a lead
-   * that was answered, or is already archived, is left alone (`undefined`).
+   * that was answered, or is already archived, is left alone (false). Neither path uses the lead,
+   * so nothing is read back: the write is all an expiry costs.
    */
-  async expire(
+  expire(
     due: { leadId: string; partnerId: string; respondBy: string },
     by: 'archiver' | 'reconciler',
-  ): Promise<Lead | undefined> {
+  ): Promise<boolean> {
     const change = plan(
       due.leadId,
       { action: 'expire', deadline: due.respondBy },
@@ -103,12 +104,7 @@ export class LeadService {
         partnerId: due.partnerId,
       },
     );
-    try {
-      return await this.store.apply(change);
-    } catch (error) {
-      if (error instanceof DomainError) return undefined;
-      throw error;
-    }
+    return this.store.applyIfAllowed(change);
   }
 
   /**

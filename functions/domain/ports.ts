@@ -50,6 +50,8 @@ export interface LeadStore {
   get(leadId: string): Promise<Lead | undefined>;
   /** Applies a planned change in one conditional write; throws the domain error that explains a refusal. */
   apply(change: Change): Promise<Lead>;
+  /** The same conditional write, reading nothing back: false when the guard refused it. */
+  applyIfAllowed(change: Change): Promise<boolean>;
   setFavorite(leadId: string, partnerId: string, userSub: string, favorite: boolean): Promise<void>;
   listForPartner(query: PartnerListQuery): Promise<Page<Lead>>;
   listForSender(query: SenderListQuery): Promise<Page<Lead>>;

@@ -1,17 +1,15 @@
 /**
- * The webhook use cases (SPEC §9): a partner's subscriptions; the fan-out of a lead change to the
- * subscriptions it matches; one delivery attempt and what its answer means; retry and replay.
+ * The webhook use cases (SPEC §9): a partner's subscriptions and their delivery log; test, retry
+ * and replay; the fan-out of a lead change to the subscriptions it matches. Registering and
+ * changing an endpoint is in webhook-registration.ts, one delivery attempt in webhook-delivery.ts.
  * Storage, the queue, the HTTP POST and the disabled-webhook email are ports.
  */
-import { Webhook } from 'standardwebhooks';
-import { checkEndpoint } from './address-safety.js';
 import type { Lead } from './lead.js';
 import type { Windows } from './lifecycle.js';
 import { oncePerKey } from './once-per-key.js';
 import type { Page } from './ports.js';
 import { partnerView } from './views.js';
 import {
-  afterAttempt,
   type Delivery,
   type DeliveryMessage,
   DeliveryNotFoundError,
@@ -19,19 +17,13 @@ import {
   type EventType,
   eventSortKey,
   eventTypeOf,
-  FAILING_LIMIT_MS,
-  outcomeOf,
   RETENTION_MS,
   rotated,
   type Subscription,
   SubscriptionDisabledError,
-  type SubscriptionInput,
   SubscriptionNotFoundError,
-  type SubscriptionPatch,
-  signingSecrets,
   TEST_EVENT,
   viewOf,
-  webhookIdOf,
 } from './webhooks.js';
 
 /** An event in a partner's 7-day log; `body` is the exact JSON every attempt signs and sends. */
@@ -85,21 +77,6 @@ export interface DeliveryQueue {
   enqueue(messages: DeliveryMessage[]): Promise<void>;
 }
 
-export interface PostResult {
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-}
-
-export interface EventPoster {
-  post(url: string, body: string, headers: Record<string, string>): Promise<PostResult>;
-}
-
-/** Tells the partner's confirmed contacts that a webhook was disabled. */
-export interface WebhookAlerts {
-  disabled(subscription: Subscription, reason: 'gone' | 'failing', at: Date): Promise<void>;
-}
-
 export interface WebhookDeps {
   store: WebhookStore;
   queue: DeliveryQueue;
@@ -110,32 +87,6 @@ export interface WebhookDeps {
   newSecret: () => string;
   /** The local runtime alone allows http://127.0.0.1:<port>. */
   allowLocalHttp: boolean;
-}
-
-export interface DeliveryDeps {
-  store: WebhookStore;
-  queue: DeliveryQueue;
-  poster: EventPoster;
-  alerts: WebhookAlerts;
-  clock: () => Date;
-  /** Waits after the 1st, 2nd, … failed attempt (WEBHOOK_RETRY_SCHEDULE), in ms. */
-  schedule: readonly number[];
-}
-
-export type AttemptResult = 'delivered' | 'retry' | 'failed' | 'gone' | 'waiting' | 'stale';
-
-/** The headers of a signed event: one `v1,` signature per secret that still signs (two after a rotation). */
-export function signatureHeaders(
-  webhookId: string,
-  at: Date,
-  body: string,
-  secrets: readonly string[],
-): Record<string, string> {
-  return {
-    'webhook-id': webhookId,
-    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-    'webhook-signature': secrets.map((secret) => new Webhook(secret).sign(webhookId, at, body)).join(' '),
-  };
 }
 
 /** The lead as the event carries it: the partner view at the change, without the per-user favorite. */
@@ -176,37 +127,24 @@ const messageOf = (d: Delivery): DeliveryMessage => ({
 const leadDeliveryId = (event: StoredEvent, subscriptionId: string) =>
   deterministicUlid(new Date(event.timestamp), `${event.key}|${event.type}|${subscriptionId}`);
 
-/** The partner-facing use cases: subscriptions, the delivery log, test, retry, replay. */
+/** A subscription of the partner's, or SubscriptionNotFoundError. */
+export async function ownedSubscription(
+  store: WebhookStore,
+  partnerId: string,
+  id: string,
+): Promise<Subscription> {
+  const subscription = await store.subscription(partnerId, id);
+  if (!subscription) throw new SubscriptionNotFoundError();
+  return subscription;
+}
+
+// The partner-facing use cases are three classes by what they need beyond the store, so a
+// function bundles only its own: the endpoint check (ipaddr.js) for create and change
+// (webhook-registration.ts), the delivery queue (the SQS client) for test, retry and replay.
+
+/** A partner's subscriptions as they are: list, read, delete, rotate the secret, the delivery log. */
 export class WebhookService {
-  constructor(private readonly deps: WebhookDeps) {}
-
-  private async owned(partnerId: string, id: string): Promise<Subscription> {
-    const subscription = await this.deps.store.subscription(partnerId, id);
-    if (!subscription) throw new SubscriptionNotFoundError();
-    return subscription;
-  }
-
-  async create(partnerId: string, input: SubscriptionInput) {
-    const url = checkEndpoint(input.url, this.deps).href;
-    const now = this.deps.clock().toISOString();
-    const secret = this.deps.newSecret();
-    const subscription: Subscription = {
-      id: `wh_${this.deps.newId()}`,
-      partnerId,
-      url,
-      events: input.events,
-      description: input.description ?? null,
-      enabled: true,
-      disabledReason: null,
-      createdAt: now,
-      updatedAt: now,
-      failingSince: null,
-      secrets: [{ value: secret, expiresAt: null }],
-      version: 1,
-    };
-    await this.deps.store.create(subscription);
-    return { ...viewOf(subscription), secret };
-  }
+  constructor(private readonly deps: Pick<WebhookDeps, 'store' | 'clock' | 'newSecret'>) {}
 
   async list(partnerId: string) {
     const all = await this.deps.store.subscriptions(partnerId);
@@ -214,27 +152,7 @@ export class WebhookService {
   }
 
   async get(partnerId: string, id: string) {
-    return viewOf(await this.owned(partnerId, id));
-  }
-
-  async change(partnerId: string, id: string, patch: SubscriptionPatch) {
-    const current = await this.owned(partnerId, id);
-    const url = patch.url === undefined ? current.url : checkEndpoint(patch.url, this.deps).href;
-    const enabled = patch.enabled ?? current.enabled;
-    const next: Subscription = {
-      ...current,
-      url,
-      events: patch.events ?? current.events,
-      description: patch.description === undefined ? current.description : patch.description,
-      enabled,
-      disabledReason: enabled ? null : patch.enabled === false ? 'by-partner' : current.disabledReason,
-      // A new address, or a fresh start, gets a full day before it counts as failing.
-      failingSince: url !== current.url || (enabled && !current.enabled) ? null : current.failingSince,
-      updatedAt: this.deps.clock().toISOString(),
-      version: current.version + 1,
-    };
-    await this.deps.store.replace(next, current.version);
-    return viewOf(next);
+    return viewOf(await ownedSubscription(this.deps.store, partnerId, id));
   }
 
   async remove(partnerId: string, id: string): Promise<void> {
@@ -242,16 +160,26 @@ export class WebhookService {
   }
 
   async rotateSecret(partnerId: string, id: string) {
-    const current = await this.owned(partnerId, id);
+    const current = await ownedSubscription(this.deps.store, partnerId, id);
     const secret = this.deps.newSecret();
     const next = rotated(current, secret, this.deps.clock());
     await this.deps.store.replace(next, current.version);
     return { ...viewOf(next), secret };
   }
 
+  async deliveries(partnerId: string, id: string, limit: number, before?: string): Promise<Page<Delivery>> {
+    await ownedSubscription(this.deps.store, partnerId, id);
+    return this.deps.store.deliveries(id, limit, before);
+  }
+}
+
+/** What goes out again on the partner's request: a test event, one delivery, or a replay. */
+export class WebhookResend {
+  constructor(private readonly deps: Pick<WebhookDeps, 'store' | 'queue' | 'clock' | 'newId'>) {}
+
   /** Sends a `webhook.test` event now, through the same queue and log as any other. */
   async sendTest(partnerId: string, id: string): Promise<{ deliveryId: string }> {
-    const subscription = await this.owned(partnerId, id);
+    const subscription = await ownedSubscription(this.deps.store, partnerId, id);
     if (!subscription.enabled) throw new SubscriptionDisabledError();
     const now = this.deps.clock();
     const deliveryId = this.deps.newId();
@@ -275,14 +203,9 @@ export class WebhookService {
     return { deliveryId };
   }
 
-  async deliveries(partnerId: string, id: string, limit: number, before?: string): Promise<Page<Delivery>> {
-    await this.owned(partnerId, id);
-    return this.deps.store.deliveries(id, limit, before);
-  }
-
   /** Sends one delivery again now, with the same `webhook-id`, and a fresh retry schedule. */
   async retry(partnerId: string, id: string, deliveryId: string): Promise<void> {
-    const subscription = await this.owned(partnerId, id);
+    const subscription = await ownedSubscription(this.deps.store, partnerId, id);
     if (!subscription.enabled) throw new SubscriptionDisabledError();
     const delivery = await this.deps.store.delivery(id, deliveryId);
     if (!delivery || delivery.partnerId !== partnerId) throw new DeliveryNotFoundError();
@@ -292,7 +215,7 @@ export class WebhookService {
 
   /** Sends again, in order, every event of the subscription's types since `since` (at most 7 days back). */
   async replay(partnerId: string, id: string, since: Date): Promise<number> {
-    const subscription = await this.owned(partnerId, id);
+    const subscription = await ownedSubscription(this.deps.store, partnerId, id);
     if (!subscription.enabled) throw new SubscriptionDisabledError();
     const now = this.deps.clock();
     const from = new Date(Math.max(since.getTime(), now.getTime() - RETENTION_MS)).toISOString();
@@ -387,86 +310,5 @@ export class WebhookFanOut {
     );
     if (messages.length > 0) await this.queue.enqueue(messages);
     return messages.length;
-  }
-}
-
-/** The queue side: one attempt of one delivery, and what its answer means. */
-export class WebhookDelivery {
-  constructor(private readonly deps: DeliveryDeps) {}
-
-  /** Reads what a batch of messages needs, in one go (pass the result to `attempt`). */
-  prefetch(messages: readonly DeliveryMessage[]): Promise<Map<string, AttemptContext>> {
-    return this.deps.store.attemptContexts(messages.filter((m) => !this.waiting(m)));
-  }
-
-  private waiting(message: DeliveryMessage): boolean {
-    return message.dueAt !== undefined && Date.parse(message.dueAt) > this.deps.clock().getTime();
-  }
-
-  async attempt(message: DeliveryMessage, prefetched?: Map<string, AttemptContext>): Promise<AttemptResult> {
-    const { store, queue, clock } = this.deps;
-    const now = clock();
-    if (this.waiting(message)) {
-      // A wait longer than SQS's 15-minute delay: another stretch of it.
-      await queue.enqueue([message]);
-      return 'waiting';
-    }
-    const context =
-      prefetched?.get(message.deliveryId) ?? (await store.attemptContexts([message])).get(message.deliveryId);
-    const { subscription, delivery, body } = context ?? {};
-    // Gone past its 7 days, or a message of an earlier round (a retry or replay superseded it).
-    if (!delivery || body === undefined) return 'stale';
-    if (delivery.round !== message.round || delivery.status !== 'pending') return 'stale';
-    if (!subscription?.enabled) {
-      const failed: Delivery = { ...delivery, status: 'failed', nextAttemptAt: null };
-      await store.saveDelivery(failed, delivery.round, delivery.step);
-      return 'failed';
-    }
-
-    const headers = signatureHeaders(webhookIdOf(delivery.id), now, body, signingSecrets(subscription, now));
-    const result = await this.deps.poster.post(subscription.url, body, headers);
-    const finished = clock();
-    const outcome = outcomeOf(result.statusCode, delivery.step, this.deps.schedule, finished);
-    const attempt = {
-      at: now.toISOString(),
-      statusCode: result.statusCode,
-      durationMs: result.durationMs,
-      error:
-        result.error ??
-        (result.statusCode !== null && (result.statusCode < 200 || result.statusCode >= 300)
-          ? `HTTP ${result.statusCode}`
-          : null),
-    };
-    const saved = await store.saveDelivery(
-      afterAttempt(delivery, attempt, outcome),
-      delivery.round,
-      delivery.step,
-    );
-    if (!saved) return 'stale';
-
-    const { partnerId, id } = subscription;
-    switch (outcome.kind) {
-      case 'delivered':
-        if (subscription.failingSince !== null) await store.setFailingSince(partnerId, id, null);
-        return 'delivered';
-      case 'gone':
-        if (await store.disable(partnerId, id, 'gone', finished))
-          await this.deps.alerts.disabled(subscription, 'gone', finished);
-        return 'gone';
-      default: {
-        if (subscription.failingSince === null) {
-          await store.setFailingSince(partnerId, id, finished.toISOString());
-        } else if (finished.getTime() - Date.parse(subscription.failingSince) >= FAILING_LIMIT_MS) {
-          if (await store.disable(partnerId, id, 'failing', finished))
-            await this.deps.alerts.disabled(subscription, 'failing', finished);
-          return 'failed';
-        }
-        if (outcome.kind === 'retry') {
-          await queue.enqueue([{ ...message, dueAt: outcome.at.toISOString() }]);
-          return 'retry';
-        }
-        return 'failed';
-      }
-    }
   }
 }

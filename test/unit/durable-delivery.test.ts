@@ -6,7 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
+import { SqsEmailQueue } from '../../functions/adapters/sqs/email-queue.js';
 import {
   type BackoffPolicy,
   MAX_DELAY_SECONDS,
@@ -15,10 +17,12 @@ import {
 } from '../../functions/domain/backoff.js';
 import { type DeliveryMarkers, EmailDelivery, type Mailer } from '../../functions/domain/email-delivery.js';
 import { type EmailMessage, emailKeyId } from '../../functions/domain/email-message.js';
-import { LeadArchivedError } from '../../functions/domain/errors.js';
 import { LeadService } from '../../functions/domain/lead-service.js';
 import type { Due, LeadStore } from '../../functions/domain/ports.js';
+import { queueDefinitions } from '../../functions/queue/definitions.js';
+import { freePort } from '../../local/ports.js';
 import { LocalQueue } from '../../local/queue.js';
+import { startLocalSqs } from '../../local/sqs-server.js';
 import { windows } from '../support/leads.js';
 
 const policy: BackoffPolicy = { baseSeconds: 30, capSeconds: 1800, maxReceives: 100 };
@@ -185,6 +189,48 @@ describe('local queue', () => {
   });
 });
 
+describe('email queue', () => {
+  it('sends the emails queued together in batches of ten; a FIFO copy is dropped', async () => {
+    const port = await freePort();
+    const local = await startLocalSqs({ port, definitions: [queueDefinitions.emails] });
+    const client = new SQSClient({
+      endpoint: local.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      const queue = new SqsEmailQueue(client, local.urlOf('emails'));
+      const email = (i: number): EmailMessage => ({
+        version: 1,
+        key: {
+          type: 'lead',
+          leadId: `01JD00000000000000000000${String(i).padStart(2, '0')}`,
+          kind: 'lead-expired',
+        },
+        to: ['s@example.com'],
+        subject: `s${i}`,
+        text: 't',
+        html: 'h',
+        tags: {},
+        queuedAt: '2026-11-25T10:00:00.000Z',
+      });
+      // Twelve emails and a copy of the first, all queued before the event loop turns.
+      await Promise.all([
+        ...Array.from({ length: 12 }, (_, i) => queue.enqueue(email(i))),
+        queue.enqueue(email(0)),
+      ]);
+      const held = local.queue('emails').peek();
+      expect(held.map((m) => JSON.parse(m.body).subject).sort()).toEqual(
+        Array.from({ length: 12 }, (_, i) => `s${i}`).sort(),
+      );
+      expect(new Set(held.map((m) => m.groupId)).size).toBe(12);
+    } finally {
+      client.destroy();
+      await local.close();
+    }
+  });
+});
+
 describe('exactly-once delivery', () => {
   const message: EmailMessage = {
     version: 1,
@@ -257,9 +303,10 @@ describe('reconciler', () => {
         calls.push(`due ${kind} before ${before.toISOString()}`);
         return [due];
       },
-      async apply() {
+      async applyIfAllowed() {
         calls.push('expire');
-        throw new LeadArchivedError();
+        // The archiver got there first.
+        return false;
       },
       async reminderSettled() {
         return settled;

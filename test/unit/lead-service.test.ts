@@ -3,7 +3,6 @@
  * exactly (the plans, the idempotency record, the windows it queries), and what it returns.
  */
 import { createHash } from 'node:crypto';
-import { LeadArchivedError } from '../../functions/domain/errors.js';
 import type { Lead, Sender } from '../../functions/domain/lead.js';
 import { LeadService } from '../../functions/domain/lead-service.js';
 import { type Change, plan } from '../../functions/domain/lifecycle.js';
@@ -33,6 +32,7 @@ function recordingStore(answers: Partial<LeadStore> = {}) {
     create: record('create', answers.create ?? (async (lead: Lead) => ({ lead, replayed: false }))),
     get: record('get', answers.get ?? (async () => undefined)),
     apply: record('apply', answers.apply ?? (async () => received())),
+    applyIfAllowed: record('applyIfAllowed', answers.applyIfAllowed ?? (async () => true)),
     setFavorite: record('setFavorite', answers.setFavorite ?? (async () => undefined)),
     listForPartner: record('listForPartner', answers.listForPartner ?? (async () => ({ items: [] }))),
     listForSender: record('listForSender', answers.listForSender ?? (async () => ({ items: [] }))),
@@ -137,7 +137,9 @@ describe('writes', () => {
   it('expire plans the expiry at the deadline for that partner, by archiver or reconciler', async () => {
     const { calls, service } = recordingStore();
     const due: Due = { leadId: 'L1', partnerId: 'contoso', respondBy: '2026-11-30T10:00:00.000Z' };
-    await expect(service.expire(due, 'archiver')).resolves.toStrictEqual(received());
+    await expect(service.expire(due, 'archiver')).resolves.toBe(true);
+    // Nothing read back: neither path uses the lead.
+    expect(calls.map(([name]) => name)).toStrictEqual(['applyIfAllowed']);
     const change = calls[0]?.[1] as Change;
     expect(change).toStrictEqual(
       plan(
@@ -148,11 +150,13 @@ describe('writes', () => {
     );
   });
 
-  it('expire leaves a lead the domain refuses alone, and passes anything else on', async () => {
+  it('expire leaves a lead whose guard refuses it alone, and passes anything else on', async () => {
     const due: Due = { leadId: 'L1', partnerId: 'contoso', respondBy: '2026-11-30T10:00:00.000Z' };
-    const refused = recordingStore({ apply: async () => Promise.reject(new LeadArchivedError()) }).service;
-    await expect(refused.expire(due, 'reconciler')).resolves.toBeUndefined();
-    const broken = recordingStore({ apply: async () => Promise.reject(new Error('network')) }).service;
+    const refused = recordingStore({ applyIfAllowed: async () => false }).service;
+    await expect(refused.expire(due, 'reconciler')).resolves.toBe(false);
+    const broken = recordingStore({
+      applyIfAllowed: async () => Promise.reject(new Error('network')),
+    }).service;
     await expect(broken.expire(due, 'reconciler')).rejects.toThrow('network');
   });
 });
@@ -170,10 +174,9 @@ describe('reconcile', () => {
     const { calls, service } = recordingStore({
       due: async (kind) => (kind === 'expiry' ? dues(30) : dues(27)),
       // Every third expiry was refused (the archiver got there first).
-      apply: async () => {
+      applyIfAllowed: async () => {
         applied += 1;
-        if (applied % 3 === 0) throw new LeadArchivedError();
-        return received();
+        return applied % 3 !== 0;
       },
       reminderSettled: async (leadId) => leadId === 'L0' || leadId === 'L26',
       markReminded: async (leadId) => leadId !== 'L1',
@@ -200,6 +203,6 @@ describe('reconcile', () => {
       now,
       new Date(now.getTime() + 3_600_000),
     ]);
-    expect(calls.filter(([name]) => name === 'apply')).toHaveLength(30);
+    expect(calls.filter(([name]) => name === 'applyIfAllowed')).toHaveLength(30);
   });
 });

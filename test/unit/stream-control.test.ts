@@ -1,6 +1,7 @@
 /**
  * Pausing the local stream poller (`/local/stream`): while paused it reads nothing, so changes
  * wait in the stream, and after resuming every consumer gets them, as after re-enabling a mapping.
+ * And how it reads: GetRecords over HTTP, signed, the records handed over as Lambda shapes them.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +9,6 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
-  GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -20,6 +20,10 @@ import { type StreamPoller, startStreamPoller } from '../../local/stream-poller.
 const dynamo = mockClient(DynamoDBClient);
 const streams = mockClient(DynamoDBStreamsClient);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// The poller's clients sign as the SDK does, from the environment (npm start sets these).
+process.env.AWS_REGION = 'us-east-1';
+process.env.AWS_ACCESS_KEY_ID = 'local';
+process.env.AWS_SECRET_ACCESS_KEY = 'local';
 
 let sequence = 0;
 /** One new lead per read, so a read that happens is a record that arrives. */
@@ -27,25 +31,59 @@ const insert = () => ({
   eventID: String(++sequence),
   eventName: 'INSERT' as const,
   dynamodb: {
+    ApproximateCreationDateTime: 1796400000.75,
     Keys: { pk: { S: `LEAD#${sequence}` }, sk: { S: 'LEAD' } },
+    NewImage: { pk: { S: `LEAD#${sequence}` }, sk: { S: 'LEAD' }, photo: { B: 'AAEC' } },
     SequenceNumber: String(sequence),
   },
 });
 
+/** GetRecords as DynamoDB Local's stream answers it on the wire; every request it got. */
+let reads: Array<{ target: string; authorization: string; body: { ShardIterator: string; Limit: number } }>;
+let answer: () => unknown;
+let recordsServer: Server;
+let recordsEndpoint: string;
+beforeAll(async () => {
+  recordsServer = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      reads.push({
+        target: String(request.headers['x-amz-target']),
+        authorization: String(request.headers.authorization),
+        body: JSON.parse(body),
+      });
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      response.end(JSON.stringify(answer()));
+    });
+  });
+  await new Promise<void>((resolve) => recordsServer.listen(0, '127.0.0.1', resolve));
+  recordsEndpoint = `http://127.0.0.1:${(recordsServer.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise((resolve) => recordsServer.close(resolve)));
+
 beforeEach(() => {
   dynamo.reset();
   streams.reset();
+  reads = [];
+  answer = () => ({ Records: [insert()], NextShardIterator: 'iterator' });
   dynamo.on(DescribeTableCommand).resolves({ Table: { LatestStreamArn: 'arn:stream' } });
   streams.on(DescribeStreamCommand).resolves({ StreamDescription: { Shards: [{ ShardId: 'shard-1' }] } });
   streams.on(GetShardIteratorCommand).resolves({ ShardIterator: 'iterator' });
-  streams
-    .on(GetRecordsCommand)
-    .callsFake(async () => ({ Records: [insert()], NextShardIterator: 'iterator' }));
 });
 
-async function poller(received: DynamoDBRecord[]): Promise<StreamPoller> {
+async function poller(
+  received: DynamoDBRecord[],
+  options: {
+    isTtlDeletion?: (pk: string, sk: string) => boolean;
+    observe?: (record: DynamoDBRecord) => void;
+  } = {},
+): Promise<StreamPoller> {
   return startStreamPoller({
-    endpoint: 'http://127.0.0.1:9',
+    ...options,
+    endpoint: recordsEndpoint,
     tableName: 'table',
     failedRecordsFile: '/dev/null',
     pollMs: 5,
@@ -69,18 +107,66 @@ test('a paused poller reads nothing until it resumes; then the consumers get the
     while (received.length < 2) await sleep(5);
     await running.pause();
     expect(running.paused).toBe(true);
-    const reads = streams.commandCalls(GetRecordsCommand).length;
+    const readsBefore = reads.length;
     const handed = received.length;
     await sleep(60);
-    expect(streams.commandCalls(GetRecordsCommand)).toHaveLength(reads);
+    expect(reads).toHaveLength(readsBefore);
     // What the last read before the pause took is still handed over, nothing after it.
-    expect(received.length).toBe(reads);
+    expect(received.length).toBe(readsBefore);
     expect(received.length).toBeGreaterThanOrEqual(handed);
 
     running.resume();
     expect(running.paused).toBe(false);
-    while (received.length < reads + 2) await sleep(5);
-    expect(streams.commandCalls(GetRecordsCommand).length).toBeGreaterThan(reads);
+    while (received.length < readsBefore + 2) await sleep(5);
+    expect(reads.length).toBeGreaterThan(readsBefore);
+  } finally {
+    await running.stop();
+  }
+});
+
+test('reads with a signed GetRecords and hands records over as Lambda does: wire values, whole seconds, the TTL identity', async () => {
+  answer = () => ({
+    Records: [
+      insert(),
+      {
+        eventID: 'ttl',
+        eventName: 'REMOVE',
+        dynamodb: {
+          ApproximateCreationDateTime: 1796400001,
+          Keys: { pk: { S: 'LEAD#1' }, sk: { S: 'TIMER#EXPIRY' } },
+          OldImage: { pk: { S: 'LEAD#1' }, sk: { S: 'TIMER#EXPIRY' } },
+          SequenceNumber: '900',
+        },
+      },
+    ],
+  });
+  const received: DynamoDBRecord[] = [];
+  const seen: DynamoDBRecord[] = [];
+  const running = await poller(received, {
+    isTtlDeletion: (_pk, sk) => sk === 'TIMER#EXPIRY',
+    observe: (record) => seen.push(record),
+  });
+  try {
+    while (reads.length < 1) await sleep(5);
+    expect(reads[0]).toStrictEqual({
+      target: 'DynamoDBStreams_20120810.GetRecords',
+      authorization: expect.stringMatching(
+        /^AWS4-HMAC-SHA256 Credential=local\/\d{8}\/us-east-1\/dynamodb\//,
+      ),
+      body: { ShardIterator: 'iterator', Limit: 1000 },
+    });
+    await sleep(20);
+    // The lead's INSERT reached the consumer; the timer's REMOVE is not for it (filtered out).
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({
+      eventSource: 'aws:dynamodb',
+      eventSourceARN: 'arn:stream',
+      dynamodb: { ApproximateCreationDateTime: 1796400000, NewImage: { photo: { B: 'AAEC' } } },
+    });
+    expect(seen.find((r) => r.eventID === 'ttl')?.userIdentity).toStrictEqual({
+      type: 'Service',
+      principalId: 'dynamodb.amazonaws.com',
+    });
   } finally {
     await running.stop();
   }

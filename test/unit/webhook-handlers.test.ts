@@ -5,7 +5,7 @@
  * the library, retries re-queued with a delay, 410 disables).
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   BatchGetCommand,
   DynamoDBDocumentClient,
@@ -47,6 +47,13 @@ const { handler: replay } = await import('../../functions/replay-webhook/handler
 const { handler: events } = await import('../../functions/webhook-events/handler.js');
 const { handler: sender } = await import('../../functions/webhook-sender/handler.js');
 const context = { awsRequestId: 'r', functionName: 'test' } as Context;
+/** The entries of each SendMessageBatch to one queue: deliveries and emails both go in batches. */
+const batchesTo = (queueUrl: string | undefined) =>
+  sqs
+    .commandCalls(SendMessageBatchCommand)
+    .map((call) => call.args[0].input)
+    .filter((input) => input.QueueUrl === queueUrl)
+    .map((input) => input.Entries!);
 
 beforeEach(() => {
   ddb.reset();
@@ -540,7 +547,6 @@ describe('the webhook sender (queue)', () => {
         RequestItems: { leads: { Keys: [{ pk: 'SUPPRESSED#desk@contoso.example', sk: 'SUPPRESSED' }] } },
       })
       .resolves({ Responses: { leads: [] } });
-    sqs.on(SendMessageCommand).resolves({});
   };
 
   it('POSTs the stored body signed (the library verifies it) and records the delivery', async () => {
@@ -604,8 +610,8 @@ describe('the webhook sender (queue)', () => {
       ConditionExpression: 'enabled = :true',
       ExpressionAttributeValues: expect.objectContaining({ ':reason': 'gone' }),
     });
-    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
-    const email = JSON.parse(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input.MessageBody!);
+    expect(batchesTo(process.env.WEBHOOK_QUEUE_URL)).toHaveLength(0);
+    const email = JSON.parse(batchesTo(process.env.EMAIL_QUEUE_URL)[0]![0]!.MessageBody!);
     expect(email).toMatchObject({ key: { type: 'webhook-disabled' }, to: ['desk@contoso.example'] });
   });
 
@@ -620,8 +626,8 @@ describe('the webhook sender (queue)', () => {
       ExpressionAttributeValues: expect.objectContaining({ ':reason': 'failing' }),
     });
     // Disabled: no further attempt is queued.
-    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
-    const email = JSON.parse(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input.MessageBody!);
+    expect(batchesTo(process.env.WEBHOOK_QUEUE_URL)).toHaveLength(0);
+    const email = JSON.parse(batchesTo(process.env.EMAIL_QUEUE_URL)[0]![0]!.MessageBody!);
     expect(email).toMatchObject({ key: { type: 'webhook-disabled' }, to: ['desk@contoso.example'] });
     expect(email.text).toMatch(/every delivery to it has failed for 24 hours/);
   });

@@ -4,14 +4,18 @@
  */
 import type { Page } from '../../functions/domain/ports.js';
 import {
+  type PostResult,
+  signatureHeaders,
+  WebhookDelivery,
+} from '../../functions/domain/webhook-delivery.js';
+import { WebhookRegistration } from '../../functions/domain/webhook-registration.js';
+import {
   type AttemptContext,
   type DeliveryQueue,
   eventLead,
-  type PostResult,
   type StoredEvent,
-  signatureHeaders,
-  WebhookDelivery,
   WebhookFanOut,
+  WebhookResend,
   WebhookService,
   type WebhookStore,
 } from '../../functions/domain/webhook-service.js';
@@ -99,15 +103,20 @@ function setup(now = t0) {
   const m = memory();
   let ids = 0;
   let secrets = 0;
-  const service = new WebhookService({
+  const deps = {
     store: m.store,
     queue: m.queue,
     clock: () => now,
     newId: () => `01JD${String(++ids).padStart(22, '0')}`,
     newSecret: () => `whsec_secret${++secrets}`,
     allowLocalHttp: false,
-  });
-  return { ...m, service };
+  };
+  return {
+    ...m,
+    service: new WebhookService(deps),
+    registration: new WebhookRegistration(deps),
+    resend: new WebhookResend(deps),
+  };
 }
 
 const subscription = (over: Partial<Subscription> = {}): Subscription => ({
@@ -138,8 +147,8 @@ const view = (s: Subscription) => ({
 
 describe('WebhookService subscriptions', () => {
   it('creates an enabled subscription at version 1 with one secret, shown once', async () => {
-    const { service, writes } = setup();
-    const created = await service.create('contoso', {
+    const { registration, writes } = setup();
+    const created = await registration.create('contoso', {
       url: 'https://Hooks.Contoso.example/leads',
       events: ['lead.received'],
     });
@@ -160,7 +169,7 @@ describe('WebhookService subscriptions', () => {
     expect(writes).toEqual([['create', stored]]);
     expect(created).toEqual({ ...view(stored), secret: 'whsec_secret1' });
     await expect(
-      service.create('contoso', { url: 'http://hooks.contoso.example', events: ['lead.won'] }),
+      registration.create('contoso', { url: 'http://hooks.contoso.example', events: ['lead.won'] }),
     ).rejects.toBeInstanceOf(UnsafeUrlError);
   });
 
@@ -179,10 +188,13 @@ describe('WebhookService subscriptions', () => {
   });
 
   it('changes only the fields given, on the version it read, and keeps the failing clock for the same address', async () => {
-    const { service, subscriptions, writes } = setup();
+    const { registration, subscriptions, writes } = setup();
     const current = subscription();
     subscriptions.set(current.id, current);
-    const changed = await service.change('contoso', current.id, { events: ['lead.won'], description: null });
+    const changed = await registration.change('contoso', current.id, {
+      events: ['lead.won'],
+      description: null,
+    });
     const next = {
       ...current,
       events: ['lead.won' as const],
@@ -195,21 +207,21 @@ describe('WebhookService subscriptions', () => {
   });
 
   it('disables by the partner, and a re-enable or a new address starts the failing clock afresh', async () => {
-    const { service, subscriptions, writes } = setup();
+    const { registration, subscriptions, writes } = setup();
     subscriptions.set(`wh_${ULID}`, subscription());
-    await service.change('contoso', `wh_${ULID}`, { enabled: false });
+    await registration.change('contoso', `wh_${ULID}`, { enabled: false });
     expect(writes.at(-1)?.[1]).toMatchObject({
       enabled: false,
       disabledReason: 'by-partner',
       failingSince: '2026-11-24T00:00:00.000Z',
     });
-    await service.change('contoso', `wh_${ULID}`, { description: 'still off' });
+    await registration.change('contoso', `wh_${ULID}`, { description: 'still off' });
     expect(writes.at(-1)?.[1]).toMatchObject({
       enabled: false,
       disabledReason: 'by-partner',
       description: 'still off',
     });
-    await service.change('contoso', `wh_${ULID}`, { enabled: true });
+    await registration.change('contoso', `wh_${ULID}`, { enabled: true });
     expect(writes.at(-1)?.[1]).toMatchObject({
       enabled: true,
       disabledReason: null,
@@ -218,7 +230,7 @@ describe('WebhookService subscriptions', () => {
     });
 
     subscriptions.set(`wh_${ULID}`, subscription({ enabled: false, disabledReason: 'gone' }));
-    await service.change('contoso', `wh_${ULID}`, { url: 'https://new.contoso.example/hook' });
+    await registration.change('contoso', `wh_${ULID}`, { url: 'https://new.contoso.example/hook' });
     expect(writes.at(-1)?.[1]).toMatchObject({
       url: 'https://new.contoso.example/hook',
       enabled: false,
@@ -226,7 +238,7 @@ describe('WebhookService subscriptions', () => {
       failingSince: null,
     });
     await expect(
-      service.change('contoso', `wh_${ULID}`, { url: 'https://localhost/hook' }),
+      registration.change('contoso', `wh_${ULID}`, { url: 'https://localhost/hook' }),
     ).rejects.toBeInstanceOf(UnsafeUrlError);
   });
 
@@ -269,9 +281,9 @@ describe('WebhookService subscriptions', () => {
 
 describe('WebhookService sends', () => {
   it('sends a test event through the log and the queue, as a pending delivery of round 0', async () => {
-    const { service, subscriptions, writes, queued } = setup();
+    const { resend, subscriptions, writes, queued } = setup();
     subscriptions.set(`wh_${ULID}`, subscription());
-    const { deliveryId } = await service.sendTest('contoso', `wh_${ULID}`);
+    const { deliveryId } = await resend.sendTest('contoso', `wh_${ULID}`);
     expect(deliveryId).toBe('01JD0000000000000000000001');
     const key = `${t0.toISOString()}#test#${deliveryId}`;
     const event = {
@@ -315,13 +327,13 @@ describe('WebhookService sends', () => {
   });
 
   it('refuses to test, retry or replay a disabled subscription', async () => {
-    const { service, subscriptions, writes, queued } = setup();
+    const { resend, subscriptions, writes, queued } = setup();
     subscriptions.set(`wh_${ULID}`, subscription({ enabled: false, disabledReason: 'by-partner' }));
-    await expect(service.sendTest('contoso', `wh_${ULID}`)).rejects.toBeInstanceOf(SubscriptionDisabledError);
-    await expect(service.retry('contoso', `wh_${ULID}`, ULID)).rejects.toBeInstanceOf(
+    await expect(resend.sendTest('contoso', `wh_${ULID}`)).rejects.toBeInstanceOf(SubscriptionDisabledError);
+    await expect(resend.retry('contoso', `wh_${ULID}`, ULID)).rejects.toBeInstanceOf(
       SubscriptionDisabledError,
     );
-    await expect(service.replay('contoso', `wh_${ULID}`, t0)).rejects.toBeInstanceOf(
+    await expect(resend.replay('contoso', `wh_${ULID}`, t0)).rejects.toBeInstanceOf(
       SubscriptionDisabledError,
     );
     expect(writes).toEqual([]);
@@ -345,10 +357,10 @@ describe('WebhookService sends', () => {
   });
 
   it('retries a delivery as a new round from the start of the schedule, saved over the round and step it read', async () => {
-    const { service, subscriptions, deliveries, writes, queued } = setup();
+    const { resend, subscriptions, deliveries, writes, queued } = setup();
     subscriptions.set(`wh_${ULID}`, subscription());
     deliveries.set(ULID, failed());
-    await service.retry('contoso', `wh_${ULID}`, ULID);
+    await resend.retry('contoso', `wh_${ULID}`, ULID);
     const restarted = failed({ status: 'pending', round: 2, step: 0, nextAttemptAt: t0.toISOString() });
     expect(writes).toEqual([['saveDelivery', restarted, 1, 8]]);
     expect(queued).toEqual([
@@ -365,21 +377,21 @@ describe('WebhookService sends', () => {
   });
 
   it('finds no delivery of another subscription or partner to retry', async () => {
-    const { service, subscriptions, deliveries } = setup();
+    const { resend, subscriptions, deliveries } = setup();
     subscriptions.set(`wh_${ULID}`, subscription());
     subscriptions.set('wh_second', subscription({ id: 'wh_second' }));
     deliveries.set(ULID, failed({ subscriptionId: 'wh_second' }));
-    await expect(service.retry('contoso', `wh_${ULID}`, ULID)).rejects.toBeInstanceOf(DeliveryNotFoundError);
-    await expect(service.retry('contoso', `wh_${ULID}`, 'missing')).rejects.toBeInstanceOf(
+    await expect(resend.retry('contoso', `wh_${ULID}`, ULID)).rejects.toBeInstanceOf(DeliveryNotFoundError);
+    await expect(resend.retry('contoso', `wh_${ULID}`, 'missing')).rejects.toBeInstanceOf(
       DeliveryNotFoundError,
     );
     deliveries.set(ULID, failed({ partnerId: 'fabrikam' }));
-    await expect(service.retry('contoso', `wh_${ULID}`, ULID)).rejects.toBeInstanceOf(DeliveryNotFoundError);
+    await expect(resend.retry('contoso', `wh_${ULID}`, ULID)).rejects.toBeInstanceOf(DeliveryNotFoundError);
   });
 
   it('replays, in order, the events of its types since a time at most 7 days back: new deliveries, or new rounds', async () => {
     const now = new Date(t0.getTime() + 10 * 86_400_000);
-    const { service, subscriptions, deliveries, events, writes, queued } = setup(now);
+    const { resend, subscriptions, deliveries, events, writes, queued } = setup(now);
     subscriptions.set(`wh_${ULID}`, subscription());
     const event = (timestamp: string, type: StoredEvent['type'], n: number) => ({
       partnerId: 'contoso',
@@ -398,7 +410,7 @@ describe('WebhookService sends', () => {
     const wonId = deterministicUlid(new Date(won.timestamp), `${won.key}|lead.won|wh_${ULID}`);
     deliveries.set(wonId, failed({ id: wonId, eventKey: won.key }));
 
-    expect(await service.replay('contoso', `wh_${ULID}`, new Date('2026-01-01T00:00:00.000Z'))).toBe(2);
+    expect(await resend.replay('contoso', `wh_${ULID}`, new Date('2026-01-01T00:00:00.000Z'))).toBe(2);
     const from = new Date(now.getTime() - RETENTION_MS).toISOString();
     expect(writes[0]).toEqual(['eventsSince', 'contoso', from, `${now.toISOString()}~`]);
     const receivedId = deterministicUlid(
@@ -431,10 +443,10 @@ describe('WebhookService sends', () => {
   });
 
   it('replays from the time asked when it is within the 7 days', async () => {
-    const { service, subscriptions, writes } = setup();
+    const { resend, subscriptions, writes } = setup();
     subscriptions.set(`wh_${ULID}`, subscription());
     const since = new Date(t0.getTime() - 3_600_000);
-    expect(await service.replay('contoso', `wh_${ULID}`, since)).toBe(0);
+    expect(await resend.replay('contoso', `wh_${ULID}`, since)).toBe(0);
     expect(writes).toEqual([['eventsSince', 'contoso', since.toISOString(), `${t0.toISOString()}~`]]);
   });
 });

@@ -1,7 +1,8 @@
 /** The webhook domain: which event a lead change is, the retry schedule, signing (verified by the library), rotation. */
 import { Webhook } from 'standardwebhooks';
 import type { DomainError } from '../../functions/domain/errors.js';
-import { eventLead, signatureHeaders } from '../../functions/domain/webhook-service.js';
+import { signatureHeaders } from '../../functions/domain/webhook-delivery.js';
+import { eventLead } from '../../functions/domain/webhook-service.js';
 import {
   afterAttempt,
   type Delivery,

@@ -43,6 +43,10 @@ export class LeadRepository implements LeadStore {
     return this.writes.apply(change);
   }
 
+  applyIfAllowed(change: Change): Promise<boolean> {
+    return this.writes.applyIfAllowed(change);
+  }
+
   setFavorite(leadId: string, partnerId: string, userSub: string, favorite: boolean): Promise<void> {
     return this.writes.setFavorite(leadId, partnerId, userSub, favorite);
   }

@@ -142,6 +142,39 @@ export class LeadWrites {
 
   /** A planned change as one conditional UpdateItem; a refusal is explained from the old item. */
   async apply(change: Change): Promise<Lead> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          ...this.update(change),
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return fromItem(Attributes ?? {});
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const old = plain(error.Item);
+      throw explainRefusal(old ? fromItem(old) : undefined, change) ?? new LeadNotFoundError();
+    }
+  }
+
+  /**
+   * The same conditional UpdateItem, with nothing read back: for a caller that only needs to know
+   * whether the guard let it through (the expiry paths), neither the new lead nor the old one on a
+   * refusal crosses the wire or is parsed.
+   */
+  async applyIfAllowed(change: Change): Promise<boolean> {
+    try {
+      await this.db.send(new UpdateCommand(this.update(change)));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** The UpdateItem of a planned change: its writes, and its guard as the condition. */
+  private update(change: Change) {
     const x = new Expression();
     const sets: string[] = [];
     const removes: string[] = [];
@@ -195,24 +228,13 @@ export class LeadWrites {
       conditions.push(`size(${x.name('history')}) < ${x.value(guard.historyBelow)}`);
     }
 
-    try {
-      const { Attributes } = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: leadKey(change.leadId),
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
-          ConditionExpression: conditions.join(' AND '),
-          ...x.attributes(),
-          ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return fromItem(Attributes ?? {});
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const old = plain(error.Item);
-      throw explainRefusal(old ? fromItem(old) : undefined, change) ?? new LeadNotFoundError();
-    }
+    return {
+      TableName: this.tableName,
+      Key: leadKey(change.leadId),
+      UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      ConditionExpression: conditions.join(' AND '),
+      ...x.attributes(),
+    };
   }
 
   /**

@@ -29,6 +29,7 @@ import {
   type SearchCard,
   type SearchProfile,
 } from '../../domain/search.js';
+import type { SearchCardStore } from '../../domain/search-maintenance.js';
 import { searchCardKey, searchCountryPk, searchSk, searchTermPk, statsKey } from './keys.js';
 import { batchGetRaw, byKey, sumItems } from './stats-items.js';
 
@@ -111,6 +112,7 @@ export function indexItemsOf(card: SearchCard | undefined): Item[] {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
 
+/** The read side (the search route): the best candidates of each partition. */
 export class SearchIndex implements PartnerIndex {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -134,6 +136,17 @@ export class SearchIndex implements PartnerIndex {
     );
     return pages.flatMap((page) => (page.Items ?? []).map((item) => candidateSchema.parse(item)));
   }
+}
+
+/**
+ * The maintenance side (the search indexer): cards and their index items. A class of its own so
+ * that the search route, which only reads, neither bundles it nor builds the card schemas.
+ */
+export class SearchCards implements SearchCardStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   /** Copies a saved profile's searchable part onto the card, unless a later profile version got there first. */
   async saveProfile(partnerId: string, profile: SearchProfile, version: number): Promise<void> {

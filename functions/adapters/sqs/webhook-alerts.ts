@@ -1,7 +1,7 @@
 /** Emails a partner's confirmed contacts, through the durable email queue, that a webhook was disabled. */
 import type { EmailQueue } from '../../domain/email-message.js';
 import { MAX_RECIPIENTS, type RecipientDirectory } from '../../domain/notification-service.js';
-import type { WebhookAlerts } from '../../domain/webhook-service.js';
+import type { WebhookAlerts } from '../../domain/webhook-delivery.js';
 import type { Subscription } from '../../domain/webhooks.js';
 import { renderWebhookDisabled } from '../ses/templates.js';
 
