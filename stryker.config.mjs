@@ -24,9 +24,19 @@ if (existsSync('functions/domain') && existsSync('reports')) {
       .map((name) => [`${dir}/${name}`, readFileSync(`${dir}/${name}`, 'utf8')]),
   );
   mkdirSync('reports/mutation', { recursive: true });
+  // The files this run mutates: an incremental run's reports also carry over, unchecked and with
+  // today's source, every other file of its incremental file, which the summary must not read.
+  const flag = process.argv.findIndex((arg) => arg === '--mutate' || arg === '-m');
+  const patterns = flag >= 0 ? (process.argv[flag + 1] ?? '').split(',') : [`${dir}/*.ts`];
+  const mutated = Object.keys(sources).filter((file) =>
+    patterns.some((pattern) => {
+      const path = pattern.replace(/:[\d:-]+$/, '');
+      return path === file || (path.endsWith('/*.ts') && file.startsWith(path.slice(0, -4)));
+    }),
+  );
   writeFileSync(
     `reports/mutation/run-${run ?? 'mutation'}.sources.json`,
-    JSON.stringify({ startedAt: new Date().toISOString(), sources }),
+    JSON.stringify({ startedAt: new Date().toISOString(), sources, mutated }),
   );
 }
 

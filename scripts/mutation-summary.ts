@@ -65,6 +65,8 @@ const domainName = (file: string) => file.replace(/^.*?functions\/domain\//, `${
 const runSourcesSchema = z.object({
   startedAt: z.iso.datetime(),
   sources: z.record(z.string(), z.string()),
+  /** The files the run mutated (`--mutate`): its reports carry other files over unchecked. */
+  mutated: z.array(z.string()),
 });
 type RunSources = z.infer<typeof runSourcesSchema>;
 
@@ -109,6 +111,18 @@ function eventsReport(dir: string, sources: RunSources['sources']): Report {
   return { files };
 }
 
+/**
+ * The files a run mutated. Stryker's incremental mode carries every other file of its incremental
+ * file into the run's plan and report, with the statuses of the run that measured them and the
+ * source as it is today: reading those would date old results to this run's code.
+ */
+function onlyMutated(report: Report, mutated: readonly string[]): Report {
+  const keep = new Set(mutated);
+  return {
+    files: Object.fromEntries(Object.entries(report.files).filter(([file]) => keep.has(domainName(file)))),
+  };
+}
+
 interface Run {
   name: string;
   /** When the run started; 0 for a report of an older run that did not record it (oldest). */
@@ -134,17 +148,22 @@ function reports(args: string[], skipped: string[]): Run[] {
         return [];
       }
       return [
-        { name: run, at: Date.parse(recorded.startedAt), report: eventsReport(path, recorded.sources) },
+        {
+          name: run,
+          at: Date.parse(recorded.startedAt),
+          report: onlyMutated(eventsReport(path, recorded.sources), recorded.mutated),
+        },
       ];
     }
     if (!name.endsWith('.json') || name.endsWith('.sources.json')) return [];
     const run = name.slice(0, -'.json'.length);
     const recorded = runSources(dirname(path), run);
+    const report = reportSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
     return [
       {
         name: run,
         at: recorded ? Date.parse(recorded.startedAt) : 0,
-        report: reportSchema.parse(JSON.parse(readFileSync(path, 'utf8'))),
+        report: recorded ? onlyMutated(report, recorded.mutated) : report,
       },
     ];
   });
