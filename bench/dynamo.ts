@@ -15,15 +15,39 @@ export interface CountingProxy {
   endpoint: string;
   /** Operations seen since the last take, in arrival order; resets the log. */
   take(): string[];
+  /** The requests seen since the last take, with their bodies and answers; resets the log. */
+  takeExchanges(): Exchange[];
   close(): Promise<void>;
+}
+
+/** One request at the wire: what was asked and how much came back. */
+export interface Exchange {
+  operation: string;
+  /** The request's JSON body, as sent. */
+  request: Record<string, unknown>;
+  /** Items returned (Count), for a Query. */
+  count?: number;
+  /** Items read before any FilterExpression (ScannedCount), for a Query. */
+  scanned?: number;
+  /** The answer's body, bytes. */
+  bytes: number;
+  /** Whether the answer carried a LastEvaluatedKey. */
+  more: boolean;
 }
 
 export async function startCountingProxy(target: { host: string; port: number }): Promise<CountingProxy> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   let seen: string[] = [];
+  let exchanges: Exchange[] = [];
   const server: Server = createServer((incoming, outgoing) => {
-    const operation = String(incoming.headers['x-amz-target'] ?? incoming.method ?? '?');
-    seen.push(operation.replace(/^DynamoDB_\d+\./, ''));
+    const operation = String(incoming.headers['x-amz-target'] ?? incoming.method ?? '?').replace(
+      /^DynamoDB_\d+\./,
+      '',
+    );
+    seen.push(operation);
+    const sent: Buffer[] = [];
+    const answer: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => sent.push(chunk));
     const upstream = request(
       {
         host: target.host,
@@ -35,6 +59,8 @@ export async function startCountingProxy(target: { host: string; port: number })
       },
       (response) => {
         outgoing.writeHead(response.statusCode ?? 502, response.headers);
+        response.on('data', (chunk: Buffer) => answer.push(chunk));
+        response.once('end', () => exchanges.push(exchange(operation, sent, answer)));
         response.pipe(outgoing);
       },
     );
@@ -54,6 +80,13 @@ export async function startCountingProxy(target: { host: string; port: number })
     take: () => {
       const taken = seen;
       seen = [];
+      exchanges = [];
+      return taken;
+    },
+    takeExchanges: () => {
+      const taken = exchanges;
+      exchanges = [];
+      seen = [];
       return taken;
     },
     close: () =>
@@ -62,6 +95,26 @@ export async function startCountingProxy(target: { host: string; port: number })
         server.close(() => resolve());
         agent.destroy();
       }),
+  };
+}
+
+function exchange(operation: string, sent: Buffer[], answer: Buffer[]): Exchange {
+  const body = Buffer.concat(answer);
+  const parse = (buffer: Buffer): Record<string, unknown> => {
+    try {
+      return JSON.parse(buffer.toString()) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  };
+  const reply = parse(body);
+  return {
+    operation,
+    request: parse(Buffer.concat(sent)),
+    ...(typeof reply.Count === 'number' ? { count: reply.Count } : {}),
+    ...(typeof reply.ScannedCount === 'number' ? { scanned: reply.ScannedCount } : {}),
+    bytes: body.length,
+    more: reply.LastEvaluatedKey !== undefined,
   };
 }
 

@@ -33,24 +33,42 @@ const stages = [
   run(run(received({ need }), commands.accept), commands['add-contacts']),
   run(received({ need }), commands.decline),
 ];
-const items = Array.from({ length: 26 }, (_, i) =>
-  toItem({ ...stages[i % 3]!, id: `01JD00000000000000000000${String(99 - i).padStart(2, '0')}` }),
-);
+const page = (leads: typeof stages) =>
+  Array.from({ length: 26 }, (_, i) =>
+    toItem({ ...leads[i % leads.length]!, id: `01JD00000000000000000000${String(99 - i).padStart(2, '0')}` }),
+  );
+// The filtered list of the bench (tab=marketplace&stage=accepted) reads accepted leads only: the
+// largest items (deal, contacts, three history entries).
+const mixed = page(stages);
+const accepted = page([stages[1]!]);
+let items = mixed;
 // A fresh copy per call, as the SDK unmarshals a fresh response: the parse never sees warm objects.
 ddb.on(QueryCommand).callsFake(() => ({ Items: structuredClone(items), LastEvaluatedKey: { pk: 'next' } }));
 ddb.on(GetCommand).resolves({
   Item: { id: 'microsoft-marketing', kind: 'microsoft', name: 'MS', notificationEmail: 'r@ms.example' },
 });
 
-const cases: Array<[string, Handler, ReturnType<typeof apiEvent>]> = [
-  ['GET /v1/leads', listLeads, apiEvent({ method: 'GET', path: '/v1/leads', query: { limit: '25' } })],
+const cases: Array<[string, Handler, ReturnType<typeof apiEvent>, typeof items]> = [
+  ['GET /v1/leads', listLeads, apiEvent({ method: 'GET', path: '/v1/leads', query: { limit: '25' } }), mixed],
+  [
+    'GET /v1/leads?tab=marketplace&stage=accepted',
+    listLeads,
+    apiEvent({
+      method: 'GET',
+      path: '/v1/leads',
+      query: { limit: '25', tab: 'marketplace', stage: 'accepted' },
+    }),
+    accepted,
+  ],
   [
     'GET /v1/sent-leads',
     listSentLeads,
     apiEvent({ method: 'GET', path: '/v1/sent-leads', query: { limit: '25' }, claims: senderClaims() }),
+    mixed,
   ],
 ];
-for (const [name, handler, event] of cases) {
+for (const [name, handler, event, answer] of cases) {
+  items = answer;
   const first = await handler(event, context);
   if (first.statusCode !== 200) throw new Error(`${name} answered ${first.statusCode}: ${first.body}`);
   for (let i = 0; i < WARMUP; i++) await handler(event, context);
@@ -65,6 +83,6 @@ for (const [name, handler, event] of cases) {
   wall.sort((a, b) => a - b);
   const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
   console.log(
-    `${name.padEnd(20)} CPU ${((used.user + used.system) / CALLS).toFixed(0)} µs a call (GC included), wall p50 ${us(wall[CALLS >> 1]!)}, p90 ${us(wall[Math.floor(CALLS * 0.9)]!)} over ${CALLS} calls`,
+    `${name.padEnd(44)} CPU ${((used.user + used.system) / CALLS).toFixed(0)} µs a call (GC included), wall p50 ${us(wall[CALLS >> 1]!)}, p90 ${us(wall[Math.floor(CALLS * 0.9)]!)} over ${CALLS} calls`,
   );
 }

@@ -22,8 +22,15 @@ import { assertDeployedNode, deployedEnv, functionEnv } from './environment.js';
 import { expiryBench, roundRatio } from './expiry.js';
 import { type Handler, loadHandler } from './handlers.js';
 import { aggregatorBench, insightsReadBench, searchBench } from './insights.js';
-import { type LatencyResult, loadRawClient, measure, p50, p99 } from './latency.js';
-import { countRequests, describeRequests, type RequestCount } from './requests.js';
+import { baselineCall, type LatencyResult, loadRawClient, measure, p50, p99 } from './latency.js';
+import {
+  compareAtTheWire,
+  countRequests,
+  describeExchange,
+  describeRequests,
+  type RequestCount,
+  type WireComparison,
+} from './requests.js';
 import { Budgets, kib, ms, ratio, table } from './stats.js';
 import { STREAM_POLL_MS, webhookBench } from './webhooks.js';
 import { scenarios, seed } from './workload.js';
@@ -297,6 +304,30 @@ async function databaseSections(built: Bundle[], db: BenchDatabase) {
     counts.push(await countRequests(scenario, handler, db.proxy));
   }
   requestTable(counts);
+
+  // The list routes' requests next to their baselines', so a ratio can be read against the work
+  // each asks of DynamoDB (keys, filter, Limit, items and bytes returned), not only its time.
+  const rawAtProxy = await loadRawClient(files.get(RAW_CLIENT)!, db.proxy.endpoint);
+  const wire: WireComparison[] = [];
+  for (const [i, scenario] of plan.entries()) {
+    if (!scenario.baseline || !('query' in scenario.baseline)) continue;
+    const handler = await load(scenario.name, db.proxy.endpoint, `wire-${i}`);
+    wire.push(
+      await compareAtTheWire(scenario, handler, baselineCall(rawAtProxy, scenario.baseline), db.proxy),
+    );
+  }
+  wireTable(wire);
+}
+
+function wireTable(comparisons: WireComparison[]) {
+  print('3b. What each list page and its raw Query ask of DynamoDB, at the wire (a warm call of each)');
+  print();
+  for (const { scenario, route, baseline, error } of comparisons) {
+    print(`   ${scenario.label}${error ? ` ERROR: ${error.slice(0, 160)}` : ''}`);
+    for (const e of route) print(`     route: ${describeExchange(e)}`);
+    for (const e of baseline) print(`     raw:   ${describeExchange(e)}`);
+  }
+  print();
 }
 
 async function expirySection() {

@@ -344,6 +344,26 @@ describe('integer query parameters', () => {
   });
 });
 
+describe('list-leads', () => {
+  it('parses only the leads its page returns, not the one read past it', async () => {
+    const item = (n: number) => toItem({ ...received(), id: `01JD00000000000000000000${n}0` });
+    // The third item is read only to learn whether a next page exists: never shown, never parsed.
+    const unreadable = { ...item(7), customer: 42 };
+    ddb.on(QueryCommand).resolves({ Items: [item(9), item(8), unreadable] });
+    const response = await call(
+      listLeads,
+      apiEvent({ method: 'GET', path: '/v1/leads', query: { limit: '2' } }),
+    );
+    expect(ddb.commandCalls(QueryCommand)[0]!.args[0].input.Limit).toBe(3);
+    expect(response.status).toBe(200);
+    expect((response.body.items as Array<{ id: string }>).map((lead) => lead.id)).toEqual([
+      '01JD0000000000000000000090',
+      '01JD0000000000000000000080',
+    ]);
+    expect(response.body.nextCursor).toEqual(expect.any(String));
+  });
+});
+
 describe('get-lead', () => {
   it("is one GetItem, and another partner's lead is 404", async () => {
     ddb.on(GetCommand).resolves({ Item: toItem(received({ partnerId: 'other' })) });

@@ -30,6 +30,9 @@ import { mergeNewestFirst, type Source } from './merge.js';
 import { monthOf, monthPages } from './month-pages.js';
 import { type IndexDefinition, indexes } from './table-definition.js';
 
+/** A stored item as DynamoDB returned it, left unparsed until a page keeps it. */
+const stored = (item: Item): Item => item;
+
 /** How many of a customer's open leads intake reads to flag a new one. */
 const DUPLICATE_CANDIDATES = 25;
 
@@ -63,8 +66,8 @@ export class LeadQueries {
         names: { '#type': 'type' },
         values: Object.fromEntries(types.map((type, i) => [`:type${i}`, type])),
       };
-      const source = this.querySource(indexes.byPartner, partnerAllPk(query.partnerId), '', fromItem, filter);
-      return this.merge([source], query.before, query.limit);
+      const source = this.querySource(indexes.byPartner, partnerAllPk(query.partnerId), '', stored, filter);
+      return this.merge([source], query.before, query.limit, fromItem);
     }
     const now = query.now.toISOString();
     const received = partnerStagePk(query.partnerId, 'received');
@@ -77,13 +80,13 @@ export class LeadQueries {
       accepted: [{ pk: partnerStagePk(query.partnerId, 'accepted') }],
       archived: [{ pk: partnerStagePk(query.partnerId, 'archived') }, { pk: received, filter: overdue }],
     }[query.stage];
-    const sources: Source<Lead>[] = [];
+    const sources: Source<Item>[] = [];
     for (const tab of query.tab ? [query.tab] : tabs) {
       for (const { pk, filter } of partitions) {
-        sources.push(this.querySource(indexes.byPartnerStage, pk, partnerTabPrefix(tab), fromItem, filter));
+        sources.push(this.querySource(indexes.byPartnerStage, pk, partnerTabPrefix(tab), stored, filter));
       }
     }
-    return this.merge(sources, query.before, query.limit);
+    return this.merge(sources, query.before, query.limit, fromItem);
   }
 
   /** A sender's leads, newest first: one month's partition per Query, at most two per page. */
@@ -160,13 +163,19 @@ export class LeadQueries {
     });
   }
 
-  private async merge(
-    sources: Source<Lead>[],
+  /**
+   * Merges the sources, then parses only the items the page returns: each source reads one item
+   * past the page (and several sources read a page each), so parsing as they are read would
+   * parse leads no one sees.
+   */
+  private async merge<T>(
+    sources: Source<T>[],
     before: string | undefined,
     limit: number,
+    parse: (value: T) => Lead,
   ): Promise<Page<Lead>> {
     const page = await mergeNewestFirst(sources, before, limit);
-    return { items: page.items, ...(page.next ? { next: page.next } : {}) };
+    return { items: page.items.map(parse), ...(page.next ? { next: page.next } : {}) };
   }
 
   /** Reads one index partition newest first, below `before`, within a sort-key prefix. */
@@ -235,7 +244,7 @@ export class LeadQueries {
         .sort((a, b) => (a.id < b.id ? 1 : -1));
       return { ...page, items };
     };
-    return this.merge([source], query.before, query.limit);
+    return this.merge([source], query.before, query.limit, (lead) => lead);
   }
 
   private async getMany(ids: string[]): Promise<Lead[]> {
