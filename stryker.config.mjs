@@ -6,9 +6,39 @@
  * `npx tsx scripts/mutation-summary.ts`.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+
 const run = process.env.MUTATION_RUN;
 // MUTATION_JEST=domain (or schemas): jest.<name>.config.mjs, fewer tests for the static mutants.
 const jest = process.env.MUTATION_JEST;
+
+// A run's events carry no source, and a copied report keeps no trustworthy time: so each run
+// writes, as it starts, the domain as it measures it and when (scripts/mutation-summary.ts counts
+// a result only for the code it was measured on, and the newest result per mutant). Workers load
+// this file again inside the sandbox, where there is no reports/ to write to.
+if (existsSync('functions/domain') && existsSync('reports')) {
+  const dir = 'functions/domain';
+  const sources = Object.fromEntries(
+    readdirSync(dir)
+      .filter((name) => name.endsWith('.ts'))
+      .map((name) => [`${dir}/${name}`, readFileSync(`${dir}/${name}`, 'utf8')]),
+  );
+  mkdirSync('reports/mutation', { recursive: true });
+  // The files this run mutates: an incremental run's reports also carry over, unchecked and with
+  // today's source, every other file of its incremental file, which the summary must not read.
+  const flag = process.argv.findIndex((arg) => arg === '--mutate' || arg === '-m');
+  const patterns = flag >= 0 ? (process.argv[flag + 1] ?? '').split(',') : [`${dir}/*.ts`];
+  const mutated = Object.keys(sources).filter((file) =>
+    patterns.some((pattern) => {
+      const path = pattern.replace(/:[\d:-]+$/, '');
+      return path === file || (path.endsWith('/*.ts') && file.startsWith(path.slice(0, -4)));
+    }),
+  );
+  writeFileSync(
+    `reports/mutation/run-${run ?? 'mutation'}.sources.json`,
+    JSON.stringify({ startedAt: new Date().toISOString(), sources, mutated }),
+  );
+}
 
 export default {
   testRunner: 'jest',

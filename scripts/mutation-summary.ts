@@ -2,20 +2,25 @@
  * `npx tsx scripts/mutation-summary.ts [--survivors] [report ...]`: one mutation score for all of
  * `functions/domain/`, per file and overall, from the JSON reports of several Stryker runs and
  * the event-recorder directories of runs still going or stopped early (by default everything in
- * `reports/mutation/`). A whole run takes hours on this machine, so the
- * domain is scored in parts (`MUTATION_RUN=<name> npm run mutation -- --mutate <files>`); this adds
- * the parts up. Per mutant the newest report that scored it wins (a run over some lines of a file,
- * or one that left the static mutants out with `--ignoreStatic`, leaves the rest to older runs),
- * and only reports of the same source as the file's newest: a result never outlives the code it
- * was measured on. A domain file no report covers is listed as not measured, and the overall line
- * says so.
+ * `reports/mutation/`). A whole run takes hours on this machine, so the domain is scored in parts
+ * (`MUTATION_RUN=<name> npm run mutation -- --mutate <files>`); this adds the parts up.
+ *
+ * Only results measured on the code as it is now count: a report's file whose source differs from
+ * the working tree's is dropped whole, so a result never outlives the code it was measured on and a
+ * mutant that no longer exists counts for nothing. Events carry no source, so each run records the
+ * domain it measures and when it started (`reports/mutation/run-<name>.sources.json`, written by
+ * `stryker.config.mjs`); an events directory without that record is not read. Per mutant the
+ * newest run that scored it wins (a run over some lines of a file, or one that left the static
+ * mutants out with `--ignoreStatic`, leaves the rest to older runs); runs are ordered by that
+ * recorded start, never by file times (a copied directory has new ones), and a JSON report of a
+ * run that recorded none counts as the oldest. A domain file with no result on its current code is
+ * listed as not measured.
  *
  * Score: (killed + timed out) / (killed + timed out + survived + no coverage), as Stryker counts it;
  * mutants that do not compile (the TypeScript checker) or that were left out are not in it.
  */
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import * as z from 'zod';
 
 const mutantSchema = z.object({
@@ -56,39 +61,38 @@ const testedSchema = z.object({ id: z.string(), status: z.string() });
 
 const domainName = (file: string) => file.replace(/^.*?functions\/domain\//, `${DOMAIN}/`);
 
-/**
- * The source of a file as committed when a run began: events carry no source, and the run's
- * sandbox is gone. Runs are started from a clean tree, so the branch's last commit before the
- * plan was written holds what the run measured.
- */
-function sourceAt(file: string, atMs: number): string {
-  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' });
-  const commit = git(
-    'rev-list',
-    '-1',
-    '--first-parent',
-    `--before=@${Math.floor(atMs / 1000)}`,
-    'HEAD',
-  ).trim();
-  return git('show', `${commit}:${file}`);
+/** What `stryker.config.mjs` writes as a run starts: the domain it measures, and when. */
+const runSourcesSchema = z.object({
+  startedAt: z.iso.datetime(),
+  sources: z.record(z.string(), z.string()),
+  /** The files the run mutated (`--mutate`): its reports carry other files over unchecked. */
+  mutated: z.array(z.string()),
+});
+type RunSources = z.infer<typeof runSourcesSchema>;
+
+function runSources(dir: string, run: string): RunSources | undefined {
+  const path = join(dir, `run-${run}.sources.json`);
+  if (!existsSync(path)) return undefined;
+  return runSourcesSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
 }
 
 /**
  * A run's event-recorder directory as a report: every mutant of its plan, with the result of
  * those tested so far (the others `Pending`), so a run stopped early still counts for what it
- * measured.
+ * measured. Events carry no source: the run's snapshot of the domain supplies it.
  */
-function eventsReport(dir: string): Report {
+function eventsReport(dir: string, sources: RunSources['sources']): Report {
   const names = readdirSync(dir).sort();
   const planFile = names.find((name) => name.endsWith('-onMutationTestingPlanReady.json'));
   if (!planFile) return { files: {} };
-  const planned = statSync(join(dir, planFile)).mtimeMs;
   const files: Report['files'] = {};
   const byId = new Map<string, Mutant>();
   for (const { mutant } of planSchema.parse(JSON.parse(readFileSync(join(dir, planFile), 'utf8')))
     .mutantPlans) {
     const file = domainName(mutant.fileName);
-    files[file] ??= { source: sourceAt(file, planned), mutants: [] };
+    const source = sources[file];
+    if (source === undefined) continue;
+    files[file] ??= { source, mutants: [] };
     // Events carry Stryker's 0-based positions; the JSON report and its schema count from 1.
     const { start, end } = mutant.location;
     const location = {
@@ -107,49 +111,87 @@ function eventsReport(dir: string): Report {
   return { files };
 }
 
-/** Every JSON report and event directory under reports/mutation (or the paths given). */
-function reports(args: string[]): Array<{ at: number; report: Report }> {
+/**
+ * The files a run mutated. Stryker's incremental mode carries every other file of its incremental
+ * file into the run's plan and report, with the statuses of the run that measured them and the
+ * source as it is today: reading those would date old results to this run's code.
+ */
+function onlyMutated(report: Report, mutated: readonly string[]): Report {
+  const keep = new Set(mutated);
+  return {
+    files: Object.fromEntries(Object.entries(report.files).filter(([file]) => keep.has(domainName(file)))),
+  };
+}
+
+interface Run {
+  name: string;
+  /** When the run started; 0 for a report of an older run that did not record it (oldest). */
+  at: number;
+  report: Report;
+}
+
+/**
+ * Every JSON report and event directory under reports/mutation (or the paths given). File times
+ * are not used: a copied directory has new ones.
+ */
+function reports(args: string[], skipped: string[]): Run[] {
   const dir = 'reports/mutation';
   const paths = args.length > 0 ? args : readdirSync(dir).map((name) => join(dir, name));
-  return paths.flatMap((path) => {
-    const stat = statSync(path);
-    if (stat.isDirectory()) {
-      const names = readdirSync(path);
-      const at = Math.max(stat.mtimeMs, ...names.map((name) => statSync(join(path, name)).mtimeMs));
-      return [{ at, report: eventsReport(path) }];
+  return paths.flatMap((path): Run[] => {
+    const name = basename(path);
+    if (statSync(path).isDirectory()) {
+      if (!name.startsWith('events-')) return [];
+      const run = name.slice('events-'.length);
+      const recorded = runSources(dirname(path), run);
+      if (!recorded) {
+        skipped.push(`${path} (no run-${run}.sources.json: what code it measured is unknown)`);
+        return [];
+      }
+      return [
+        {
+          name: run,
+          at: Date.parse(recorded.startedAt),
+          report: onlyMutated(eventsReport(path, recorded.sources), recorded.mutated),
+        },
+      ];
     }
-    if (!path.endsWith('.json')) return [];
-    return [{ at: stat.mtimeMs, report: reportSchema.parse(JSON.parse(readFileSync(path, 'utf8'))) }];
+    if (!name.endsWith('.json') || name.endsWith('.sources.json')) return [];
+    const run = name.slice(0, -'.json'.length);
+    const recorded = runSources(dirname(path), run);
+    const report = reportSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+    return [
+      {
+        name: run,
+        at: recorded ? Date.parse(recorded.startedAt) : 0,
+        report: recorded ? onlyMutated(report, recorded.mutated) : report,
+      },
+    ];
   });
 }
 
 /**
- * The mutants of each file: per mutant, the newest report that scored it (a run over some lines of
- * a file, or one that left its static mutants out, leaves the others to older runs), and only
- * reports of the source the newest report measured.
+ * The mutants of each file as it is now: per mutant, the newest run that scored it (a run over
+ * some lines of a file, or one that left its static mutants out, leaves the others to older
+ * runs). Results measured on any other version of a file are dropped, so a mutant that no longer
+ * exists, or whose code changed, counts for nothing.
  */
-function merge(
-  runs: Array<{ at: number; report: Report }>,
-): Map<string, { source: string; mutants: Mutant[] }> {
+function merge(runs: Run[], current: Map<string, string>): Map<string, Mutant[]> {
   const newestFirst = [...runs].sort((a, b) => b.at - a.at);
-  const merged = new Map<string, { source: string; mutants: Map<string, Mutant> }>();
+  const merged = new Map<string, Map<string, Mutant>>();
   for (const { report } of newestFirst) {
     for (const [file, result] of Object.entries(report.files)) {
       const name = domainName(file);
-      const held = merged.get(name) ?? { source: result.source, mutants: new Map<string, Mutant>() };
+      if (current.get(name) !== result.source) continue;
+      const held = merged.get(name) ?? new Map<string, Mutant>();
       merged.set(name, held);
-      if (held.source !== result.source) continue;
       for (const mutant of result.mutants) {
         const key = keyOf(mutant);
-        const newer = held.mutants.get(key);
-        if (!newer || (LEFT_OUT.has(newer.status) && !LEFT_OUT.has(mutant.status)))
-          held.mutants.set(key, mutant);
+        const newer = held.get(key);
+        if (!newer || (LEFT_OUT.has(newer.status) && !LEFT_OUT.has(mutant.status))) held.set(key, mutant);
       }
     }
   }
-  return new Map(
-    [...merged].map(([file, { source, mutants }]) => [file, { source, mutants: [...mutants.values()] }]),
-  );
+  return new Map([...merged].map(([file, mutants]) => [file, [...mutants.values()]]));
 }
 
 interface Row {
@@ -167,25 +209,41 @@ const score = (r: Pick<Row, 'detected' | 'undetected'>) =>
     ? '—'
     : `${((100 * r.detected) / (r.detected + r.undetected)).toFixed(1)} %`;
 
+/** The code a mutant replaced, on one line and short, for the list of survivors. */
+function original(source: string, m: Mutant): string {
+  const lines = source.split('\n');
+  const { start, end } = m.location;
+  const text =
+    start.line === end.line
+      ? (lines[start.line - 1] ?? '').slice(start.column - 1, end.column - 1)
+      : `${(lines[start.line - 1] ?? '').slice(start.column - 1)} …`;
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 70 ? `${flat.slice(0, 69)}…` : flat;
+}
+
 function main() {
   const args = process.argv.slice(2);
   const listSurvivors = args.includes('--survivors');
-  const byFile = merge(reports(args.filter((arg) => arg !== '--survivors')));
   const domainFiles = readdirSync(DOMAIN)
     .filter((name) => name.endsWith('.ts') && !UNMUTATED.has(name))
     .map((name) => `${DOMAIN}/${name}`);
+  const current = new Map(domainFiles.map((file) => [file, readFileSync(file, 'utf8')]));
+  const skipped: string[] = [];
+  const byFile = merge(
+    reports(
+      args.filter((arg) => arg !== '--survivors'),
+      skipped,
+    ),
+    current,
+  );
   const rows: Row[] = [];
   const missing: string[] = [];
-  const stale: string[] = [];
   for (const file of domainFiles) {
-    const measured = byFile.get(file);
-    if (!measured) {
+    const mutants = byFile.get(file);
+    if (!mutants) {
       missing.push(file);
       continue;
     }
-    // A file changed since it was measured: its figure is of the old code, and says so.
-    if (measured.source !== readFileSync(file, 'utf8')) stale.push(file);
-    const mutants = measured.mutants;
     const row: Row = { file, detected: 0, undetected: 0, leftOut: 0, notRun: 0, staticScored: 0, invalid: 0 };
     for (const m of mutants) {
       if (DETECTED.has(m.status)) row.detected++;
@@ -209,9 +267,7 @@ function main() {
     }),
     { detected: 0, undetected: 0, leftOut: 0, notRun: 0, staticScored: 0, invalid: 0 },
   );
-  console.log(
-    '| file | score | detected | survived | static scored | static left out | not run yet | not valid |',
-  );
+  console.log('| file | score | detected | survived | static scored | left out | not run yet | not valid |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
@@ -223,16 +279,17 @@ function main() {
   );
   if (listSurvivors) {
     console.log('\nSurvivors:');
-    for (const [file, { mutants }] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [file, mutants] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
       for (const m of mutants.filter((x) => UNDETECTED.has(x.status))) {
         console.log(
-          `  ${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName} ${m.status} -> ${JSON.stringify(m.replacement ?? '')}`,
+          `  ${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName} ${m.status}: ${original(current.get(file) ?? '', m)} -> ${JSON.stringify(m.replacement ?? '')}`,
         );
       }
     }
   }
-  if (missing.length > 0) console.log(`\nNot measured: ${missing.join(', ')}`);
-  if (stale.length > 0) console.log(`\nChanged since measured (rerun them): ${stale.join(', ')}`);
+  if (missing.length > 0)
+    console.log(`\nNot measured on the current code (rerun them): ${missing.join(', ')}`);
+  if (skipped.length > 0) console.log(`\nNot read:\n  ${skipped.join('\n  ')}`);
 }
 
 main();

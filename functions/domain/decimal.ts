@@ -7,16 +7,13 @@
 const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
 
 function parse(value: string): { units: bigint; scale: number } {
-  const text = /e/i.test(value)
-    ? Number(value)
-        .toFixed(20)
-        .replace(/\.?0+$/, '')
-    : value;
+  // toFixed's trailing zeros need no trimming: format drops them from every result.
+  const text = /e/i.test(value) ? Number(value).toFixed(20) : value;
   const match = DECIMAL.exec(text);
   if (!match) throw new Error(`not a decimal: ${value}`);
   const [, sign, whole, fraction = ''] = match;
-  const units = BigInt(`${whole}${fraction}`) * (sign ? -1n : 1n);
-  return { units, scale: fraction.length };
+  const magnitude = BigInt(`${whole}${fraction}`);
+  return { units: sign ? -magnitude : magnitude, scale: fraction.length };
 }
 
 function format(units: bigint, scale: number): string {
@@ -25,7 +22,8 @@ function format(units: bigint, scale: number): string {
   const whole = digits.slice(0, digits.length - scale);
   const fraction = digits.slice(digits.length - scale).replace(/0+$/, '');
   const text = fraction ? `${whole}.${fraction}` : whole;
-  return negative && text !== '0' ? `-${text}` : text;
+  // Never -0: only a unit below zero is negative, and it leaves a digit other than 0 in the text.
+  return negative ? `-${text}` : text;
 }
 
 /** A number as the decimal string it is written as (JavaScript's shortest round-trip form). */

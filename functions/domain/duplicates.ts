@@ -84,9 +84,13 @@ export function similarCompanyNames(a: string, b: string): boolean {
   const ja = wa.join(' ');
   const jb = wb.join(' ');
   if (ja === jb) return true;
+  // Below ten letters no typo is allowed, and equal names were answered above.
   const longest = Math.max(ja.length, jb.length);
-  if (longest >= 5 && editDistance(ja, jb) <= Math.floor(longest / 10)) return true;
-  const [shorter, longer] = wa.length <= wb.length ? [wa, new Set(wb)] : [wb, new Set(wa)];
+  if (editDistance(ja, jb) <= Math.floor(longest / 10)) return true;
+  // Distinct words: with word lists, "Rossi Rossi" was within "Rossi Bianchi" but not the reverse.
+  const sa = new Set(wa);
+  const sb = new Set(wb);
+  const [shorter, longer] = sa.size <= sb.size ? [[...sa], sb] : [[...sb], sa];
   return shorter.join('').length >= 4 && shorter.every((w) => longer.has(w));
 }
 

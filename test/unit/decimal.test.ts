@@ -61,4 +61,32 @@ describe('decimal strings at their edges', () => {
       expect(() => addDecimal(text, '0')).toThrow(`not a decimal: ${text}`);
     }
   });
+
+  it('writes every result in one canonical form: no -0, no leading or trailing zeros', () => {
+    const canonical = /^-?(0|[1-9]\d*)(\.\d*[1-9])?$/;
+    // Amounts with up to 6 decimals, written with trailing zeros and the sign as stored.
+    const amount = fc
+      .tuple(fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }), fc.integer({ min: 0, max: 6 }))
+      .map(([units, scale]) => {
+        const digits = (units < 0n ? -units : units).toString().padStart(scale + 1, '0');
+        const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+        return { units, scale, text: `${units < 0n ? '-' : ''}${text}` };
+      });
+    fc.assert(
+      fc.property(amount, amount, (a, b) => {
+        const sum = addDecimal(a.text, b.text);
+        expect(sum).toMatch(canonical);
+        expect(sum).not.toBe('-0');
+        // The sum, scaled to 6 decimals, is the sum of the scaled units.
+        const scaled = (x: { units: bigint; scale: number }) => x.units * 10n ** BigInt(6 - x.scale);
+        expect(scaled({ units: BigInt(sum.replace('.', '')), scale: (sum.split('.')[1] ?? '').length })).toBe(
+          scaled(a) + scaled(b),
+        );
+        expect(addDecimal(a.text, negateDecimal(a.text))).toBe('0');
+        expect(negateDecimal(negateDecimal(a.text))).toBe(addDecimal(a.text, '0'));
+        expect(negateDecimal(a.text)).toMatch(canonical);
+        expect(isZeroDecimal(a.text)).toBe(a.units === 0n);
+      }),
+    );
+  });
 });

@@ -248,6 +248,14 @@ describe('applyChange: the lead after the write', () => {
     });
   });
 
+  it('a deal set whole replaces the one the item holds; only a patch merges into it', () => {
+    // The repository writes an accept's deal as one attribute, so the mirror must not merge it
+    // into a deal the item already carries (a lead never accepted carries none today).
+    const stale = { name: 'Old', value: { amount: 1, currency: 'USD' }, estimatedCloseDate: '2026-01-01' };
+    const lead = applyChange({ ...received(), deal: stale }, plan('L1', commands.accept, ctx));
+    expect(lead.deal).toStrictEqual(deal);
+  });
+
   it('throws the refusal', () => {
     expect(() => applyChange(undefined, plan('L1', commands.accept, ctx))).toThrow(LeadNotFoundError);
   });

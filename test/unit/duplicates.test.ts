@@ -176,6 +176,30 @@ describe('possible duplicates at their edges', () => {
     expect(similarCompanyNames('Abcd', 'Abcd Foods')).toBe(true);
     expect(similarCompanyNames('Abc', 'Abc Foods')).toBe(false);
     expect(similarCompanyNames('Foods Abcd', 'Abcd')).toBe(true);
+    // Equal once legal forms go, however short: the four-letter floor is for partial matches.
+    expect(similarCompanyNames('IBM', 'IBM Corp.')).toBe(true);
+    expect(similarCompanyNames('A B', 'A B C')).toBe(false);
+    // One typo is allowed from ten letters of the longer name.
+    expect(similarCompanyNames('Northwind', 'Northwinds')).toBe(true);
+    expect(similarCompanyNames('Northwinds', 'Northwind')).toBe(true);
+    expect(similarCompanyNames('Northwin', 'Northwind')).toBe(false);
+  });
+
+  it('is symmetric for repeated words too (a mutant found "Rossi Rossi" within "Rossi Bianchi" one way only)', () => {
+    for (const [a, b] of [
+      ['Rossi Rossi', 'Rossi Bianchi'],
+      ['Alpha Alpha Beta', 'Alpha Beta Gamma'],
+    ] as const) {
+      expect(similarCompanyNames(a, b)).toBe(true);
+      expect(similarCompanyNames(b, a)).toBe(true);
+    }
+    const word = fc.constantFrom('rossi', 'bianchi', 'verdi', 'neri', 'ltd', 'and');
+    const name = fc.array(word, { minLength: 1, maxLength: 4 }).map((w) => w.join(' '));
+    fc.assert(
+      fc.property(name, name, (a, b) => {
+        expect(similarCompanyNames(a, b)).toBe(similarCompanyNames(b, a));
+      }),
+    );
   });
 
   it('reads & as "and", and drops legal forms and filler words', () => {

@@ -78,9 +78,13 @@ describe('the tombstone', () => {
     const won = run(accepted, { action: 'won', close: { notes: 'Ana signed' } });
     expect(erased(won, '2027-01-01T00:00:00.000Z').closed).toMatchObject({ notes: ERASED });
     // Where no notes were written, none appear.
-    expect(erased(run(lead, commands.decline), '2027-01-01T00:00:00.000Z').decline).toEqual({
+    expect(erased(run(lead, commands.decline), '2027-01-01T00:00:00.000Z').decline).toStrictEqual({
       reason: 'no-capacity',
     });
+    const plain = run(lead, commands.accept);
+    const closed = run(plain, { action: 'won', close: {} });
+    expect(erased(closed, '2027-01-01T00:00:00.000Z').closed).toStrictEqual(closed.closed);
+    expect(erased(closed, '2027-01-01T00:00:00.000Z').deal).toStrictEqual(plain.deal);
     // Erasing twice changes nothing, not even the time.
     expect(erased(after, '2028-01-01T00:00:00.000Z')).toEqual(after);
   });

@@ -101,6 +101,13 @@ describe('fair-use arithmetic', () => {
     [{ window: 'PT1M', sender: '-1', partner: '1', overrides: '' }, /sender limit/],
     [{ window: 'PT1M', sender: '1', partner: '1.5', overrides: '' }, /partner limit/],
     [{ window: 'PT1M', sender: '1', partner: '1', overrides: 'contoso=3' }, /override/],
+    // The whole entry, anchored at both ends (an environment value may hold a line break).
+    [{ window: 'PT1M', sender: '1', partner: '1', overrides: 'xsender:contoso=3' }, /override/],
+    [{ window: 'PT1M', sender: '1', partner: '1', overrides: 'sender:contoso=3\nx' }, /override/],
+    [
+      { window: 'PT1M', sender: '1', partner: '1', overrides: 'partner:noisy=-2' },
+      'the override of partner:noisy must be a whole number, 0 or more; got "-2"',
+    ],
   ])('refuses malformed settings %#', (settings, message) => {
     expect(() => parseFairUseLimits(settings)).toThrow(message);
   });

@@ -168,6 +168,18 @@ describe('contribution of a lead', () => {
     }).at(-1)!;
     expect(contribution(lead).money).toEqual({ 'won:EUR': '250' });
   });
+
+  it('writes no money figure for a deal worth 0 (figures that come to zero are dropped)', () => {
+    const spec = {
+      type: 'sales-qualified',
+      answerMs: HOUR,
+      amount: 0,
+      country: 'IT',
+      reason: 'not-a-fit',
+    } as const;
+    expect(Object.keys(contribution(walk({ ...spec, path: 'won' }).at(-1)!).money)).toEqual([]);
+    expect(Object.keys(contribution(walk({ ...spec, path: 'accepted' }).at(-1)!).money)).toEqual([]);
+  });
 });
 
 describe('changes that count', () => {

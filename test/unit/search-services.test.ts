@@ -131,10 +131,13 @@ describe('partitions', () => {
   });
 
   it('read by a search: each term (with the country), else the country alone, else none', () => {
-    expect(partitionsFor({ terms: ['azure', 'erp'] })).toEqual([{ term: 'azure' }, { term: 'erp' }]);
-    expect(partitionsFor({ terms: ['azure'], country: 'IT' })).toEqual([{ term: 'azure', country: 'IT' }]);
-    expect(partitionsFor({ terms: [], country: 'IT' })).toEqual([{ country: 'IT' }]);
-    expect(partitionsFor({ terms: [] })).toEqual([]);
+    // Strict: a partition key names no country at all, not an undefined one.
+    expect(partitionsFor({ terms: ['azure', 'erp'] })).toStrictEqual([{ term: 'azure' }, { term: 'erp' }]);
+    expect(partitionsFor({ terms: ['azure'], country: 'IT' })).toStrictEqual([
+      { term: 'azure', country: 'IT' },
+    ]);
+    expect(partitionsFor({ terms: [], country: 'IT' })).toStrictEqual([{ country: 'IT' }]);
+    expect(partitionsFor({ terms: [] })).toStrictEqual([]);
   });
 
   it('are read for twice the page, at least 25 and at most 100, doubled when a size filters', () => {
@@ -196,6 +199,27 @@ describe('SearchService', () => {
       limit: 10,
     });
     expect(none).toEqual([]);
+  });
+
+  it('weighs how the partner answered leads of the type searched for', async () => {
+    const ranking = (similar: RankingSnapshot['similar']): RankingSnapshot => ({
+      ...rankingSnapshot({ counts: {}, money: {} }),
+      similar,
+    });
+    const keen = candidateOf(
+      card({ companyName: 'Keen' }, ranking({ 'type:customer-inquiry': 1, 'type:sales-qualified': -1 })),
+    )!;
+    const found = await new SearchService(recordingIndex([keen]).index).search({
+      keyword: 'azure',
+      type: 'customer-inquiry',
+      limit: 10,
+    });
+    expect(found[0]?.why).toContain('accepted more leads of type customer-inquiry than it declined');
+    const untyped = await new SearchService(recordingIndex([keen]).index).search({
+      keyword: 'azure',
+      limit: 10,
+    });
+    expect(untyped[0]?.why.join(' ')).not.toContain('of type');
   });
 
   it('reads nothing for a search without terms or country', async () => {
@@ -287,6 +311,13 @@ describe('SearchMaintenance', () => {
     await expect(
       new SearchMaintenance(refused.store, () => now).refreshRankings(['contoso']),
     ).rejects.toThrow('ranking snapshots kept changing under us: contoso');
+    const both = new Map([...windows, ['northwind', { window: window(1) }]]);
+    await expect(
+      new SearchMaintenance(recordingStore(both, 8).store, () => now).refreshRankings([
+        'contoso',
+        'northwind',
+      ]),
+    ).rejects.toThrow('ranking snapshots kept changing under us: contoso, northwind');
     expect(refused.calls.filter(([name]) => name === 'saveRanking')).toHaveLength(4);
     const nothing = recordingStore(windows);
     expect(await new SearchMaintenance(nothing.store, () => now).refreshRankings([])).toEqual([]);

@@ -11,6 +11,7 @@ import {
   quantile,
   RELATIVE_ACCURACY,
   type SketchBins,
+  ZERO,
 } from '../../functions/domain/sketch.js';
 
 // CommonJS whose names Node cannot see statically, and the mapping is not exported from the root.
@@ -90,5 +91,43 @@ describe('response-time sketch', () => {
     expect(bucketOf(0)).toBe('z');
     expect(quantile(binsOf([0, 0, 5]), 0.5)).toBe(0);
     expect(quantile({}, 0.5)).toBeNull();
+  });
+
+  it('counts values at or below the smallest indexable one as zero, as the library does', () => {
+    const smallest = 2 ** -1023 * (1 + (2 * RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY));
+    expect(bucketOf(smallest)).toBe('z');
+    expect(bucketOf(smallest * 2)).not.toBe('z');
+    expect(Number(bucketOf(smallest * 2))).toBe(reference.key(smallest * 2));
+  });
+
+  it('ranks the zero bucket below every other, including the buckets of fractions of a second', () => {
+    // Sub-second values have negative bucket indices; zero must still come first.
+    const values = [0, 0.004, 0.5, 3];
+    expect(quantile(binsOf(values), 0)).toBe(0);
+    expect(quantile(binsOf(values), 0.25)).toBe(0);
+    expect(quantile(binsOf(values), 0.5)).toBeCloseTo(bucketValue(bucketOf(0.004)), 12);
+    expect(quantile(binsOf([5, 5, 0]), 0)).toBe(0);
+    expect(quantile(binsOf([0, 0, 5]), 1)).toBeCloseTo(bucketValue(bucketOf(5)), 12);
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constant(0), seconds), { minLength: 1, maxLength: 100 }),
+        fc.constantFrom(0, 0.25, 0.5, 0.9, 1),
+        (all, q) => {
+          const estimate = quantile(binsOf(all), q)!;
+          const truth = exact(all, q);
+          expect(Math.abs(estimate - truth)).toBeLessThanOrEqual(truth * RELATIVE_ACCURACY + 1e-9);
+        },
+      ),
+    );
+  });
+
+  it('leaves out a bucket whose count a subtraction took to zero or below', () => {
+    // Tallies are added and subtracted (a lead's old figures out, its new ones in); a bucket left
+    // at zero or below counts no response.
+    const bins: SketchBins = { [bucketOf(1)]: -1, [bucketOf(10)]: 1, [bucketOf(100)]: 1, [ZERO]: 0 };
+    expect(quantile(bins, 0)).toBeCloseTo(bucketValue(bucketOf(10)), 12);
+    expect(quantile(bins, 0.5)).toBeCloseTo(bucketValue(bucketOf(10)), 12);
+    expect(quantile(bins, 1)).toBeCloseTo(bucketValue(bucketOf(100)), 12);
+    expect(quantile({ [bucketOf(1)]: -2, [bucketOf(10)]: 0 }, 0.5)).toBeNull();
   });
 });

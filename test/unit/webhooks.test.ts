@@ -9,6 +9,7 @@ import {
   DeliveryNotFoundError,
   deliveryView,
   deterministicUlid,
+  eventSortKey,
   eventTypeOf,
   eventTypeSchema,
   FAILING_LIMIT_MS,
@@ -30,6 +31,7 @@ import {
   subscriptionIdSchema,
   subscriptionInputSchema,
   subscriptionPatchSchema,
+  subscriptionSchema,
   UnsafeUrlError,
   webhookIdOf,
 } from '../../functions/domain/webhooks.js';
@@ -225,6 +227,30 @@ describe('webhook edges', () => {
     expect(next.updatedAt).toBe(at(500).toISOString());
   });
 
+  it('reads back only secrets in the signing format, and stores events by time, then lead and version', () => {
+    const stored = {
+      id: 'wh_01JD0000000000000000000000',
+      partnerId: 'contoso',
+      url: 'https://hooks.contoso.example/in',
+      events: ['lead.won'],
+      description: null,
+      enabled: true,
+      disabledReason: null,
+      createdAt: t0.toISOString(),
+      updatedAt: t0.toISOString(),
+      failingSince: null,
+      secrets: [{ value: secret('a'), expiresAt: null }],
+      version: 1,
+    };
+    expect(subscriptionSchema.safeParse(stored).success).toBe(true);
+    for (const value of ['', Buffer.alloc(32, 'a').toString('base64'), `x${secret('a')}`]) {
+      expect(subscriptionSchema.safeParse({ ...stored, secrets: [{ value, expiresAt: null }] }).success).toBe(
+        false,
+      );
+    }
+    expect(eventSortKey('2026-12-01T10:00:00.000Z', 'L1#3')).toBe('2026-12-01T10:00:00.000Z#L1#3');
+  });
+
   it('shows a delivery with its webhook-id, and a subscription without its secrets', () => {
     const d: Delivery = {
       id: '01JD0000000000000000000000',
@@ -341,6 +367,20 @@ describe('webhook inputs', () => {
       subscriptionInputSchema.safeParse({ url, events: ['lead.won'], description: 'a\nb' }).success,
     ).toBe(false);
     expect(subscriptionInputSchema.safeParse({ url, events: ['lead.won'], extra: 1 }).success).toBe(false);
+  });
+
+  it('takes exactly the http and https schemes (the local runtime delivers over http), and says why a description is refused', () => {
+    const parses = (endpoint: string) =>
+      subscriptionInputSchema.safeParse({ url: endpoint, events: ['lead.won'] }).success;
+    expect(parses('http://127.0.0.1:4010/hook')).toBe(true);
+    expect(parses('https://h.example/x')).toBe(true);
+    expect(parses('httpsx://h.example/x')).toBe(false);
+    expect(parses('httpx://h.example/x')).toBe(false);
+    expect(
+      subscriptionInputSchema
+        .safeParse({ url, events: ['lead.won'], description: 'ring\u0007' })
+        .error?.issues.map((i) => [i.path.join('.'), i.message]),
+    ).toEqual([['description', 'must not contain control characters']]);
   });
 
   it('takes a change of at least one field, and a null description to clear it', () => {
