@@ -213,6 +213,13 @@ export async function expiryBench(
       return ids;
     };
 
+    /** The partner's leads still stored as received: one partition of the byPartnerStage index. */
+    const receivedOf = (partnerId: string) => ({
+      TableName: TABLE,
+      IndexName: indexes.byPartnerStage.name,
+      KeyConditionExpression: `${indexes.byPartnerStage.partitionKey} = :pk`,
+      ExpressionAttributeValues: { ':pk': partnerStagePk(partnerId, 'received') },
+    });
     /**
      * Whether any lead of the partner is still stored as received: a Query for one item. Polled four
      * times a second beside the work it times, so it reads one index entry, not the whole partition
@@ -222,10 +229,7 @@ export async function expiryBench(
     const anyStillReceived = async (partnerId: string) => {
       const page = await document.send(
         new QueryCommand({
-          TableName: TABLE,
-          IndexName: indexes.byPartnerStage.name,
-          KeyConditionExpression: `${indexes.byPartnerStage.partitionKey} = :pk`,
-          ExpressionAttributeValues: { ':pk': partnerStagePk(partnerId, 'received') },
+          ...receivedOf(partnerId),
           ProjectionExpression: 'pk',
           Limit: 1,
         }),
@@ -239,10 +243,7 @@ export async function expiryBench(
       do {
         const page = await document.send(
           new QueryCommand({
-            TableName: TABLE,
-            IndexName: indexes.byPartnerStage.name,
-            KeyConditionExpression: `${indexes.byPartnerStage.partitionKey} = :pk`,
-            ExpressionAttributeValues: { ':pk': partnerStagePk(partnerId, 'received') },
+            ...receivedOf(partnerId),
             Select: 'COUNT',
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),
