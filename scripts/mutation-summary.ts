@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/mutation-summary.ts [--survivors] [report ...]`: one mutation score for all of
+ * `npx tsx scripts/mutation-summary.ts [--survivors] [--pending] [report ...]`: one mutation score for all of
  * `functions/domain/`, per file and overall, from the JSON reports of several Stryker runs and
  * the event-recorder directories of runs still going or stopped early (by default everything in
  * `reports/mutation/`). A whole run takes hours on this machine, so the domain is scored in parts
@@ -221,9 +221,22 @@ function original(source: string, m: Mutant): string {
   return flat.length > 70 ? `${flat.slice(0, 69)}…` : flat;
 }
 
+/** The lines of a file's mutants not run yet, merged into ranges for Stryker's `--mutate file:from-to`. */
+function pendingLines(mutants: Mutant[]): [number, number][] {
+  const ranges: [number, number][] = [];
+  const sorted = [...mutants].sort((a, b) => a.location.start.line - b.location.start.line);
+  for (const { location } of sorted) {
+    const last = ranges.at(-1);
+    if (last && location.start.line <= last[1] + 1) last[1] = Math.max(last[1], location.end.line);
+    else ranges.push([location.start.line, location.end.line]);
+  }
+  return ranges;
+}
+
 function main() {
   const args = process.argv.slice(2);
   const listSurvivors = args.includes('--survivors');
+  const listPending = args.includes('--pending');
   const domainFiles = readdirSync(DOMAIN)
     .filter((name) => name.endsWith('.ts') && !UNMUTATED.has(name))
     .map((name) => `${DOMAIN}/${name}`);
@@ -231,7 +244,7 @@ function main() {
   const skipped: string[] = [];
   const byFile = merge(
     reports(
-      args.filter((arg) => arg !== '--survivors'),
+      args.filter((arg) => arg !== '--survivors' && arg !== '--pending'),
       skipped,
     ),
     current,
@@ -286,6 +299,12 @@ function main() {
         );
       }
     }
+  }
+  if (listPending) {
+    const ranges = [...byFile].flatMap(([file, mutants]) =>
+      pendingLines(mutants.filter((m) => m.status === 'Pending')).map(([from, to]) => `${file}:${from}-${to}`),
+    );
+    console.log(`\nTo run only the mutants not run yet:\n  --mutate ${ranges.join(',')}`);
   }
   if (missing.length > 0)
     console.log(`\nNot measured on the current code (rerun them): ${missing.join(', ')}`);
