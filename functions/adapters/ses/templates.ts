@@ -105,7 +105,8 @@ ${leadFacts.html}
 };
 
 /** Nothing from a lead may break a line: subjects end up in a header (U+2028/U+2029 break lines too). */
-const oneLine = (value: string) => value.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').trim();
+// biome-ignore lint/suspicious/noControlCharactersInRegex: it finds control characters to replace them (\p{Cc} spelled out: see oneLineText in functions/domain/lead.ts)
+const oneLine = (value: string) => value.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]+/gu, ' ').trim();
 
 /** The longest subject we send, in UTF-16 code units (what `String.length` counts). */
 export const SUBJECT_MAX = 200;
