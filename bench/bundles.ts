@@ -123,21 +123,50 @@ function importOnce(file: string, env: NodeJS.ProcessEnv): Promise<Sample> {
 }
 
 /**
- * Median cold-import time per bundle over up to `runs` fresh processes each. Rounds interleave the
- * bundles, in an order rotated every round, so drift and position effects spread over all of them.
- * On a busy machine the rounds stop at `deadline` (ms of performance.now()), after at least
- * `minRuns`, to keep the whole bench short; the run count used is returned.
+ * The order of one round: the bundles rotated by `round`, so drift and position effects spread over
+ * all of them, with the reference bundle imported again after every `every` others.
+ */
+export function roundOrder(
+  bundles: Bundle[],
+  round: number,
+  reference?: { name: string; every: number },
+): Bundle[] {
+  const rotated = bundles.map((_, i) => bundles[(i + round) % bundles.length]!);
+  const anchor = reference && bundles.find((b) => b.name === reference.name);
+  if (!anchor || !reference) return rotated;
+  return rotated.flatMap((bundle, i) =>
+    (i + 1) % reference.every === 0 && bundle !== anchor ? [bundle, anchor] : [bundle],
+  );
+}
+
+/**
+ * Median cold-import time per bundle over up to `runs` fresh processes each, in rounds that
+ * interleave the bundles (`roundOrder`). Every ratio is over the reference bundle (the floor), so
+ * its median is taken over several imports per round: a single median of it moved every ratio
+ * together by up to 0.1x between quiet runs while the other bundles held still. On a busy machine
+ * the rounds stop at `deadline` (ms of performance.now()), after at least `minRuns`, to keep the
+ * whole bench short; the run count used is returned.
  */
 export async function coldImports(
   bundles: Bundle[],
-  options: { runs: number; minRuns: number; deadline: number; env: NodeJS.ProcessEnv },
+  options: {
+    runs: number;
+    minRuns: number;
+    deadline: number;
+    env: NodeJS.ProcessEnv;
+    reference?: { name: string; every: number };
+  },
   progress: (round: number) => void = () => undefined,
-): Promise<{ runs: number; wall: Map<string, number>; cpu: Map<string, number> }> {
+): Promise<{
+  runs: number;
+  wall: Map<string, number>;
+  cpu: Map<string, number>;
+  samples: Map<string, number>;
+}> {
   const samples = new Map<string, Sample[]>(bundles.map((b) => [b.name, []]));
   let round = 0;
   while (round < options.runs && (round < options.minRuns || performance.now() < options.deadline)) {
-    for (let i = 0; i < bundles.length; i++) {
-      const bundle = bundles[(i + round) % bundles.length]!;
+    for (const bundle of roundOrder(bundles, round, options.reference)) {
       samples.get(bundle.name)!.push(await importOnce(bundle.file, options.env));
     }
     round += 1;
@@ -145,7 +174,12 @@ export async function coldImports(
   }
   const medians = (pick: (s: Sample) => number) =>
     new Map([...samples].map(([name, values]) => [name, median(values.map(pick))]));
-  return { runs: round, wall: medians((s) => s.ms), cpu: medians((s) => s.cpu) };
+  return {
+    runs: round,
+    wall: medians((s) => s.ms),
+    cpu: medians((s) => s.cpu),
+    samples: new Map([...samples].map(([name, values]) => [name, values.length])),
+  };
 }
 
 export const bundleDir = (root: string) => join(root, '.bench', 'bundles');

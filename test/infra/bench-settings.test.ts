@@ -6,6 +6,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type Bundle, FLOOR, roundOrder } from '../../bench/bundles.js';
 import { assertDeployedNode, deployedEnv, deployedNodeMajor, standIns } from '../../bench/environment.js';
 import { bundleOptions, esbuildOptionsOf } from '../../bench/options.js';
 import { routeList } from '../../functions/http/routes.js';
@@ -87,5 +88,25 @@ describe('bench settings', () => {
     expect(appRuntime.name).toBe(`nodejs${deployedNodeMajor}.x`);
     expect(() => assertDeployedNode(`${deployedNodeMajor}.1.0`)).not.toThrow();
     expect(() => assertDeployedNode(`${deployedNodeMajor - 4}.1.0`)).toThrow(/npm run bench/);
+  });
+
+  it('imports the floor again after every few bundles of a round, each bundle once, rotated per round', () => {
+    const bundle = (name: string): Bundle => ({
+      name,
+      file: name,
+      bytes: 0,
+      parts: new Map(),
+      inputs: new Set(),
+    });
+    const bundles = [FLOOR, 'a', 'b', 'c', 'd', 'e', 'f'].map(bundle);
+    const names = (round: number) => roundOrder(bundles, round, { name: FLOOR, every: 3 }).map((b) => b.name);
+    expect(names(0)).toEqual([FLOOR, 'a', 'b', FLOOR, 'c', 'd', 'e', FLOOR, 'f']);
+    expect(names(1)).toEqual(['a', 'b', 'c', FLOOR, 'd', 'e', 'f', FLOOR, FLOOR]);
+    for (const round of [0, 1, 2, 5]) {
+      const order = names(round);
+      expect(order.filter((name) => name !== FLOOR).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+      expect(order.filter((name) => name === FLOOR).length).toBeGreaterThanOrEqual(2);
+    }
+    expect(roundOrder(bundles, 2).map((b) => b.name)).toEqual(['b', 'c', 'd', 'e', 'f', FLOOR, 'a']);
   });
 });
