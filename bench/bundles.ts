@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { bundleOptions } from './options.js';
 import { median } from './stats.js';
 
@@ -39,11 +39,18 @@ function partsOf(output: Metafile['outputs'][string]): Map<string, number> {
   return parts;
 }
 
-/** Bundles every entry (name -> source file) into outDir as <name>.mjs, in one esbuild run. */
-export async function buildBundles(entries: Record<string, string>, outDir: string): Promise<Bundle[]> {
+/**
+ * Bundles every entry (name -> source file) into outDir as <name>.mjs, in one esbuild run, as the
+ * HTTP functions are bundled unless other `options` are given.
+ */
+export async function buildBundles(
+  entries: Record<string, string>,
+  outDir: string,
+  options: BuildOptions = bundleOptions,
+): Promise<Bundle[]> {
   mkdirSync(outDir, { recursive: true });
   const result = await build({
-    ...bundleOptions,
+    ...options,
     entryPoints: entries,
     outdir: outDir,
     outExtension: { '.js': '.mjs' },

@@ -41,7 +41,7 @@ export const functionEnv = {
  */
 export const deployedEnv = (): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH ?? '',
-  ...appEnvironment(false),
+  ...appEnvironment('http'),
   POWERTOOLS_SERVICE_NAME: 'partner-referrals',
   ...functionEnv,
 });

@@ -6,7 +6,7 @@
  */
 import { type BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
-import { appBundling } from '../lib/constructs/app-function.js';
+import { httpBundling } from '../lib/constructs/app-function.js';
 
 /** Settings that change nothing in the bundle's code, or only its source map. */
 const NO_EFFECT = new Set([
@@ -67,4 +67,5 @@ export function esbuildOptionsOf(bundling: BundlingOptions): BuildOptions {
   };
 }
 
-export const bundleOptions = esbuildOptionsOf(appBundling);
+/** How the HTTP functions are bundled, whose cold starts the bench measures. */
+export const bundleOptions = esbuildOptionsOf(httpBundling);

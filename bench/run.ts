@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PLATFORM_SHARDS } from '../functions/adapters/dynamodb/keys.js';
 import { type RouteName, routeList, routes } from '../functions/http/routes.js';
+import { bundlingOf } from '../lib/constructs/app-function.js';
 import { type Bundle, buildBundles, bundleDir, coldImports, FLOOR, growthOverFloor } from './bundles.js';
 import { type BenchDatabase, startDatabase } from './dynamo.js';
 import { assertDeployedNode, deployedEnv, functionEnv } from './environment.js';
@@ -23,6 +24,7 @@ import { expiryBench, roundRatio } from './expiry.js';
 import { type Handler, loadHandler } from './handlers.js';
 import { aggregatorBench, insightsReadBench, searchBench } from './insights.js';
 import { baselineCall, type LatencyResult, loadRawClient, measure, p50, p99 } from './latency.js';
+import { esbuildOptionsOf } from './options.js';
 import {
   compareAtTheWire,
   countRequests,
@@ -114,12 +116,16 @@ async function build(): Promise<Bundle[]> {
   const entries: Record<string, string> = {
     [FLOOR]: join(root, 'bench', 'floor.ts'),
     [RAW_CLIENT]: join(root, 'bench', 'raw-client.ts'),
-    [AGGREGATOR]: join(root, 'functions', 'insights-aggregator', 'handler.ts'),
   };
   for (const route of routeList) entries[route.name] = join(root, 'functions', route.name, 'handler.ts');
   // The $default route's function is an HTTP function too, held to the same cold-start budget.
   entries[NO_ROUTE] = join(root, 'functions', NO_ROUTE, 'handler.ts');
-  return buildBundles(entries, bundleDir(root));
+  // The aggregator is a stream consumer, bundled as the background functions are.
+  const aggregator = { [AGGREGATOR]: join(root, 'functions', 'insights-aggregator', 'handler.ts') };
+  return [
+    ...(await buildBundles(entries, bundleDir(root))),
+    ...(await buildBundles(aggregator, bundleDir(root), esbuildOptionsOf(bundlingOf('background')))),
+  ];
 }
 
 async function bundleSection(all: Bundle[]) {

@@ -255,7 +255,7 @@ export class StatelessStack extends Stack {
       description: '$default route: 404 not-found or 405 method-not-allowed, as problem+json.',
       memorySize: 256,
       timeout: Duration.seconds(3),
-      sourceMapsAtLoad: false,
+      kind: 'http',
       environment: {
         ROUTE_KEYS: routeKeysText(routeList),
         ...(props.consoleOrigin ? { CORS_PREFLIGHT: 'true' } : {}),
@@ -524,8 +524,8 @@ export class StatelessStack extends Stack {
     const fn = new AppFunction(this, pascalCase(route.name), {
       entry: `functions/${route.name}/handler.ts`,
       description: `${route.method} ${route.path}: ${route.summary}`,
-      // A cold start is a caller waiting: the map is read at the first logged error instead.
-      sourceMapsAtLoad: false,
+      // A cold start is a caller waiting (lib/constructs/app-function.ts, `FunctionKind`).
+      kind: 'http',
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         ...(route.data === 'none' && !counted ? {} : tableEnvironment),

@@ -15,13 +15,14 @@ import type { Construct } from 'constructs';
 /** The repository root: entries, the lock file and esbuild's working directory are resolved from it. */
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The one esbuild configuration for every function; the bench script builds with it too. */
+/** The esbuild configuration of the stream and queue consumers; the HTTP functions' differs in one setting. */
 export const appBundling: BundlingOptions = {
   minify: true,
   // Linked maps ship with every bundle: background functions load them at start (NODE_OPTIONS below),
   // HTTP functions only at their first logged error (functions/shared/mapped-stack.ts).
   sourceMap: true,
-  // DomainError names itself after new.target.name; minifying would otherwise rename every error class.
+  // The consumers log the errors of failed records by name (functions/stream/failures.ts), and
+  // errors name themselves after their class (DomainError: new.target.name), which minifying renames.
   keepNames: true,
   format: OutputFormat.ESM,
   // Prefer ESM builds of dependencies so esbuild can tree-shake them.
@@ -35,18 +36,38 @@ export const appBundling: BundlingOptions = {
   logLevel: LogLevel.WARNING,
 };
 
+/**
+ * The HTTP functions' esbuild configuration, which the bench builds with: the same without
+ * `keepNames`. Keeping names wraps every function and class of a bundle in a `__name()` call at
+ * import, about 0.02-0.03x of the floor's cold import on a lead function (README, cold start); an
+ * HTTP function logs a domain error by its `code`, and nothing it bundles reads a class's name but
+ * error messages (zod's, smithy's) and built-in types' (the SDK's binary check).
+ */
+export const httpBundling: BundlingOptions = { ...appBundling, keepNames: false };
+
+/**
+ * What a function does decides how it starts. An HTTP function has a caller waiting on its cold
+ * start; a background function (a stream or queue consumer, a Cognito trigger, the sender
+ * authorizer, whose answer API Gateway caches per token) is not measured so, and logs more.
+ */
+export type FunctionKind = 'http' | 'background';
+
 /** The runtime every function runs on; the bench imports the bundles on the same Node major. */
 export const appRuntime = Runtime.NODEJS_24_X;
 
 /**
- * What a function's environment holds besides its own settings, by whether Node maps its stack
- * traces at load. Loading the map costs every cold start about 17 ms (README, cold start): worth it
- * for the stream and queue consumers, not for the HTTP functions, which map their rare logged error
- * when it happens. The bench runs the HTTP bundles with the same environment.
+ * What a function's environment holds besides its own settings: whether Node maps its stack traces
+ * at load. Loading the map costs every cold start about 17 ms (README, cold start): worth it for
+ * the background functions, not for the HTTP functions, which map their rare logged error when it
+ * happens. The bench runs the HTTP bundles with the same environment.
  */
-export function appEnvironment(sourceMapsAtLoad: boolean): Readonly<Record<string, string>> {
-  return sourceMapsAtLoad ? { NODE_OPTIONS: '--enable-source-maps' } : {};
+export function appEnvironment(kind: FunctionKind): Readonly<Record<string, string>> {
+  return kind === 'background' ? { NODE_OPTIONS: '--enable-source-maps' } : {};
 }
+
+/** How a function of this kind is bundled. */
+export const bundlingOf = (kind: FunctionKind): BundlingOptions =>
+  kind === 'http' ? httpBundling : appBundling;
 
 /** The function's own settings; runtime, architecture, bundling, logging and role are fixed by AppFunction. */
 export type AppFunctionProps = Pick<
@@ -55,13 +76,17 @@ export type AppFunctionProps = Pick<
 > & {
   /** Path of the handler module, relative to the repository root, e.g. `functions/health/handler.ts`. */
   entry: string;
-  /** Whether Node loads the source map at start (--enable-source-maps); default true. */
-  sourceMapsAtLoad?: boolean;
+  /** How it is bundled and started (`bundlingOf`, `appEnvironment`); default background. */
+  kind?: FunctionKind;
 };
 
 /** A Node.js Lambda function with the house defaults: newest runtime, ARM64, ESM bundle, own log group and role. */
 export class AppFunction extends NodejsFunction {
+  /** How it is bundled and started: the bench builds and imports the HTTP functions alike. */
+  readonly kind: FunctionKind;
+
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
+    const kind = props.kind ?? 'background';
     // The log group and role must exist before the function, so they are siblings rather than children.
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: RetentionDays.ONE_MONTH,
@@ -86,8 +111,9 @@ export class AppFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(10),
       logGroup,
       role,
-      environment: { ...appEnvironment(props.sourceMapsAtLoad ?? true), ...props.environment },
-      bundling: appBundling,
+      environment: { ...appEnvironment(kind), ...props.environment },
+      bundling: bundlingOf(kind),
     });
+    this.kind = kind;
   }
 }

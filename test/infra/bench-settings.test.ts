@@ -10,7 +10,13 @@ import { type Bundle, FLOOR, roundOrder } from '../../bench/bundles.js';
 import { assertDeployedNode, deployedEnv, deployedNodeMajor, standIns } from '../../bench/environment.js';
 import { bundleOptions, esbuildOptionsOf } from '../../bench/options.js';
 import { routeList } from '../../functions/http/routes.js';
-import { appBundling, appRuntime } from '../../lib/constructs/app-function.js';
+import {
+  AppFunction,
+  appBundling,
+  appRuntime,
+  bundlingOf,
+  httpBundling,
+} from '../../lib/constructs/app-function.js';
 import { definePartnerReferrals } from '../../lib/partner-referrals.js';
 import type { StatelessStack } from '../../lib/stateless-stack.js';
 
@@ -34,19 +40,19 @@ function deployedVariables(routeName: string): Record<string, unknown> {
 }
 
 describe('bench settings', () => {
-  it('builds with the options NodejsFunction derives from the stack bundling, source maps included', () => {
-    expect(bundleOptions).toEqual(esbuildOptionsOf(appBundling));
+  it("builds with the options NodejsFunction derives from the HTTP functions' bundling, source maps included", () => {
+    expect(bundleOptions).toEqual(esbuildOptionsOf(httpBundling));
     expect(bundleOptions).toMatchObject({
       bundle: true,
       platform: 'node',
-      format: appBundling.format === OutputFormat.ESM ? 'esm' : 'cjs',
-      minify: appBundling.minify,
-      keepNames: appBundling.keepNames,
-      target: appBundling.target,
-      mainFields: appBundling.mainFields,
-      banner: { js: appBundling.banner },
+      format: httpBundling.format === OutputFormat.ESM ? 'esm' : 'cjs',
+      minify: httpBundling.minify,
+      keepNames: false,
+      target: httpBundling.target,
+      mainFields: httpBundling.mainFields,
+      banner: { js: httpBundling.banner },
       // The stack links a map beside each bundle: so does the bench.
-      sourcemap: Boolean(appBundling.sourceMap),
+      sourcemap: Boolean(httpBundling.sourceMap),
       sourcesContent: true,
       // bundleAwsSDK: the SDK is in the bundle, as deployed.
       external: [],
@@ -78,6 +84,19 @@ describe('bench settings', () => {
         .filter((name) => env[name] === undefined);
       expect({ route: route.name, missing }).toEqual({ route: route.name, missing: [] });
     }
+  });
+
+  it('measures the functions the stack bundles as HTTP functions: every route and $default, and only those', () => {
+    const http = [...stateless.functions.values(), stateless.noRouteFunction];
+    expect(http.map((fn) => fn.kind)).toEqual(http.map(() => 'http'));
+    const others = stateless.node
+      .findAll()
+      .filter((c): c is AppFunction => c instanceof AppFunction && !http.includes(c));
+    expect(others.length).toBeGreaterThan(5);
+    expect(new Set(others.map((fn) => fn.kind))).toEqual(new Set(['background']));
+    // The one setting they differ in: the background functions log errors by their class's name.
+    expect(bundlingOf('http')).toEqual({ ...appBundling, keepNames: false });
+    expect(bundlingOf('background').keepNames).toBe(true);
   });
 
   it("imports the $default function with the stack's own route keys", () => {
