@@ -3,7 +3,7 @@
  * against raw DynamoDB round trips, and DynamoDB requests per route, all measured in one run.
  * Exits 0 whatever the budgets say (the tables do); non-zero only if the bench itself fails.
  *
- * Knobs (environment): BENCH_COLD_RUNS (15), BENCH_COLD_SECONDS (90: cold-import rounds stop
+ * Knobs (environment): BENCH_COLD_RUNS (25), BENCH_COLD_SECONDS (120: cold-import rounds stop
  * starting after this, once at least 7 ran), BENCH_READS (200), BENCH_WRITES (50), BENCH_EXPIRING (2000), BENCH_EXPIRY_ROUNDS (3),
  * BENCH_EXPIRY_TRACE (a file: each expiry round prints where its time went),
  * BENCH_LIFE_CYCLES (10000), BENCH_PARTNERS (10000), BENCH_AGGREGATED (2000), BENCH_WEBHOOK_CHANGES (2000),
@@ -54,8 +54,8 @@ const number = (name: string, fallback: number) => {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
   return value;
 };
-const COLD_RUNS = number('BENCH_COLD_RUNS', 15);
-const COLD_SECONDS = number('BENCH_COLD_SECONDS', 90);
+const COLD_RUNS = number('BENCH_COLD_RUNS', 25);
+const COLD_SECONDS = number('BENCH_COLD_SECONDS', 120);
 /** The floor is imported again after every this many bundles of a round (bench/bundles.ts, roundOrder). */
 const FLOOR_EVERY = 8;
 const READS = number('BENCH_READS', 200);
