@@ -302,7 +302,9 @@ function main() {
   }
   if (listPending) {
     const ranges = [...byFile].flatMap(([file, mutants]) =>
-      pendingLines(mutants.filter((m) => m.status === 'Pending')).map(([from, to]) => `${file}:${from}-${to}`),
+      pendingLines(mutants.filter((m) => m.status === 'Pending')).map(
+        ([from, to]) => `${file}:${from}-${to}`,
+      ),
     );
     console.log(`\nTo run only the mutants not run yet:\n  --mutate ${ranges.join(',')}`);
   }
