@@ -306,7 +306,11 @@ function main() {
         ([from, to]) => `${file}:${from}-${to}`,
       ),
     );
-    console.log(`\nTo run only the mutants not run yet:\n  --mutate ${ranges.join(',')}`);
+    console.log(
+      ranges.length > 0
+        ? `\nThe lines of the mutants not run yet (a run over them scores these and redoes the others on those lines):\n  --mutate ${ranges.join(',')}`
+        : '\nNo mutant is left unrun.',
+    );
   }
   if (missing.length > 0)
     console.log(`\nNot measured on the current code (rerun them): ${missing.join(', ')}`);

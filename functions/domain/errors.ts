@@ -10,6 +10,8 @@ export class DomainError extends Error {
     detail?: string,
   ) {
     super(detail ?? title);
+    // The class's name only where names are kept: HTTP functions are bundled without them
+    // (lib/constructs/app-function.ts), so nothing there may log or branch on it; use `code`.
     this.name = new.target.name;
   }
 }

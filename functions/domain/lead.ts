@@ -21,7 +21,7 @@ export const leadIdSchema = /* @__PURE__ */ pureSchema(() =>
 // same. The classes are spelled as ranges, not \p{Cc}, \p{Cs}, \p{Zl}, \p{Zp}: those categories are
 // closed (Unicode's stability policy), so the ranges match the same characters, and V8 checks every
 // regex literal of a bundle as it parses it, a \p{…} class by building its set from ICU's tables:
-// about 1 ms of each lead function's cold start (README, cold start). U+0000–U+001F and
+// 2-4 M instructions (0.3-0.6 ms) of a lead function's cold start (README, cold start). U+0000–U+001F and
 // U+007F–U+009F are \p{Cc}, U+D800–U+DFFF (lone surrogates, under the u flag) \p{Cs}.
 export const oneLineText = (max: number) =>
   z.string().check(

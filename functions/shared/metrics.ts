@@ -17,7 +17,9 @@ const service = process.env.POWERTOOLS_SERVICE_NAME ?? 'partner-referrals';
 const TRUTHY = new Set(['1', 'y', 'yes', 't', 'true', 'on']);
 const isTrue = (value: string | undefined) => TRUTHY.has((value ?? '').trim().toLowerCase());
 
-// As Powertools decides: POWERTOOLS_METRICS_DISABLED when it is set, else POWERTOOLS_DEV.
+// As Powertools decides for a boolean value: POWERTOOLS_METRICS_DISABLED when it is set, else
+// POWERTOOLS_DEV (Powertools refuses to start on another value of the first; this reads it as
+// false). A dimension's value is one of a closed set, never empty, which Powertools would drop.
 const disabledVariable = process.env.POWERTOOLS_METRICS_DISABLED;
 const disabled =
   disabledVariable !== undefined ? isTrue(disabledVariable) : isTrue(process.env.POWERTOOLS_DEV);

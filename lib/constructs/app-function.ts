@@ -15,13 +15,14 @@ import type { Construct } from 'constructs';
 /** The repository root: entries, the lock file and esbuild's working directory are resolved from it. */
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The esbuild configuration of the stream and queue consumers; the HTTP functions' differs in one setting. */
+/** The esbuild configuration of the background functions (`FunctionKind`); the HTTP functions' differs in one setting. */
 export const appBundling: BundlingOptions = {
   minify: true,
   // Linked maps ship with every bundle: background functions load them at start (NODE_OPTIONS below),
   // HTTP functions only at their first logged error (functions/shared/mapped-stack.ts).
   sourceMap: true,
-  // The consumers log the errors of failed records by name (functions/stream/failures.ts), and
+  // The consumers log the errors of failed records by name (functions/stream/failures.ts), jose
+  // names its errors after their class (the sender authorizer), and
   // errors name themselves after their class (DomainError: new.target.name), which minifying renames.
   keepNames: true,
   format: OutputFormat.ESM,
@@ -39,16 +40,18 @@ export const appBundling: BundlingOptions = {
 /**
  * The HTTP functions' esbuild configuration, which the bench builds with: the same without
  * `keepNames`. Keeping names wraps every function and class of a bundle in a `__name()` call at
- * import, about 0.02-0.03x of the floor's cold import on a lead function (README, cold start); an
- * HTTP function logs a domain error by its `code`, and nothing it bundles reads a class's name but
- * error messages (zod's, smithy's) and built-in types' (the SDK's binary check).
+ * import, about 0.02-0.03x of the floor's cold import on a lead function (README, cold start). An
+ * HTTP function logs a domain error by its `code`, and what it bundles reads a class's name only
+ * for error messages (zod's, smithy's), of built-in types (the SDK's binary check), or as a last
+ * resort after the prototype and `shapeId` (smithy's `instanceof` of service exceptions).
  */
 export const httpBundling: BundlingOptions = { ...appBundling, keepNames: false };
 
 /**
- * What a function does decides how it starts. An HTTP function has a caller waiting on its cold
- * start; a background function (a stream or queue consumer, a Cognito trigger, the sender
- * authorizer, whose answer API Gateway caches per token) is not measured so, and logs more.
+ * How a function starts. An HTTP function (a route's, or `$default`) has a caller waiting on every
+ * cold start and is held to the bench's cold-start budget. A background function is not: a stream
+ * or queue consumer, a Cognito trigger, and the sender authorizer, whose answer API Gateway caches
+ * per token; they log more, by error name, with mapped stacks.
  */
 export type FunctionKind = 'http' | 'background';
 
