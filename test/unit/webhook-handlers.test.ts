@@ -27,6 +27,7 @@ import type { Delivery, DeliveryMessage, Subscription } from '../../functions/do
 import { apiEvent, call, partnerClaims } from '../support/events.js';
 import { commands, received, run } from '../support/leads.js';
 import { streamRecord } from '../support/streams.js';
+import { subscription as storedSubscription } from '../support/subscriptions.js';
 
 Object.assign(process.env, {
   TABLE_NAME: 'leads',
@@ -62,21 +63,15 @@ beforeEach(() => {
 });
 
 const secretA = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
-const subscription = (overrides: Partial<Subscription> = {}): Subscription => ({
-  id: 'wh_01JD0000000000000000000001',
-  partnerId: 'contoso',
-  url: 'https://hooks.contoso.example/in',
-  events: ['lead.received', 'lead.accepted'],
-  description: null,
-  enabled: true,
-  disabledReason: null,
-  createdAt: '2026-11-25T09:00:00.000Z',
-  updatedAt: '2026-11-25T09:00:00.000Z',
-  failingSince: null,
-  secrets: [{ value: secretA, expiresAt: null }],
-  version: 1,
-  ...overrides,
-});
+const subscription = (overrides: Partial<Subscription> = {}): Subscription =>
+  storedSubscription({
+    id: 'wh_01JD0000000000000000000001',
+    events: ['lead.received', 'lead.accepted'],
+    createdAt: '2026-11-25T09:00:00.000Z',
+    updatedAt: '2026-11-25T09:00:00.000Z',
+    secrets: [{ value: secretA, expiresAt: null }],
+    ...overrides,
+  });
 const item = (s: Subscription) => ({
   pk: `PARTNER#${s.partnerId}`,
   sk: `WEBHOOK#${s.id}`,

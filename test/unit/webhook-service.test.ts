@@ -33,6 +33,7 @@ import {
   UnsafeUrlError,
 } from '../../functions/domain/webhooks.js';
 import { received, windows } from '../support/leads.js';
+import { subscription as storedSubscription } from '../support/subscriptions.js';
 
 const t0 = new Date('2026-11-25T10:00:00.000Z');
 const ULID = '01JD0000000000000000000000';
@@ -119,21 +120,19 @@ function setup(now = t0) {
   };
 }
 
-const subscription = (over: Partial<Subscription> = {}): Subscription => ({
-  id: `wh_${ULID}`,
-  partnerId: 'contoso',
-  url: 'https://hooks.contoso.example/leads',
-  events: ['lead.received', 'lead.won'],
-  description: 'CRM',
-  enabled: true,
-  disabledReason: null,
-  createdAt: '2026-11-01T00:00:00.000Z',
-  updatedAt: '2026-11-01T00:00:00.000Z',
-  failingSince: '2026-11-24T00:00:00.000Z',
-  secrets: [{ value: OLD_SECRET, expiresAt: null }],
-  version: 3,
-  ...over,
-});
+const subscription = (over: Partial<Subscription> = {}): Subscription =>
+  storedSubscription({
+    id: `wh_${ULID}`,
+    url: 'https://hooks.contoso.example/leads',
+    events: ['lead.received', 'lead.won'],
+    description: 'CRM',
+    createdAt: '2026-11-01T00:00:00.000Z',
+    updatedAt: '2026-11-01T00:00:00.000Z',
+    failingSince: '2026-11-24T00:00:00.000Z',
+    secrets: [{ value: OLD_SECRET, expiresAt: null }],
+    version: 3,
+    ...over,
+  });
 const view = (s: Subscription) => ({
   id: s.id,
   url: s.url,
@@ -152,20 +151,12 @@ describe('WebhookService subscriptions', () => {
       url: 'https://Hooks.Contoso.example/leads',
       events: ['lead.received'],
     });
-    const stored: Subscription = {
+    const stored = storedSubscription({
       id: 'wh_01JD0000000000000000000001',
-      partnerId: 'contoso',
       url: 'https://hooks.contoso.example/leads',
       events: ['lead.received'],
-      description: null,
-      enabled: true,
-      disabledReason: null,
-      createdAt: t0.toISOString(),
-      updatedAt: t0.toISOString(),
-      failingSince: null,
       secrets: [{ value: 'whsec_secret1', expiresAt: null }],
-      version: 1,
-    };
+    });
     expect(writes).toEqual([['create', stored]]);
     expect(created).toEqual({ ...view(stored), secret: 'whsec_secret1' });
     await expect(

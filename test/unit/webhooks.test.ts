@@ -37,6 +37,7 @@ import {
 } from '../../functions/domain/webhooks.js';
 import { defaults } from '../../functions/shared/defaults.js';
 import { at, commands, received, run, t0, windows } from '../support/leads.js';
+import { subscription } from '../support/subscriptions.js';
 
 const secret = (byte: string) => `whsec_${Buffer.alloc(32, byte).toString('base64')}`;
 
@@ -198,23 +199,13 @@ describe('webhook edges', () => {
   });
 
   it('stops signing with a secret at its expiry, and a rotation keeps the secrets still signing', () => {
-    const s: Subscription = {
-      id: 'wh_01JD0000000000000000000000',
-      partnerId: 'contoso',
-      url: 'https://hooks.contoso.example/in',
-      events: ['lead.won'],
-      description: null,
-      enabled: true,
-      disabledReason: null,
-      createdAt: t0.toISOString(),
-      updatedAt: t0.toISOString(),
-      failingSince: null,
+    const s = subscription({
       secrets: [
         { value: secret('a'), expiresAt: null },
         { value: secret('b'), expiresAt: at(1000).toISOString() },
       ],
       version: 4,
-    };
+    });
     expect(signingSecrets(s, at(999))).toEqual([secret('a'), secret('b')]);
     expect(signingSecrets(s, at(1000))).toEqual([secret('a')]);
     const next = rotated(s, secret('c'), at(500));
@@ -228,20 +219,7 @@ describe('webhook edges', () => {
   });
 
   it('reads back only secrets in the signing format, and stores events by time, then lead and version', () => {
-    const stored = {
-      id: 'wh_01JD0000000000000000000000',
-      partnerId: 'contoso',
-      url: 'https://hooks.contoso.example/in',
-      events: ['lead.won'],
-      description: null,
-      enabled: true,
-      disabledReason: null,
-      createdAt: t0.toISOString(),
-      updatedAt: t0.toISOString(),
-      failingSince: null,
-      secrets: [{ value: secret('a'), expiresAt: null }],
-      version: 1,
-    };
+    const stored = subscription({ secrets: [{ value: secret('a'), expiresAt: null }] });
     expect(subscriptionSchema.safeParse(stored).success).toBe(true);
     for (const value of ['', Buffer.alloc(32, 'a').toString('base64'), `x${secret('a')}`]) {
       expect(subscriptionSchema.safeParse({ ...stored, secrets: [{ value, expiresAt: null }] }).success).toBe(
