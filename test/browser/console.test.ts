@@ -96,6 +96,40 @@ async function pressed(toggle: Locator, state: boolean) {
   await toggle.and(toggle.page().locator(`[aria-pressed="${state}"]`)).waitFor();
 }
 
+/**
+ * Holds the page's next request to a URL `matches` accepts: `answered` once the API has answered
+ * it, `deliver()` hands that answer to the page (unless the page gave up on it) and lets it draw.
+ */
+function holdNext(page: Page, matches: (url: URL) => boolean) {
+  let answered!: () => void;
+  let release!: () => void;
+  const read = new Promise<void>((resolve) => {
+    answered = resolve;
+  });
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let delivered: Promise<void> = Promise.resolve();
+  let taken = false;
+  // Unrouting from inside the handler would let this very request through, so later ones fall back.
+  void page.route(matches, async (route) => {
+    if (taken) return route.fallback();
+    taken = true;
+    const response = await route.fetch();
+    answered();
+    delivered = held.then(() => route.fulfill({ response }).catch(() => undefined));
+  });
+  return {
+    answered: read,
+    async deliver() {
+      release();
+      await read;
+      await delivered;
+      await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)))');
+    },
+  };
+}
+
 async function expectAccessible(page: Page) {
   expect(await seriousViolations(page)).toEqual([]);
 }
@@ -203,9 +237,15 @@ describe('the partner console in Chromium', () => {
       await page.getByRole('list', { name: 'Marketplace, received' }).waitFor();
       const heart = button(card(page, 'Northwind Traders'), 'Favorite');
       expect(await heart.getAttribute('aria-pressed')).toBe('false');
+      // The list read after this toggle is answered by the API at once but reaches the page only
+      // once the next toggle is drawn and stored, before the page hears it was: that stale answer
+      // must not undo the heart (the next press would then repeat the toggle, not reverse it).
+      const staleList = holdNext(page, (url) => url.pathname === '/v1/leads');
       await heart.click();
       await pressed(heart, true);
+      await staleList.answered;
       const other = button(card(page, 'Contoso Pharma'), 'Favorite');
+      const slowToggle = holdNext(page, (url) => url.pathname.endsWith('/favorite'));
       await other.focus();
       // Its on and off at once: the console sends them in order, so the off is what stays.
       const answered: string[] = [];
@@ -217,8 +257,13 @@ describe('the partner console in Chromium', () => {
       );
       await page.keyboard.press('Enter');
       await pressed(other, true);
+      await slowToggle.answered;
+      await staleList.deliver();
+      expect(await other.getAttribute('aria-pressed')).toBe('true');
+      // The off while the on is still unanswered: the console sends it once the on is answered.
       await page.keyboard.press('Space');
       await pressed(other, false);
+      await slowToggle.deliver();
       await unfavorited;
       expect(answered.slice(-2)).toEqual(['PUT 204', 'DELETE 204']);
       expect(await heart.getAttribute('aria-pressed')).toBe('true');

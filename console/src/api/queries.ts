@@ -57,6 +57,8 @@ export function useLeadChanged() {
   };
 }
 
+const favoriteKey = ['favorite'];
+
 /** The heart: shown at once, then the lists refetched (the Favorites tab gains or loses the lead). */
 export function useFavorite(lead: PartnerLead) {
   const { api } = useConsole();
@@ -76,13 +78,24 @@ export function useFavorite(lead: PartnerLead) {
     );
   };
   return useMutation({
+    mutationKey: favoriteKey,
     // One lead's toggles run one after the other: a quick on-off must not reach the API as an off
     // overtaking its on, which would leave the heart empty over a favorite.
     scope: { id: `favorite:${lead.id}` },
     mutationFn: (favorite: boolean) => api.setFavorite(lead.id, favorite),
-    onMutate: (favorite) => mark(favorite),
+    onMutate: async (favorite) => {
+      // A list read still in flight was answered before this toggle reached the API: landing after
+      // the heart is drawn, it would show the old state, and the next press would repeat this one.
+      await client.cancelQueries({ queryKey: keys.leads });
+      await client.cancelQueries({ queryKey: keys.lead(lead.id) });
+      mark(favorite);
+    },
     onError: (_error, favorite) => mark(!favorite),
-    onSettled: () => client.invalidateQueries({ queryKey: keys.leads }),
+    // Refetched once the last pending toggle (of any lead) settles, for the same reason.
+    onSettled: () =>
+      client.isMutating({ mutationKey: favoriteKey }) === 1
+        ? client.invalidateQueries({ queryKey: keys.leads })
+        : undefined,
   });
 }
 
