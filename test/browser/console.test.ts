@@ -98,27 +98,40 @@ async function pressed(toggle: Locator, state: boolean) {
 
 /**
  * Holds the page's next request to a URL `matches` accepts: `answered` once the API has answered
- * it, `deliver()` hands that answer to the page (unless the page gave up on it) and lets it draw.
+ * it, `deliver()` hands that answer to the page (unless the page gave up on it), waits until the
+ * page has it, and lets the page draw.
  */
-function holdNext(page: Page, matches: (url: URL) => boolean) {
+async function holdNext(page: Page, matches: (url: URL) => boolean) {
   let answered!: () => void;
+  let failed!: (error: unknown) => void;
   let release!: () => void;
-  const read = new Promise<void>((resolve) => {
+  const read = new Promise<void>((resolve, reject) => {
     answered = resolve;
+    failed = reject;
   });
   const held = new Promise<void>((resolve) => {
     release = resolve;
   });
-  let delivered: Promise<void> = Promise.resolve();
-  let taken = false;
-  // Unrouting from inside the handler would let this very request through, so later ones fall back.
-  void page.route(matches, async (route) => {
-    if (taken) return route.fallback();
-    taken = true;
-    const response = await route.fetch();
-    answered();
-    delivered = held.then(() => route.fulfill({ response }).catch(() => undefined));
-  });
+  let delivered: Promise<unknown> = Promise.resolve();
+  await page.route(
+    matches,
+    async (route, request) => {
+      // Finished, or failed because the page cancelled it: either way the page is done with it.
+      const ended = Promise.race([
+        page.waitForEvent('requestfinished', { predicate: (r) => r === request, timeout: 0 }),
+        page.waitForEvent('requestfailed', { predicate: (r) => r === request, timeout: 0 }),
+      ]);
+      ended.catch(() => undefined);
+      try {
+        const response = await route.fetch();
+        answered();
+        delivered = held.then(() => route.fulfill({ response }).catch(() => undefined)).then(() => ended);
+      } catch (error) {
+        failed(error);
+      }
+    },
+    { times: 1 },
+  );
   return {
     answered: read,
     async deliver() {
@@ -240,12 +253,12 @@ describe('the partner console in Chromium', () => {
       // The list read after this toggle is answered by the API at once but reaches the page only
       // once the next toggle is drawn and stored, before the page hears it was: that stale answer
       // must not undo the heart (the next press would then repeat the toggle, not reverse it).
-      const staleList = holdNext(page, (url) => url.pathname === '/v1/leads');
+      const staleList = await holdNext(page, (url) => url.pathname === '/v1/leads');
       await heart.click();
       await pressed(heart, true);
       await staleList.answered;
       const other = button(card(page, 'Contoso Pharma'), 'Favorite');
-      const slowToggle = holdNext(page, (url) => url.pathname.endsWith('/favorite'));
+      const slowToggle = await holdNext(page, (url) => url.pathname.endsWith('/favorite'));
       await other.focus();
       // Its on and off at once: the console sends them in order, so the off is what stays.
       const answered: string[] = [];

@@ -57,7 +57,10 @@ export function useLeadChanged() {
   };
 }
 
-const favoriteKey = ['favorite'];
+const favoriteKeys = {
+  any: ['favorite'] as const,
+  of: (id: string) => ['favorite', id] as const,
+};
 
 /** The heart: shown at once, then the lists refetched (the Favorites tab gains or loses the lead). */
 export function useFavorite(lead: PartnerLead) {
@@ -78,24 +81,26 @@ export function useFavorite(lead: PartnerLead) {
     );
   };
   return useMutation({
-    mutationKey: favoriteKey,
+    mutationKey: favoriteKeys.of(lead.id),
     // One lead's toggles run one after the other: a quick on-off must not reach the API as an off
     // overtaking its on, which would leave the heart empty over a favorite.
     scope: { id: `favorite:${lead.id}` },
     mutationFn: (favorite: boolean) => api.setFavorite(lead.id, favorite),
     onMutate: async (favorite) => {
-      // A list read still in flight was answered before this toggle reached the API: landing after
-      // the heart is drawn, it would show the old state, and the next press would repeat this one.
+      // A read still in flight was answered before this toggle reached the API: landing after the
+      // heart is drawn, it would show the old state, and the next press would repeat this one.
       await client.cancelQueries({ queryKey: keys.leads });
       await client.cancelQueries({ queryKey: keys.lead(lead.id) });
       mark(favorite);
     },
     onError: (_error, favorite) => mark(!favorite),
-    // Refetched once the last pending toggle (of any lead) settles, for the same reason.
-    onSettled: () =>
-      client.isMutating({ mutationKey: favoriteKey }) === 1
-        ? client.invalidateQueries({ queryKey: keys.leads })
-        : undefined,
+    // Read again once the last pending toggle settles (of any lead for the lists, of this one for
+    // its page), for the same reason; that also replaces a read cancelled above.
+    onSettled: () => {
+      const last = (key: readonly string[]) => client.isMutating({ mutationKey: key }) === 1;
+      if (last(favoriteKeys.of(lead.id))) void client.invalidateQueries({ queryKey: keys.lead(lead.id) });
+      if (last(favoriteKeys.any)) void client.invalidateQueries({ queryKey: keys.leads });
+    },
   });
 }
 
