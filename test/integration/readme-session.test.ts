@@ -60,6 +60,19 @@ describe('README: A worked session', () => {
     expect(problems).toEqual([]);
     expect(replies.some((reply) => reply.outcome === 'won')).toBe(true);
     expect(replies.some((reply) => reply.outcome === 'declined')).toBe(true);
+    // After the block's sleep, its insights of the last three months count both of its leads, the
+    // decline made just before the profile included (the second period is a fixed year).
+    const insights = replies.filter((reply) => 'leads' in reply && 'rates' in reply);
+    expect(insights).toHaveLength(2);
+    expect(insights[0]?.leads).toEqual({
+      received: 2,
+      open: 0,
+      accepted: 1,
+      declined: 1,
+      expired: 0,
+      won: 1,
+      lost: 0,
+    });
   }, 120_000);
 
   it('reads the new lead id from an answer that arrives in pieces (as curl writes -w after the body)', async () => {
